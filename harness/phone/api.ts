@@ -138,3 +138,9 @@ export interface PhoneApi {
   screenshot(): Promise<string>;
   windowSize(): Promise<{ width: number; height: number }>;
 }
+
+/** What a lab needs to boot one more phone (profile names from `fixtures/`; the lab's defaults when absent). */
+export interface BootOptions {
+  deviceProfile?: string;
+  appProfiles?: string[];
+}
