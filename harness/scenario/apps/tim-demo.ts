@@ -1,0 +1,58 @@
+/**
+ * Page object of the Tencent IM demo app (`com.tencent.qcloud.tim.demo`), the app in the docs and
+ * the default app profile of the virtual phones. Selectors use resource ids, which the real demo
+ * and the virtual one share, so the same object drives an emulator, a USB phone or a farm device.
+ */
+import oppoApps from '../../../fixtures/oppo-apps.json' with { type: 'json' };
+import type { AppPage } from './app-page.ts';
+
+const packageName = oppoApps[0]!.packageName;
+const id = (name: string) => `id=${packageName}:id/${name}`;
+
+export const DEMO_APP = {
+  profile: 'tim-demo',
+  packageName,
+  launcherActivity: `${packageName}.SplashActivity`,
+  /** The sample code in Tencent's OPPO guide logs each extra under this tag. */
+  extrasLogTag: 'oppo push custom data',
+  selectors: {
+    userIdField: id('login_user'),
+    loginButton: id('login_btn'),
+    logoutButton: id('logout_btn'),
+  },
+} as const;
+
+/** How long a screen may take to appear; real phones need seconds, virtual ones milliseconds. */
+const SCREEN_TIMEOUT_MS = 15_000;
+
+export const timDemoApp: AppPage = {
+  profile: DEMO_APP.profile,
+  packageName: DEMO_APP.packageName,
+  launcherActivity: DEMO_APP.launcherActivity,
+  extrasLogTag: DEMO_APP.extrasLogTag,
+
+  async login(driver, userId) {
+    await driver.activateApp(packageName);
+    const field = driver.$(DEMO_APP.selectors.userIdField);
+    await field.waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the demo app's login screen did not show` });
+    await field.setValue(userId);
+    await driver.$(DEMO_APP.selectors.loginButton).click();
+    await driver
+      .$(DEMO_APP.selectors.logoutButton)
+      .waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `login as '${userId}' did not reach the main screen` });
+  },
+
+  async logout(driver) {
+    await driver.activateApp(packageName);
+    const button = driver.$(DEMO_APP.selectors.logoutButton);
+    await button.waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'no logout action: is anyone logged in?' });
+    await button.click();
+    await driver
+      .$(DEMO_APP.selectors.userIdField)
+      .waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'logout did not return to the login screen' });
+  },
+
+  async isLoggedIn(driver) {
+    return driver.$(DEMO_APP.selectors.logoutButton).isDisplayed();
+  },
+};

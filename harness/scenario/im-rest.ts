@@ -1,0 +1,197 @@
+/**
+ * A typed client for the Tencent IM server REST API, exactly as a customer's backend calls it
+ * (tencent-im.md §1, §3): `POST <base>/v4/<service>/<command>?sdkappid&identifier&usersig&random&contenttype=json`,
+ * JSON body, HTTP 200 with `ActionStatus`/`ErrorCode`/`ErrorInfo`. It talks to the lab's fake and to
+ * the real service alike; only the base URL and the credentials differ.
+ */
+
+export interface ImEnvelope {
+  ActionStatus: 'OK' | 'FAIL';
+  ErrorCode: number;
+  ErrorInfo: string;
+  [field: string]: unknown;
+}
+
+export class ImRestError extends Error {
+  constructor(
+    readonly command: string,
+    readonly code: number,
+    readonly info: string,
+    readonly response: ImEnvelope,
+  ) {
+    super(`IM ${command} failed: ${code} ${info}`.trim());
+    this.name = 'ImRestError';
+  }
+}
+
+export type MsgElement =
+  | { MsgType: 'TIMTextElem'; MsgContent: { Text: string } }
+  | { MsgType: 'TIMCustomElem'; MsgContent: { Data: string; Desc?: string; Ext?: string; Sound?: string } }
+  | { MsgType: string; MsgContent: Record<string, unknown> };
+
+/** `OfflinePushInfo` (tencent-im.md §4.2–4.3); field names are the wire's. */
+export interface OfflinePushInfo {
+  PushFlag?: 0 | 1;
+  Title?: string;
+  Desc?: string;
+  /** Must be a JSON object text for OPPO; each top-level key becomes an intent extra. */
+  Ext?: string;
+  AndroidInfo?: {
+    Sound?: string;
+    OPPOChannelID?: string;
+    OPPOCategory?: string;
+    OPPONotifyLevel?: number;
+    [field: string]: unknown;
+  };
+  ApnsInfo?: Record<string, unknown>;
+}
+
+export interface SendMsgRequest {
+  From_Account?: string;
+  To_Account: string;
+  MsgBody: MsgElement[];
+  OfflinePushInfo?: OfflinePushInfo;
+  MsgLifeTime?: number;
+  SyncOtherMachine?: 1 | 2;
+  OnlineOnlyFlag?: 0 | 1;
+  CloudCustomData?: string;
+  /** Filled by the client (seeded) unless given. */
+  MsgRandom?: number;
+}
+
+export interface SendMsgResult {
+  MsgKey: string;
+  MsgTime: number;
+}
+
+export type OnlineState = 'Online' | 'PushOnline' | 'Offline';
+
+export interface OnlineStatus {
+  To_Account: string;
+  /** Doc samples name it `State`, the OpenAPI spec `Status`; the client reads whichever is there. */
+  State: OnlineState;
+  Detail?: Array<{ Platform: string; Status: OnlineState }>;
+}
+
+export interface ImRestClientOptions {
+  /** Base URL, e.g. `http://127.0.0.1:41235` (lab) or `https://console.tim.qq.com` (live). */
+  baseUrl: string;
+  sdkAppId: number;
+  /** An app admin account (`identifier`). */
+  admin: string;
+  /** The admin's UserSig; called per request so a long run can renew it. */
+  userSig: () => string;
+  /** Seed for `random` and `MsgRandom` (deterministic runs). */
+  seed?: number;
+  fetch?: typeof fetch;
+}
+
+/** mulberry32: small, seeded, good enough for request nonces. */
+function seededUint32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+export class ImRestClient {
+  private readonly nextRandom: () => number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ImRestClientOptions) {
+    this.nextRandom = seededUint32(options.seed ?? 0x5eed);
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** The request URL for `service/command`, with the admin credentials in the query. */
+  url(service: string, command: string): string {
+    const query = new URLSearchParams({
+      sdkappid: String(this.options.sdkAppId),
+      identifier: this.options.admin,
+      usersig: this.options.userSig(),
+      random: String(this.nextRandom()),
+      contenttype: 'json',
+    });
+    return `${this.options.baseUrl.replace(/\/+$/, '')}/v4/${service}/${command}?${query}`;
+  }
+
+  /** One raw call: the envelope as the server sent it, failures included. */
+  async call(service: string, command: string, body: unknown): Promise<ImEnvelope> {
+    const response = await this.fetchImpl(this.url(service, command), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`IM ${service}/${command}: HTTP ${response.status} ${text.slice(0, 200)}`);
+    try {
+      return JSON.parse(text) as ImEnvelope;
+    } catch {
+      throw new Error(`IM ${service}/${command}: the reply is not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+
+  /** A call that must succeed; clients in the wild treat either field as failure (§1.2). */
+  async ok(service: string, command: string, body: unknown): Promise<ImEnvelope> {
+    const reply = await this.call(service, command, body);
+    if (reply.ActionStatus !== 'OK' || reply.ErrorCode !== 0) {
+      throw new ImRestError(`${service}/${command}`, reply.ErrorCode, reply.ErrorInfo, reply);
+    }
+    return reply;
+  }
+
+  async importAccount(userId: string, nick?: string): Promise<void> {
+    await this.ok('im_open_login_svc', 'account_import', { UserID: userId, ...(nick ? { Nick: nick } : {}) });
+  }
+
+  async sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
+    const body = { SyncOtherMachine: 2, MsgRandom: this.nextRandom(), ...request };
+    const reply = await this.ok('openim', 'sendmsg', body);
+    return { MsgKey: String(reply.MsgKey), MsgTime: Number(reply.MsgTime) };
+  }
+
+  /** A C2C text message; `push` is the `OfflinePushInfo` (absent: the server's defaults). */
+  sendText(from: string, to: string, text: string, push?: OfflinePushInfo): Promise<SendMsgResult> {
+    return this.sendMsg({
+      From_Account: from,
+      To_Account: to,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
+      ...(push ? { OfflinePushInfo: push } : {}),
+    });
+  }
+
+  /** A C2C custom message (`Data` is never pushed; `Desc` is the push text). */
+  sendCustom(from: string, to: string, content: { Data: string; Desc?: string; Ext?: string; Sound?: string }, push?: OfflinePushInfo): Promise<SendMsgResult> {
+    return this.sendMsg({
+      From_Account: from,
+      To_Account: to,
+      MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: content }],
+      ...(push ? { OfflinePushInfo: push } : {}),
+    });
+  }
+
+  /** Invalidates the user's login state (`im_open_login_svc/kick`). */
+  async kick(userId: string): Promise<void> {
+    await this.ok('im_open_login_svc', 'kick', { UserID: userId });
+  }
+
+  async queryOnlineStatus(userIds: string[], detail = true): Promise<OnlineStatus[]> {
+    const reply = await this.ok('openim', 'query_online_status', { To_Account: userIds, IsNeedDetail: detail ? 1 : 0 });
+    const results = (reply.QueryResult ?? []) as Array<Record<string, unknown>>;
+    return results.map((r) => ({
+      To_Account: String(r.To_Account),
+      State: (r.State ?? r.Status) as OnlineState,
+      ...(Array.isArray(r.Detail) ? { Detail: r.Detail as OnlineStatus['Detail'] } : {}),
+    }));
+  }
+
+  async onlineState(userId: string): Promise<OnlineState> {
+    const [status] = await this.queryOnlineStatus([userId], false);
+    if (!status) throw new Error(`IM query_online_status returned nothing for '${userId}'`);
+    return status.State;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * The `Phone` page object: what a spec does with a phone, over a WebdriverIO session, in calls that
+ * VirtualOppo and UiAutomator2 both answer (the `mobile:` methods, the page source, logcat), so the
+ * same spec runs on a virtual phone, an emulator, a USB OPPO phone or a farm device. App screens come
+ * from the app profile's page object; lab-only switches (network, notification permission) from the
+ * lab when the phone lives in one.
+ */
+import './wdio-capabilities.ts';
+import type { AppPage } from './apps/app-page.ts';
+import type { StatusBarNotification } from '../phone/api.ts';
+import { parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
+
+/** Android key codes the page object presses. */
+const KEY_BACK = 4;
+
+/** UiAutomator2's `queryAppState`: 0 not installed, 1 not running, 2/3 background, 4 foreground. */
+export type AppState = 0 | 1 | 2 | 3 | 4;
+
+/** How an app dies: `am force-stop` (user in settings, or the test tool) vs the OS reclaiming a background process. */
+export type KillMode = 'force-stop' | 'process-death';
+
+/** Switches only a lab has (a virtual phone's radio and settings). */
+export interface LabPhoneControls {
+  setNetwork(on: boolean): Promise<void>;
+  setNotificationPermission(packageName: string, granted: boolean): Promise<void>;
+}
+
+export interface ShownNotification extends NotificationMatch {
+  key: string;
+  packageName: string;
+  /** When the phone posted it (the phone's clock: virtual time in the lab). */
+  postTime: number;
+  channel?: string;
+}
+
+export class Phone {
+  private logcatSeen = false;
+
+  constructor(
+    readonly name: string,
+    readonly driver: WebdriverIO.Browser,
+    readonly app: AppPage,
+    /** The adb serial (the lab's serial for a virtual phone). */
+    readonly serial: string,
+    private readonly lab?: LabPhoneControls,
+  ) {}
+
+  // ---- the app's lifecycle
+
+  async launch(): Promise<void> {
+    await this.driver.activateApp(this.app.packageName);
+  }
+
+  login(userId: string): Promise<void> {
+    return this.app.login(this.driver, userId);
+  }
+
+  logout(): Promise<void> {
+    return this.app.logout(this.driver);
+  }
+
+  /** HOME: the app stays alive in the background (the IM SDK calls `doBackground`). */
+  async background(): Promise<void> {
+    await this.driver.execute('mobile: backgroundApp', { seconds: -1 });
+  }
+
+  async foreground(): Promise<void> {
+    await this.driver.activateApp(this.app.packageName);
+  }
+
+  /**
+   * Kills the app without logging out. `force-stop` is `am force-stop`; `process-death` sends the app
+   * to the background first and has the OS reclaim it (`am kill` only kills background processes).
+   */
+  async kill(mode: KillMode = 'force-stop'): Promise<void> {
+    if (mode === 'force-stop') {
+      await this.driver.terminateApp(this.app.packageName);
+      return;
+    }
+    await this.background();
+    await this.shell(`am kill ${this.app.packageName}`);
+    await this.driver.waitUntil(async () => (await this.appState()) === 1, { timeoutMsg: `${this.app.packageName} still runs after am kill` });
+  }
+
+  async appState(): Promise<AppState> {
+    return (await this.driver.queryAppState(this.app.packageName)) as AppState;
+  }
+
+  /** The resumed activity as a fully qualified class name (UiAutomator2 may answer `.Short`). */
+  async currentActivity(): Promise<string> {
+    const activity = await this.driver.getCurrentActivity();
+    return activity.startsWith('.') ? `${this.app.packageName}${activity}` : activity;
+  }
+
+  /** `mobile: shell` (needs the `adb_shell` insecure feature, like UiAutomator2). */
+  async shell(command: string): Promise<string> {
+    const [cmd, ...args] = command.split(/\s+/);
+    return String(await this.driver.execute('mobile: shell', { command: cmd, args }));
+  }
+
+  // ---- the notification shade
+
+  async openShade(): Promise<void> {
+    await this.driver.openNotifications();
+  }
+
+  async closeShade(): Promise<void> {
+    await this.driver.pressKeyCode(KEY_BACK);
+  }
+
+  /** The app's notifications still showing, newest first (`mobile: getNotifications`). */
+  async notifications(): Promise<ShownNotification[]> {
+    const result = (await this.driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] };
+    const records = await this.records();
+    return result.statusBarNotifications
+      .filter((n) => n.packageName === this.app.packageName && !n.isRemoved)
+      .map((n) => {
+        const shown: ShownNotification = {
+          key: n.key,
+          packageName: n.packageName,
+          title: n.notification.title ?? '',
+          postTime: n.postTime,
+        };
+        if (n.notification.text !== null) shown.text = n.notification.text;
+        const channel = records.find((r) => r.key === n.key)?.channel;
+        if (channel !== undefined) shown.channel = channel;
+        return shown;
+      });
+  }
+
+  /** The app's records in `dumpsys notification` (the only place that shows the channel). */
+  async records(): Promise<NotificationRecord[]> {
+    return parseNotificationDump(await this.shell('dumpsys notification --noredact')).filter((r) => r.packageName === this.app.packageName);
+  }
+
+  /** Waits until a matching notification is in the shade (opens the shade to look, as a user does). */
+  async waitForNotification(match: NotificationMatch, timeoutMs?: number): Promise<ShownNotification> {
+    await this.openShade();
+    const xpath = titleXPath(match);
+    await this.driver.$(xpath).waitForExist({
+      ...(timeoutMs ? { timeout: timeoutMs } : {}),
+      timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} in the shade`,
+    });
+    const shown = (await this.notifications()).find((n) => n.title === match.title && (match.text === undefined || n.text === match.text));
+    if (!shown) throw new Error(`${this.name}: ${JSON.stringify(match)} is in the shade but not in getNotifications`);
+    return shown;
+  }
+
+  /** Whether a matching notification shows right now. */
+  async isShowing(match: NotificationMatch): Promise<boolean> {
+    return (await this.notifications()).some((n) => n.title === match.title && (match.text === undefined || n.text === match.text));
+  }
+
+  /** Taps a matching notification in the shade, which runs its click action. */
+  async tapNotification(match: NotificationMatch): Promise<void> {
+    await this.openShade();
+    const title = this.driver.$(titleXPath(match));
+    await title.waitForExist({ timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} to tap` });
+    await title.click();
+  }
+
+  // ---- what the app received
+
+  /**
+   * Forgets what logcat said so far, so `extras()` reads only lines logged after this call
+   * (UiAutomator2's logcat log type returns the entries since the previous read).
+   */
+  async markLogcat(): Promise<void> {
+    await this.driver.getLogs('logcat');
+    this.logcatSeen = true;
+  }
+
+  /** The extras the app logged since the last mark (`key = K:value = V` under the app's tag). */
+  async extras(): Promise<Record<string, string>> {
+    if (!this.logcatSeen) throw new Error(`${this.name}: call markLogcat() before the action whose extras you read`);
+    const entries = (await this.driver.getLogs('logcat')) as Array<{ message: string }>;
+    return parseExtrasLog(entries.map((e) => e.message).filter((m) => m.includes(this.app.extrasLogTag)));
+  }
+
+  // ---- lab-only switches
+
+  private controls(what: string): LabPhoneControls {
+    if (!this.lab) throw new Error(`${this.name}: ${what} needs a phone in the lab (profile 'virtual')`);
+    return this.lab;
+  }
+
+  /** Radio off: the push service and the IM SDK lose their links silently (no FIN). */
+  setNetwork(on: boolean): Promise<void> {
+    return this.controls('switching the network').setNetwork(on);
+  }
+
+  setNotificationPermission(granted: boolean): Promise<void> {
+    return this.controls('the notification permission switch').setNotificationPermission(this.app.packageName, granted);
+  }
+}

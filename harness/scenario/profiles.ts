@@ -1,0 +1,317 @@
+/**
+ * Run profiles: one spec, many targets. `E2E_PROFILE` picks one (default `virtual`); each profile
+ * reads its settings from the environment and is validated up front, so a missing udid or farm key
+ * is one readable message listing every problem, not a stack trace from deep inside a session.
+ *
+ * The profile is the single source of truth for: the phones' capabilities (multiremote instances
+ * `phoneA` and, where available, `phoneB`), where Appium runs, where IM and OPPO live (the lab's
+ * fakes or the real services), and which spec groups can run on that target.
+ */
+import './wdio-capabilities.ts';
+import { DEMO_APP } from './apps/tim-demo.ts';
+
+export const PROFILE_ENV = 'E2E_PROFILE';
+export const PROFILE_NAMES = ['virtual', 'emulator', 'device', 'live', 'farm'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+/** The multiremote instance names; `phoneB` exists where a second phone is configured. */
+export type PhoneName = 'phoneA' | 'phoneB';
+
+/**
+ * What a spec group needs from the target. Spec files declare one of these in their path
+ * (`specs/<requirement>/...`), so a profile runs exactly the groups it can honour.
+ */
+export type SpecRequirement =
+  /** Only IM REST + a phone: runs everywhere. */
+  | 'any'
+  /** The lab's fakes: OPPO control (faults, journal), IM console edits, traces. */
+  | 'fakes'
+  /** Virtual time (advance days in milliseconds) and lab phone settings (network, permission). */
+  | 'virtual'
+  /** Two phones. */
+  | 'two-phones';
+
+export interface ImBackendSettings {
+  /** Base URL of the IM REST API (the `/v4/...` paths hang under it). */
+  url?: string;
+  sdkAppId: number;
+  secretKey: string;
+  admin: string;
+}
+
+export type Backend =
+  | {
+      kind: 'lab';
+      /** The lab's clock: virtual (frozen, advanced by specs) or the system clock for real phones. */
+      clock: 'virtual' | 'system';
+      /** Interface the lab binds; real phones reach it through `adb reverse` on fixed ports. */
+      host: string;
+      /** 0 = ephemeral (virtual phones live in the lab); fixed for `adb reverse`. */
+      portBase: number;
+    }
+  | { kind: 'live'; im: Required<ImBackendSettings>; oppo: { appKey: string; masterSecret: string } };
+
+export interface AppiumTarget {
+  /** `local`: `@wdio/appium-service` starts Appium next to the run; `remote`: a farm or a grid. */
+  kind: 'local' | 'remote';
+  /** Drivers Appium must load (local only). */
+  drivers: string[];
+  /** Remote connection (farm, or an Appium you started yourself). */
+  connection?: { protocol: 'http' | 'https'; hostname: string; port: number; path: string; user?: string; key?: string };
+}
+
+export interface E2eProfile {
+  name: ProfileName;
+  backend: Backend;
+  appium: AppiumTarget;
+  phones: Partial<Record<PhoneName, WebdriverIO.Capabilities>> & { phoneA: WebdriverIO.Capabilities };
+  /** Spec groups this target can run. */
+  runs: SpecRequirement[];
+}
+
+export class ProfileError extends Error {
+  constructor(
+    readonly profile: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `E2E profile '${profile}' cannot start:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        `\nSee harness/scenario/README.md ("Profiles") for every setting.`,
+    );
+    this.name = 'ProfileError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Collects every problem before failing, so one run shows the whole list. */
+class Settings {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | undefined {
+    const v = this.env[name]?.trim();
+    return v ? v : undefined;
+  }
+
+  required(name: string, what: string): string {
+    const v = this.optional(name);
+    if (v === undefined) this.problems.push(`${name} is not set: ${what}`);
+    return v ?? '';
+  }
+
+  int(name: string, what: string, fallback?: number, range: [number, number] = [0, 65535]): number {
+    const raw = fallback === undefined ? this.required(name, what) : this.optional(name);
+    if (raw === undefined || raw === '') return fallback ?? 0;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < range[0] || n > range[1]) {
+      this.problems.push(`${name}='${raw}' is not a whole number in ${range[0]}..${range[1]}: ${what}`);
+      return fallback ?? 0;
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!(values as readonly string[]).includes(raw)) {
+      this.problems.push(`${name}='${raw}' must be one of: ${values.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  }
+}
+
+/** What every phone needs to know about the app under test, whatever the driver. */
+function appCaps(): WebdriverIO.Capabilities {
+  return {
+    platformName: 'Android',
+    'appium:appPackage': DEMO_APP.packageName,
+    'appium:appActivity': DEMO_APP.launcherActivity,
+    // ColorOS refuses `pm clear` from adb (android-automation.md §3), so never reset app data.
+    'appium:noReset': true,
+    'appium:newCommandTimeout': 120,
+  };
+}
+
+function uiautomator2(udid: string): WebdriverIO.Capabilities {
+  return { ...appCaps(), 'appium:automationName': 'UiAutomator2', 'appium:udid': udid };
+}
+
+function imFromEnv(s: Settings): Required<ImBackendSettings> {
+  return {
+    url: s.optional('TIM_URL') ?? 'https://console.tim.qq.com',
+    sdkAppId: s.int('TIM_SDKAPPID', 'the IM app id from the Tencent console', undefined, [1, 2 ** 32 - 1]),
+    secretKey: s.required('TIM_SECRET_KEY', 'the IM app secret key (console → app → key)'),
+    admin: s.optional('TIM_ADMIN') ?? 'administrator',
+  };
+}
+
+function oppoFromEnv(s: Settings) {
+  return {
+    appKey: s.required('OPPO_APP_KEY', 'the OPPO PUSH AppKey the IM certificate uses'),
+    masterSecret: s.required('OPPO_MASTER_SECRET', 'the OPPO PUSH MasterSecret the IM certificate uses'),
+  };
+}
+
+function labBackend(s: Settings, clock: 'virtual' | 'system', fixedPorts: boolean): Backend {
+  return {
+    kind: 'lab',
+    clock,
+    host: s.optional('E2E_LAB_HOST') ?? '127.0.0.1',
+    // A real phone reaches the lab through `adb reverse tcp:P tcp:P`, which needs ports known up front.
+    portBase: s.int('E2E_LAB_PORT_BASE', 'first of the lab ports forwarded with adb reverse', fixedPorts ? 18600 : 0),
+  };
+}
+
+function devicePhones(s: Settings, defaultUdid?: string): E2eProfile['phones'] {
+  const udid = defaultUdid
+    ? (s.optional('E2E_UDID') ?? defaultUdid)
+    : s.required('E2E_UDID', 'the adb serial of the phone under test (see `adb devices`)');
+  const second = s.optional('E2E_UDID_2');
+  return second ? { phoneA: uiautomator2(udid), phoneB: uiautomator2(second) } : { phoneA: uiautomator2(udid) };
+}
+
+const FARMS = ['browserstack', 'saucelabs', 'lambdatest', 'grid'] as const;
+type Farm = (typeof FARMS)[number];
+
+/** Each farm's endpoint and capability conventions (android-automation.md §2.4). */
+function farmTarget(s: Settings): { appium: AppiumTarget; phones: E2eProfile['phones'] } {
+  const farm = s.oneOf<Farm>('E2E_FARM', FARMS, 'grid');
+  const user = farm === 'grid' ? s.optional('E2E_FARM_USER') : s.required('E2E_FARM_USER', `your ${farm} user name`);
+  const key = farm === 'grid' ? s.optional('E2E_FARM_KEY') : s.required('E2E_FARM_KEY', `your ${farm} access key`);
+  const app = farm === 'grid' ? s.optional('E2E_FARM_APP') : s.required('E2E_FARM_APP', `the uploaded app id (bs://…, storage:filename=…, lt://…)`);
+  const deviceName = s.optional('E2E_FARM_DEVICE') ?? (farm === 'lambdatest' ? 'Find X5' : 'Oppo .*');
+  const platformVersion = s.optional('E2E_FARM_PLATFORM_VERSION');
+  const defaults: Record<Farm, { protocol: 'http' | 'https'; hostname: string; port: number; path: string }> = {
+    browserstack: { protocol: 'https', hostname: 'hub-cloud.browserstack.com', port: 443, path: '/wd/hub' },
+    saucelabs: { protocol: 'https', hostname: 'ondemand.us-west-1.saucelabs.com', port: 443, path: '/wd/hub' },
+    lambdatest: { protocol: 'https', hostname: 'mobile-hub.lambdatest.com', port: 443, path: '/wd/hub' },
+    grid: { protocol: 'http', hostname: '', port: 4444, path: '/' },
+  };
+  const d = defaults[farm];
+  const hostname = farm === 'grid' ? s.required('E2E_FARM_HOSTNAME', 'the Selenium Grid 4 / Appium host') : (s.optional('E2E_FARM_HOSTNAME') ?? d.hostname);
+  const connection = {
+    protocol: (s.optional('E2E_FARM_PROTOCOL') === 'http' ? 'http' : s.optional('E2E_FARM_PROTOCOL') === 'https' ? 'https' : d.protocol) as 'http' | 'https',
+    hostname,
+    port: s.int('E2E_FARM_PORT', 'the remote Appium port', d.port),
+    path: s.optional('E2E_FARM_PATH') ?? d.path,
+    ...(user ? { user } : {}),
+    ...(key ? { key } : {}),
+  };
+  const base: WebdriverIO.Capabilities = {
+    ...appCaps(),
+    'appium:automationName': 'UiAutomator2',
+    'appium:deviceName': deviceName,
+    ...(platformVersion ? { 'appium:platformVersion': platformVersion } : {}),
+    ...(app ? { 'appium:app': app } : {}),
+  };
+  const vendor: Record<Farm, WebdriverIO.Capabilities> = {
+    browserstack: { 'bstack:options': { userName: user, accessKey: key, projectName: 'oppo-push-harness', buildName: s.optional('E2E_FARM_BUILD') } },
+    saucelabs: { 'sauce:options': { build: s.optional('E2E_FARM_BUILD'), name: 'oppo-push-harness' } },
+    lambdatest: {
+      'lt:options': {
+        username: user,
+        accessKey: key,
+        platformName: 'android',
+        deviceName,
+        platformVersion,
+        isRealMobile: true,
+        app,
+        build: s.optional('E2E_FARM_BUILD'),
+      },
+    } as WebdriverIO.Capabilities,
+    grid: {},
+  };
+  return { appium: { kind: 'remote', drivers: [], connection }, phones: { phoneA: { ...base, ...vendor[farm] } } };
+}
+
+/**
+ * Resolves and validates the profile named by `E2E_PROFILE` (default `virtual`).
+ * Throws {@link ProfileError} listing every missing or malformed setting.
+ */
+export function resolveProfile(env: Env = process.env): E2eProfile {
+  const s = new Settings(env);
+  const name = s.oneOf<ProfileName>(PROFILE_ENV, PROFILE_NAMES, 'virtual');
+  if (s.problems.length) throw new ProfileError(env[PROFILE_ENV] ?? '', s.problems);
+  const profile = build(name, s);
+  if (s.problems.length) throw new ProfileError(name, s.problems);
+  return profile;
+}
+
+function build(name: ProfileName, s: Settings): E2eProfile {
+  const withSecond = (phones: E2eProfile['phones'], runs: SpecRequirement[]): SpecRequirement[] =>
+    phones.phoneB ? [...runs, 'two-phones'] : runs;
+  switch (name) {
+    case 'virtual': {
+      const deviceProfile = s.optional('E2E_DEVICE_PROFILE');
+      const caps: WebdriverIO.Capabilities = {
+        ...appCaps(),
+        'appium:automationName': 'VirtualOppo',
+        ...(deviceProfile ? { 'appium:deviceProfile': deviceProfile } : {}),
+      };
+      return {
+        name,
+        backend: labBackend(s, 'virtual', false),
+        appium: { kind: 'local', drivers: ['virtualoppo'] },
+        phones: { phoneA: caps, phoneB: caps },
+        runs: ['any', 'fakes', 'virtual', 'two-phones'],
+      };
+    }
+    case 'emulator':
+    case 'device': {
+      const phones = devicePhones(s, name === 'emulator' ? 'emulator-5554' : undefined);
+      return {
+        name,
+        backend: labBackend(s, 'system', true),
+        appium: remoteOrLocal(s, ['uiautomator2']),
+        phones,
+        runs: withSecond(phones, ['any', 'fakes']),
+      };
+    }
+    case 'live': {
+      const im = imFromEnv(s);
+      const oppo = oppoFromEnv(s);
+      const phones = devicePhones(s);
+      return { name, backend: { kind: 'live', im, oppo }, appium: remoteOrLocal(s, ['uiautomator2']), phones, runs: withSecond(phones, ['any']) };
+    }
+    case 'farm': {
+      const backendKind = s.oneOf('E2E_FARM_BACKEND', ['live', 'lab'] as const, 'live');
+      const { appium, phones } = farmTarget(s);
+      // A cloud phone reaches a lab only through the farm's tunnel (BrowserStack Local, Sauce Connect...).
+      const backend: Backend =
+        backendKind === 'live' ? { kind: 'live', im: imFromEnv(s), oppo: oppoFromEnv(s) } : labBackend(s, 'system', true);
+      return { name, backend, appium, phones, runs: backend.kind === 'lab' ? ['any', 'fakes'] : ['any'] };
+    }
+  }
+}
+
+/** An Appium you run yourself (`E2E_APPIUM_URL`), else the appium service starts one. */
+function remoteOrLocal(s: Settings, drivers: string[]): AppiumTarget {
+  const url = s.optional('E2E_APPIUM_URL');
+  if (!url) return { kind: 'local', drivers };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    s.problems.push(`E2E_APPIUM_URL='${url}' is not a URL (e.g. http://127.0.0.1:4723/)`);
+    return { kind: 'local', drivers };
+  }
+  const protocol = parsed.protocol === 'https:' ? 'https' : 'http';
+  return {
+    kind: 'remote',
+    drivers,
+    connection: {
+      protocol,
+      hostname: parsed.hostname,
+      port: Number(parsed.port || (protocol === 'https' ? 443 : 80)),
+      path: parsed.pathname || '/',
+    },
+  };
+}
+
+/** Spec globs for the groups a profile runs (`specs/<requirement>/*.e2e.ts`). */
+export function specGlobs(profile: E2eProfile, root = './specs'): string[] {
+  return profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`);
+}

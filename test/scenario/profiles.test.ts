@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveProfile, ProfileError, specGlobs, PROFILE_ENV } from '../../harness/scenario/profiles.ts';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    resolveProfile(env);
+  } catch (error) {
+    assert.ok(error instanceof ProfileError, `expected a ProfileError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail('expected the profile to be rejected');
+}
+
+test('no environment gives the virtual profile: two VirtualOppo phones, lab fakes on a virtual clock, every spec group', () => {
+  const p = resolveProfile({});
+  assert.equal(p.name, 'virtual');
+  assert.deepEqual(p.backend, { kind: 'lab', clock: 'virtual', host: '127.0.0.1', portBase: 0 });
+  assert.equal(p.appium.kind, 'local');
+  assert.deepEqual(p.appium.drivers, ['virtualoppo']);
+  assert.equal(p.phones.phoneA['appium:automationName'], 'VirtualOppo');
+  assert.equal(p.phones.phoneA['appium:appPackage'], 'com.tencent.qcloud.tim.demo');
+  assert.ok(p.phones.phoneB);
+  assert.deepEqual(specGlobs(p), ['./specs/any/**/*.e2e.ts', './specs/fakes/**/*.e2e.ts', './specs/virtual/**/*.e2e.ts', './specs/two-phones/**/*.e2e.ts']);
+});
+
+test('an unknown profile name lists the valid ones', () => {
+  const problems = problemsOf({ [PROFILE_ENV]: 'simulator' });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /E2E_PROFILE='simulator' must be one of: virtual, emulator, device, live, farm/);
+});
+
+test('the error message names the profile and every problem, without a stack of internals', () => {
+  try {
+    resolveProfile({ [PROFILE_ENV]: 'live' });
+    assert.fail('expected a ProfileError');
+  } catch (error) {
+    assert.ok(error instanceof ProfileError);
+    assert.match(error.message, /^E2E profile 'live' cannot start:\n/);
+    for (const name of ['TIM_SDKAPPID', 'TIM_SECRET_KEY', 'OPPO_APP_KEY', 'OPPO_MASTER_SECRET', 'E2E_UDID']) {
+      assert.match(error.message, new RegExp(`- ${name} is not set`));
+    }
+    assert.match(error.message, /README\.md/);
+  }
+});
+
+test('device needs a udid; a second udid adds the two-phone specs', () => {
+  assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'device' }), ['E2E_UDID is not set: the adb serial of the phone under test (see `adb devices`)']);
+  const one = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'ABC123' });
+  assert.equal(one.phones.phoneA['appium:automationName'], 'UiAutomator2');
+  assert.equal(one.phones.phoneA['appium:udid'], 'ABC123');
+  assert.equal(one.phones.phoneB, undefined);
+  assert.deepEqual(one.runs, ['any', 'fakes']);
+  assert.deepEqual(one.backend, { kind: 'lab', clock: 'system', host: '127.0.0.1', portBase: 18600 });
+  const two = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'ABC123', E2E_UDID_2: 'DEF456' });
+  assert.equal(two.phones.phoneB?.['appium:udid'], 'DEF456');
+  assert.ok(two.runs.includes('two-phones'));
+});
+
+test('emulator defaults to emulator-5554 and validates the lab port base', () => {
+  assert.equal(resolveProfile({ [PROFILE_ENV]: 'emulator' }).phones.phoneA['appium:udid'], 'emulator-5554');
+  assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'emulator', E2E_LAB_PORT_BASE: 'eighty' }), [
+    "E2E_LAB_PORT_BASE='eighty' is not a whole number in 0..65535: first of the lab ports forwarded with adb reverse",
+  ]);
+});
+
+test('an own Appium URL makes the target remote; a bad one is reported', () => {
+  const p = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'X', E2E_APPIUM_URL: 'http://10.0.0.5:4723/wd/hub' });
+  assert.deepEqual(p.appium.connection, { protocol: 'http', hostname: '10.0.0.5', port: 4723, path: '/wd/hub' });
+  assert.match(problemsOf({ [PROFILE_ENV]: 'device', E2E_UDID: 'X', E2E_APPIUM_URL: 'not a url' })[0]!, /E2E_APPIUM_URL='not a url' is not a URL/);
+});
+
+test('live runs only the specs that need nothing but IM REST and a phone', () => {
+  const p = resolveProfile({
+    [PROFILE_ENV]: 'live',
+    TIM_SDKAPPID: '1400123456',
+    TIM_SECRET_KEY: 'k',
+    OPPO_APP_KEY: 'a',
+    OPPO_MASTER_SECRET: 'm',
+    E2E_UDID: 'X',
+  });
+  assert.equal(p.backend.kind, 'live');
+  assert.deepEqual(p.runs, ['any']);
+  if (p.backend.kind === 'live') {
+    assert.equal(p.backend.im.url, 'https://console.tim.qq.com');
+    assert.equal(p.backend.im.admin, 'administrator');
+    assert.equal(p.backend.im.sdkAppId, 1400123456);
+  }
+  assert.match(problemsOf({ [PROFILE_ENV]: 'live', TIM_SDKAPPID: '14x', TIM_SECRET_KEY: 'k', OPPO_APP_KEY: 'a', OPPO_MASTER_SECRET: 'm', E2E_UDID: 'X' })[0]!, /TIM_SDKAPPID='14x' is not a whole number/);
+});
+
+test('farm: each vendor gets its endpoint and capability conventions; keys are required', () => {
+  const live = { TIM_SDKAPPID: '1400123456', TIM_SECRET_KEY: 'k', OPPO_APP_KEY: 'a', OPPO_MASTER_SECRET: 'm' };
+  const problems = problemsOf({ [PROFILE_ENV]: 'farm', E2E_FARM: 'browserstack', ...live });
+  assert.deepEqual(
+    problems.map((p) => p.split(' ')[0]),
+    ['E2E_FARM_USER', 'E2E_FARM_KEY', 'E2E_FARM_APP'],
+  );
+  const bs = resolveProfile({ [PROFILE_ENV]: 'farm', E2E_FARM: 'browserstack', E2E_FARM_USER: 'u', E2E_FARM_KEY: 'k'.repeat(20), E2E_FARM_APP: 'bs://1', ...live });
+  assert.equal(bs.appium.kind, 'remote');
+  assert.equal(bs.appium.connection?.hostname, 'hub-cloud.browserstack.com');
+  assert.equal(bs.phones.phoneA['appium:deviceName'], 'Oppo .*');
+  assert.deepEqual(bs.phones.phoneA['bstack:options'], { userName: 'u', accessKey: 'k'.repeat(20), projectName: 'oppo-push-harness', buildName: undefined });
+  const lt = resolveProfile({ [PROFILE_ENV]: 'farm', E2E_FARM: 'lambdatest', E2E_FARM_USER: 'u', E2E_FARM_KEY: 'k', E2E_FARM_APP: 'lt://1', ...live });
+  assert.equal(lt.appium.connection?.hostname, 'mobile-hub.lambdatest.com');
+  assert.equal((lt.phones.phoneA['lt:options'] as { isRealMobile: boolean }).isRealMobile, true);
+  assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'farm', E2E_FARM: 'grid', ...live }), ['E2E_FARM_HOSTNAME is not set: the Selenium Grid 4 / Appium host']);
+  const grid = resolveProfile({ [PROFILE_ENV]: 'farm', E2E_FARM: 'grid', E2E_FARM_HOSTNAME: 'grid.local', E2E_FARM_BACKEND: 'lab' });
+  assert.deepEqual(grid.appium.connection, { protocol: 'http', hostname: 'grid.local', port: 4444, path: '/' });
+  assert.deepEqual(grid.runs, ['any', 'fakes']);
+  assert.match(problemsOf({ [PROFILE_ENV]: 'farm', E2E_FARM: 'perfecto' })[0]!, /E2E_FARM='perfecto' must be one of: browserstack, saucelabs, lambdatest, grid/);
+});
