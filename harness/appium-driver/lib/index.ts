@@ -1,0 +1,2 @@
+export { VirtualOppoDriver } from './driver.ts';
+export { VirtualOppoDriver as default } from './driver.ts';
