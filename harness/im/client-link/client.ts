@@ -1,0 +1,185 @@
+/**
+ * The app's IM SDK as the virtual phone and tests use it: one WebSocket to the fake IM server.
+ *
+ * Two ways to go away, as on a phone:
+ * - close(): the process is killed; the socket closes (FIN), the server sees it at once → PushOnline.
+ * - drop(): the network is gone; nothing more goes out or comes in, but no FIN reaches the server,
+ *   which notices only when `heartbeatTimeout` passes without a frame (then it drops the socket).
+ */
+import { EventEmitter } from 'node:events';
+import { WebSocket } from 'ws';
+import { CLIENT_LINK_PATH, type ClientToServer, type LinkMessage, type ServerToClient } from './protocol.ts';
+
+export class ImLinkError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImLinkError';
+  }
+}
+
+/** Code for requests that could not reach the server (link closed or dropped). */
+export const LINK_GONE = -1;
+
+type Request = { resolve: () => void; reject: (err: ImLinkError) => void };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface ImClientLinkEvents {
+  message: [LinkMessage];
+  kicked: ['login_elsewhere' | 'rest_kick'];
+  userSigExpired: [];
+  close: [];
+}
+
+/** Turns an IM HTTP base URL (or a ws:// link URL) into the link's ws:// URL. */
+export function clientLinkUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'http:' || url.protocol === 'https:') {
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.pathname = url.pathname.replace(/\/+$/, '') + CLIENT_LINK_PATH;
+  } else if (url.pathname === '/' || url.pathname === '') {
+    url.pathname = CLIENT_LINK_PATH;
+  }
+  return url.toString();
+}
+
+export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
+  private readonly pending = new Map<string, Request>();
+  private nextId = 1;
+  private dropped = false;
+  private open = true;
+
+  private constructor(private readonly ws: WebSocket) {
+    super();
+    ws.on('message', (data) => {
+      if (this.dropped) return;
+      this.onFrame(JSON.parse(data.toString()) as ServerToClient);
+    });
+    ws.on('close', () => {
+      this.open = false;
+      this.failPending('link closed');
+      if (!this.dropped) this.emit('close');
+    });
+    // An 'error' is always followed by 'close'; listening keeps it from crashing the process.
+    ws.on('error', () => {});
+  }
+
+  static connect(baseUrl: string): Promise<ImClientLink> {
+    const ws = new WebSocket(clientLinkUrl(baseUrl));
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => {
+        ws.off('error', reject);
+        resolve(new ImClientLink(ws));
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  get connected(): boolean {
+    return this.open && !this.dropped;
+  }
+
+  /** Rejects with ImLinkError { code } (e.g. 70001 expired, 70009 bad signature, 70052 kicked ticket). */
+  login(o: { userId: string; userSig: string; platform?: 'Android'; deviceId: string; sdkVersion?: string }): Promise<void> {
+    return this.request({ op: 'login', userId: o.userId, userSig: o.userSig, platform: o.platform ?? 'Android', deviceId: o.deviceId, sdkVersion: o.sdkVersion ?? '8.0.0' });
+  }
+
+  logout(): Promise<void> {
+    return this.request({ op: 'logout' });
+  }
+
+  /** businessId = the console certificate ID; token = the OPPO regId. (0, '') turns push off. */
+  setOfflinePushConfig(businessId: number, token: string): Promise<void> {
+    return this.request({ op: 'set_offline_push_config', businessId, token });
+  }
+
+  doBackground(unreadCount = 0): Promise<void> {
+    return this.request({ op: 'do_background', unreadCount });
+  }
+
+  doForeground(): Promise<void> {
+    return this.request({ op: 'do_foreground' });
+  }
+
+  /** Fire and forget, like the SDK's keep-alive (every ~2 minutes on a real phone). */
+  heartbeat(): void {
+    this.post({ op: 'heartbeat' });
+  }
+
+  /** Resolves once the server has processed every frame sent before it. */
+  sync(): Promise<void> {
+    const id = String(this.nextId++);
+    return this.track(id, () => this.post({ op: 'sync', id }));
+  }
+
+  /** The process is killed: the socket closes without logout. */
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once('close', () => resolve());
+      if (this.dropped) this.ws.terminate();
+      else this.ws.close();
+    });
+  }
+
+  /** The network is gone: silence both ways, no FIN. close() later to free the socket. */
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.failPending('link dropped');
+  }
+
+  private request(frame: DistributiveOmit<Exclude<ClientToServer, { op: 'heartbeat' | 'sync' }>, 'id'>): Promise<void> {
+    const id = String(this.nextId++);
+    return this.track(id, () => this.post({ ...frame, id } as ClientToServer));
+  }
+
+  private track(id: string, send: () => void): Promise<void> {
+    if (!this.connected) return Promise.reject(new ImLinkError(LINK_GONE, this.dropped ? 'link dropped' : 'link closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      send();
+    });
+  }
+
+  private post(frame: ClientToServer): void {
+    if (this.connected) this.ws.send(JSON.stringify(frame));
+  }
+
+  private onFrame(frame: ServerToClient): void {
+    switch (frame.op) {
+      case 'result': {
+        const req = this.pending.get(frame.id);
+        if (!req) return;
+        this.pending.delete(frame.id);
+        if (frame.code === 0) req.resolve();
+        else req.reject(new ImLinkError(frame.code, frame.message));
+        return;
+      }
+      case 'synced': {
+        const req = this.pending.get(frame.id);
+        this.pending.delete(frame.id);
+        req?.resolve();
+        return;
+      }
+      case 'message':
+        this.emit('message', frame.message);
+        return;
+      case 'kicked_offline':
+        this.emit('kicked', frame.reason);
+        return;
+      case 'user_sig_expired':
+        this.emit('userSigExpired');
+        return;
+      case 'heartbeat_ack':
+        return;
+    }
+  }
+
+  private failPending(why: string): void {
+    for (const req of this.pending.values()) req.reject(new ImLinkError(LINK_GONE, why));
+    this.pending.clear();
+  }
+}

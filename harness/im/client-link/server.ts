@@ -1,0 +1,160 @@
+/**
+ * The client link's server side: one WebSocket per app process, JSON frames (protocol.ts).
+ * Frames are handled synchronously in arrival order, so `synced` answers after every earlier frame.
+ */
+import type { Server } from 'node:http';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { ImCore } from '../core.ts';
+import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
+import type { Platform, Session, SessionLink } from '../rules/sessions.ts';
+import { CLIENT_LINK_PATH, type ClientToServer, type ServerToClient } from './protocol.ts';
+
+const PLATFORMS: ReadonlySet<string> = new Set<Platform>(['Android', 'iPhone', 'iPad', 'Windows', 'Mac', 'Web']);
+const DEFAULT_SDK_VERSION = 'unknown';
+
+class LinkConnection {
+  private session: Session | undefined;
+  /** setOfflinePushConfig arrived before login on this link (rejected with 21005). */
+  private tokenBeforeLogin = false;
+  readonly link: SessionLink;
+
+  constructor(
+    private readonly core: ImCore,
+    private readonly ws: WebSocket,
+  ) {
+    this.link = {
+      deliver: (message) => this.send({ op: 'message', message }),
+      kicked: (reason) => this.send({ op: 'kicked_offline', reason }),
+      userSigExpired: () => this.send({ op: 'user_sig_expired' }),
+      terminate: () => ws.terminate(),
+    };
+    ws.on('message', (data) => this.onFrame(data));
+    ws.on('close', () => {
+      if (this.session) core.sessions.linkClosed(this.session, this.link);
+    });
+  }
+
+  private send(frame: ServerToClient): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private result(id: string, name: ImErrorName, detail?: string): void {
+    const [code, text] = IM_ERRORS[name];
+    this.send({ op: 'result', id, code, message: detail ? `${text}: ${detail}` : text });
+  }
+
+  /** The session this link is logged in with, if it is still connected and logged in. */
+  private live(): Session | undefined {
+    const s = this.session;
+    return s && s.link === this.link && (s.state === 'online' || s.state === 'background') ? s : undefined;
+  }
+
+  private onFrame(data: RawData): void {
+    let frame: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(data.toString());
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      frame = parsed as Record<string, unknown>;
+    } catch {
+      return this.result('', 'BAD_FRAME', 'frame is not a JSON object');
+    }
+    const live = this.live();
+    if (live) this.core.sessions.touch(live);
+    const id = typeof frame.id === 'string' ? frame.id : '';
+    switch (frame.op as ClientToServer['op']) {
+      case 'login':
+        return this.login(id, frame);
+      case 'logout':
+        if (!live) return this.result(id, 'NOT_LOGGED_IN');
+        this.core.sessions.logout(live);
+        return this.result(id, 'OK');
+      case 'set_offline_push_config':
+        return this.setOfflinePushConfig(id, frame, live);
+      case 'do_background': {
+        if (!live) return this.result(id, 'NOT_LOGGED_IN');
+        const unread = frame.unreadCount ?? 0;
+        if (!Number.isInteger(unread) || (unread as number) < 0) return this.result(id, 'BAD_FRAME', 'unreadCount must be an integer >= 0');
+        this.core.sessions.setBackground(live, unread as number);
+        return this.result(id, 'OK');
+      }
+      case 'do_foreground':
+        if (!live) return this.result(id, 'NOT_LOGGED_IN');
+        this.core.sessions.setForeground(live);
+        return this.result(id, 'OK');
+      case 'heartbeat': {
+        const ack: ServerToClient = { op: 'heartbeat_ack', serverTime: this.core.clock.now() };
+        if (typeof frame.id === 'string') ack.id = frame.id;
+        return this.send(ack);
+      }
+      case 'sync':
+        return this.send({ op: 'synced', id });
+      default:
+        return this.result(id, 'BAD_FRAME', `unknown op ${JSON.stringify(frame.op)}`);
+    }
+  }
+
+  private login(id: string, f: Record<string, unknown>): void {
+    const { userId, userSig, deviceId } = f;
+    const platform = f.platform ?? 'Android';
+    const sdkVersion = f.sdkVersion ?? DEFAULT_SDK_VERSION;
+    if (typeof userId !== 'string' || userId === '' || typeof userSig !== 'string' || typeof deviceId !== 'string' || deviceId === '' || typeof sdkVersion !== 'string') {
+      return this.result(id, 'BAD_FRAME', 'login needs userId, userSig, deviceId (strings)');
+    }
+    if (typeof platform !== 'string' || !PLATFORMS.has(platform)) return this.result(id, 'BAD_FRAME', `unknown platform ${JSON.stringify(platform)}`);
+    const { accounts, sessions, settings } = this.core;
+    const verified = accounts.verify(userSig, userId);
+    if (!verified.ok) return this.send({ op: 'result', id, code: verified.code, message: verified.message });
+    if (!accounts.has(userId)) {
+      if (!settings.autoImportOnLogin) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
+      accounts.import(userId);
+    }
+    const previous = this.live();
+    if (previous && (previous.userId !== userId || previous.deviceId !== deviceId)) sessions.logout(previous);
+    const { time, expire } = verified.ticket;
+    this.session = sessions.login({
+      userId,
+      deviceId,
+      platform: platform as Platform,
+      sdkVersion,
+      // Expired once now (s) > time + expire, i.e. from the next second on.
+      userSigExpiresAt: (time + expire + 1) * 1000,
+      link: this.link,
+      tokenReportedBeforeLogin: this.tokenBeforeLogin,
+    });
+    this.tokenBeforeLogin = false;
+    this.result(id, 'OK');
+  }
+
+  private setOfflinePushConfig(id: string, f: Record<string, unknown>, live: Session | undefined): void {
+    if (!live) {
+      this.tokenBeforeLogin = true;
+      return this.result(id, 'TOKEN_BEFORE_LOGIN');
+    }
+    const { businessId, token } = f;
+    if (!Number.isInteger(businessId) || typeof token !== 'string') return this.result(id, 'BAD_FRAME', 'needs businessId (integer) and token (string)');
+    const { sessions, certificates } = this.core;
+    // An empty config (business ID 0, no token) is how the SDK turns offline push off.
+    if (businessId === 0 && token === '') {
+      sessions.clearToken(live);
+      return this.result(id, 'OK');
+    }
+    if (token === '') return this.result(id, 'TOKEN_EMPTY');
+    if (Buffer.byteLength(token) > IM_LIMITS.pushTokenBytes) return this.result(id, 'TOKEN_TOO_LONG');
+    if (!certificates.known(businessId as number)) return this.result(id, 'NO_CERTIFICATE', `certificate ${businessId}`);
+    sessions.setToken(live, businessId as number, token);
+    this.result(id, 'OK');
+  }
+}
+
+/** Serves the client link on `server` at CLIENT_LINK_PATH. */
+export function attachClientLink(core: ImCore, server: Server): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH });
+  wss.on('connection', (ws) => new LinkConnection(core, ws));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

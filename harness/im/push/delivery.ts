@@ -1,0 +1,82 @@
+/**
+ * Fans a stored message out to every device of every recipient: online delivery over open links,
+ * the offline-push decision, the OPPO unicast for vendor pushes, one trace record per device.
+ * Resolves once every push has OPPO's final answer, so a sendmsg reply means the trace is complete.
+ */
+import type { Clock } from '../../../mock-oppo/core/clock.ts';
+import type { AccountStore } from '../rules/accounts.ts';
+import type { CertificateStore } from '../rules/certificates.ts';
+import { decide } from '../rules/decision.ts';
+import { pushText, toLinkMessage, type ImMessage } from '../rules/messages.ts';
+import type { Session, SessionStore } from '../rules/sessions.ts';
+import type { PushTrace, TraceStore, OppoExchange } from '../rules/traces.ts';
+import type { CertificateConfig } from '../rules/certificates.ts';
+import type { ResolvedImSettings } from '../settings.ts';
+import { buildOppoUnicast, pushTitle } from './oppo-notification.ts';
+
+export interface VendorPusher {
+  unicast(cert: CertificateConfig, message: Record<string, unknown>): Promise<OppoExchange>;
+}
+
+export interface DeliveryDeps {
+  clock: Clock;
+  accounts: AccountStore;
+  sessions: SessionStore;
+  certificates: CertificateStore;
+  traces: TraceStore;
+  settings: ResolvedImSettings;
+  pusher: VendorPusher;
+}
+
+export class Delivery {
+  constructor(private readonly deps: DeliveryDeps) {}
+
+  async deliver(m: ImMessage): Promise<PushTrace[]> {
+    const { sessions } = this.deps;
+    if (m.syncToSender) {
+      for (const s of sessions.sessionsOf(m.from)) s.link?.deliver(toLinkMessage(m, m.from));
+    }
+    const content = pushText(m.body, m.offlinePush);
+    const pending: Array<Promise<PushTrace>> = [];
+    for (const to of m.to) {
+      const devices = sessions.sessionsOf(to);
+      if (devices.length === 0) {
+        pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: 'no_device', onlineDelivered: false, ignored: [] })));
+      }
+      for (const s of devices) pending.push(this.deliverTo(m, to, s, content));
+    }
+    return Promise.all(pending);
+  }
+
+  private async deliverTo(m: ImMessage, to: string, s: Session, content: string): Promise<PushTrace> {
+    const { certificates, settings, accounts, pusher, sessions } = this.deps;
+    const device = { deviceId: s.deviceId, platform: s.platform, sessionId: s.id, state: s.state, cause: s.cause };
+    const onlineDelivered = s.link !== undefined && (s.state === 'online' || s.state === 'background');
+    if (onlineDelivered) s.link!.deliver(toLinkMessage(m, to));
+    const d = decide(s, m, content, certificates, settings.nonObjectExt);
+    if (d.decision !== 'vendor_push') {
+      const base = { decision: d.decision, reason: d.reason, onlineDelivered, ignored: [] };
+      return this.record(m, to, device, 'detail' in d && d.detail !== undefined ? { ...base, detail: d.detail } : base);
+    }
+    const title = pushTitle(m, accounts.get(m.from)?.nick, settings.defaultTitle);
+    const { message, ignored } = buildOppoUnicast({ certificate: d.certificate, token: d.token.token, message: m, title, content });
+    const trace = this.record(m, to, device, {
+      decision: 'vendor_push',
+      reason: d.reason,
+      onlineDelivered,
+      ignored,
+      certificate: d.pendingEditEffectiveAt === undefined ? { id: d.certificate.id, version: d.certificateVersion } : { id: d.certificate.id, version: d.certificateVersion, pendingEditEffectiveAt: d.pendingEditEffectiveAt },
+      token: d.token.token,
+      ...(d.detail === undefined ? {} : { detail: d.detail }),
+    });
+    trace.oppo = await pusher.unicast(d.certificate, message);
+    if (trace.oppo.outcome === 'accepted') sessions.noteVendorPush(s);
+    return trace;
+  }
+
+  private record(m: ImMessage, to: string, device: PushTrace['device'], fields: Omit<PushTrace, 'msgKey' | 'msgTime' | 'at' | 'from' | 'to' | 'device'>): PushTrace {
+    const trace: PushTrace = { msgKey: m.msgKey, msgTime: m.msgTime, at: this.deps.clock.now(), from: m.from, to, device, ...fields };
+    this.deps.traces.add(trace);
+    return trace;
+  }
+}

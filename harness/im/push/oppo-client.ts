@@ -1,0 +1,170 @@
+/**
+ * Talks to OPPO PUSH as a real IM backend does: form-encoded auth (SHA-256 of
+ * app_key + timestamp + master_secret), a cached auth token per app, unicast with the token in
+ * the form. Retries -1/-2/HTTP 5xx/network errors/timeouts with the configured real-time
+ * backoff; re-authenticates once on code 11; never retries other codes.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../../mock-oppo/core/clock.ts';
+import { maskSecret } from '../../../mock-oppo/core/apps.ts';
+import { CODES, CODE_MESSAGES } from '../../../mock-oppo/core/codes.ts';
+import { DEFAULT_SETTINGS as OPPO_DEFAULTS } from '../../../mock-oppo/core/settings.ts';
+import type { CertificateConfig } from '../rules/certificates.ts';
+import type { OppoAttempt, OppoExchange } from '../rules/traces.ts';
+
+export const OPPO_CN_BASE_URL = 'https://api.push.oppomobile.com';
+const AUTH_PATH = '/server/v1/auth';
+const UNICAST_PATH = '/server/v1/message/notification/unicast';
+/** Renew a cached token this long before OPPO's 24 h expiry, instead of spending a call on code 11. */
+const TOKEN_RENEW_MARGIN_MS = 3_600_000;
+/** OPPO's "retry later" answers; every other non-zero code is final (11 gets one re-auth). */
+const RETRYABLE_CODES: ReadonlySet<number> = new Set([CODES.SERVICE_UNAVAILABLE, CODES.FLOW_CONTROL]);
+/** The official SDK's client-side code for a body that is not JSON. */
+const RESPONSE_PARSE_ERROR = -3;
+
+export interface OppoClientOptions {
+  baseUrl: string;
+  clock: Clock;
+  fetch: typeof fetch;
+  retryDelaysMs: number[];
+  timeoutMs: number;
+}
+
+type CallResult =
+  | { kind: 'answer'; code: number; message: string; data: unknown }
+  | { kind: 'retryable'; why: string }
+  | { kind: 'failed'; code: number; message: string };
+
+interface CachedToken {
+  token: string;
+  createdAt: number;
+}
+
+export class OppoClient {
+  private readonly tokens = new Map<string, CachedToken>();
+  private readonly authInFlight = new Map<string, Promise<CallResult>>();
+
+  constructor(private readonly opts: OppoClientOptions) {}
+
+  /** Sends one unicast; the returned exchange records every attempt (secrets masked). */
+  async unicast(cert: CertificateConfig, message: Record<string, unknown>): Promise<OppoExchange> {
+    const attempts: OppoAttempt[] = [];
+    const done = (outcome: OppoExchange['outcome'], code: number | undefined, text: string | undefined, messageId?: string): OppoExchange => {
+      const exchange: OppoExchange = { request: message, attempts, outcome };
+      if (code !== undefined) exchange.code = code;
+      if (text !== undefined) exchange.message = text;
+      if (messageId !== undefined) exchange.messageId = messageId;
+      return exchange;
+    };
+    let retries = 0;
+    let reauthenticated = false;
+    const retry = async (): Promise<boolean> => {
+      const delay = this.opts.retryDelaysMs[retries];
+      if (delay === undefined) return false;
+      retries++;
+      attempts.at(-1)!.retryAfterMs = delay;
+      await sleep(delay);
+      return true;
+    };
+    for (;;) {
+      const auth = await this.token(cert, attempts);
+      if (auth.kind === 'retryable') {
+        if (await retry()) continue;
+        return done('gave_up', undefined, `auth: ${auth.why}`);
+      }
+      if (auth.kind === 'failed') return done('rejected', auth.code, `auth: ${auth.message}`);
+      const token = auth.data as string;
+      const result = await this.post(UNICAST_PATH, { auth_token: token, message: JSON.stringify(message) }, { auth_token: maskSecret(token) }, 'unicast', attempts);
+      if (result.kind === 'retryable') {
+        if (await retry()) continue;
+        return done('gave_up', undefined, result.why);
+      }
+      if (result.kind === 'failed') return done('rejected', result.code, result.message);
+      if (result.code === CODES.SUCCESS) {
+        const messageId = (result.data as { messageId?: unknown } | undefined)?.messageId;
+        return done('accepted', 0, result.message, typeof messageId === 'string' ? messageId : undefined);
+      }
+      if (result.code === CODES.INVALID_AUTH_TOKEN && !reauthenticated) {
+        reauthenticated = true;
+        this.forget(cert, token);
+        continue;
+      }
+      if (!RETRYABLE_CODES.has(result.code)) return done('rejected', result.code, result.message);
+      if (await retry()) continue;
+      return done('gave_up', result.code, result.message);
+    }
+  }
+
+  /** The cached token, or a fresh one; concurrent pushes of one app share a single auth call. */
+  private async token(cert: CertificateConfig, attempts: OppoAttempt[]): Promise<CallResult> {
+    const key = this.cacheKey(cert);
+    const cached = this.tokens.get(key);
+    if (cached && this.opts.clock.now() < cached.createdAt + OPPO_DEFAULTS.tokenTtlMs - TOKEN_RENEW_MARGIN_MS) {
+      return { kind: 'answer', code: 0, message: 'cached', data: cached.token };
+    }
+    let pending = this.authInFlight.get(key);
+    if (!pending) {
+      pending = this.authenticate(cert, attempts).finally(() => this.authInFlight.delete(key));
+      this.authInFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async authenticate(cert: CertificateConfig, attempts: OppoAttempt[]): Promise<CallResult> {
+    const timestamp = String(this.opts.clock.now());
+    const sign = createHash('sha256').update(cert.appKey + timestamp + cert.masterSecret).digest('hex');
+    const result = await this.post(AUTH_PATH, { app_key: cert.appKey, timestamp, sign }, { sign: maskSecret(sign) }, 'auth', attempts);
+    if (result.kind !== 'answer') return result;
+    const data = result.data as { auth_token?: unknown; create_time?: unknown } | undefined;
+    if (result.code !== CODES.SUCCESS) {
+      return RETRYABLE_CODES.has(result.code)
+        ? { kind: 'retryable', why: `auth code ${result.code}` }
+        : { kind: 'failed', code: result.code, message: result.message };
+    }
+    if (typeof data?.auth_token !== 'string') return { kind: 'failed', code: RESPONSE_PARSE_ERROR, message: 'auth answer without data.auth_token' };
+    const createTime = Number(data.create_time);
+    this.tokens.set(this.cacheKey(cert), { token: data.auth_token, createdAt: Number.isFinite(createTime) && createTime > 0 ? createTime : this.opts.clock.now() });
+    return { kind: 'answer', code: 0, message: result.message, data: data.auth_token };
+  }
+
+  private forget(cert: CertificateConfig, token: string): void {
+    const key = this.cacheKey(cert);
+    if (this.tokens.get(key)?.token === token) this.tokens.delete(key);
+  }
+
+  private cacheKey(cert: CertificateConfig): string {
+    return `${cert.appKey}\n${cert.masterSecret}`;
+  }
+
+  private async post(path: string, form: Record<string, string>, masked: Record<string, string>, call: OppoAttempt['call'], attempts: OppoAttempt[]): Promise<CallResult> {
+    const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
+    const shown = { ...form, ...masked };
+    if (call === 'unicast') delete shown.message;
+    const attempt: OppoAttempt = { at: this.opts.clock.now(), call, url, form: shown };
+    attempts.push(attempt);
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.opts.fetch(url, { method: 'POST', body: new URLSearchParams(form), signal: AbortSignal.timeout(this.opts.timeoutMs) });
+      text = await response.text();
+    } catch (err) {
+      attempt.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      return { kind: 'retryable', why: attempt.error };
+    }
+    attempt.httpStatus = response.status;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    attempt.response = body ?? text.slice(0, 500);
+    if (response.status >= 500) return { kind: 'retryable', why: `HTTP ${response.status}` };
+    if (response.status !== 200) return { kind: 'failed', code: RESPONSE_PARSE_ERROR, message: `HTTP ${response.status}` };
+    const b = body as { code?: unknown; message?: unknown; data?: unknown } | undefined;
+    if (typeof b?.code !== 'number') return { kind: 'failed', code: RESPONSE_PARSE_ERROR, message: 'Response Parse Error' };
+    const message = typeof b.message === 'string' ? b.message : (CODE_MESSAGES as Record<number, string>)[b.code] ?? '';
+    return { kind: 'answer', code: b.code, message, data: b.data };
+  }
+}

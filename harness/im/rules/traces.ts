@@ -1,0 +1,76 @@
+/**
+ * One record per message per recipient device: what was decided, why, and what OPPO said.
+ * Later hops (the phone showing it) join on msgKey and the OPPO messageId.
+ */
+import type { SuppressReason } from './decision.ts';
+import type { DeviceState, Platform, StateCause } from './sessions.ts';
+
+export interface OppoAttempt {
+  /** Virtual-clock time of the call. */
+  at: number;
+  call: 'auth' | 'unicast';
+  url: string;
+  /** The form sent, secrets masked (auth_token, sign). The unicast `message` is in `request`. */
+  form: Record<string, string>;
+  httpStatus?: number;
+  response?: unknown;
+  /** Network error or timeout. */
+  error?: string;
+  /** Real-time wait before the next attempt, when this one was retried. */
+  retryAfterMs?: number;
+}
+
+export interface OppoExchange {
+  /** The unicast `message` object (no secrets in it). */
+  request: Record<string, unknown>;
+  attempts: OppoAttempt[];
+  /** accepted: code 0; rejected: a non-retryable answer; gave_up: retries exhausted. */
+  outcome: 'accepted' | 'rejected' | 'gave_up';
+  messageId?: string;
+  code?: number;
+  message?: string;
+}
+
+export interface PushTrace {
+  msgKey: string;
+  msgTime: number;
+  /** Virtual-clock time of the decision. */
+  at: number;
+  from: string;
+  to: string;
+  device: { deviceId: string; platform: Platform; sessionId: number; state: DeviceState; cause: StateCause } | null;
+  decision: 'online' | 'vendor_push' | 'suppressed';
+  reason: 'app_in_foreground' | 'app_in_background' | 'push_online' | SuppressReason;
+  detail?: string;
+  /** The message also went down the device's open link (foreground or background). */
+  onlineDelivered: boolean;
+  certificate?: { id: number; version: number; pendingEditEffectiveAt?: number };
+  /** The OPPO regId pushed to (not a secret). */
+  token?: string;
+  oppo?: OppoExchange;
+  /** Message fields OPPO cannot honour, dropped or shortened values. */
+  ignored: string[];
+}
+
+export class TraceStore {
+  private readonly traces: PushTrace[] = [];
+
+  add(trace: PushTrace): void {
+    this.traces.push(trace);
+  }
+
+  query(filter: { msgKey?: string; user?: string } = {}): PushTrace[] {
+    return this.traces.filter(
+      (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey) && (filter.user === undefined || t.to === filter.user || t.from === filter.user),
+    );
+  }
+
+  byMsgKey(msgKey: string): PushTrace[] {
+    return this.query({ msgKey });
+  }
+
+  /** Records where the user is the recipient or the sender. */
+  byUser(user: string): PushTrace[] {
+    return this.query({ user });
+  }
+}

@@ -1,0 +1,84 @@
+/** createImServer: the rules (core.ts) behind the REST, console/control (express) and client-link (ws) transports. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Clock } from '../../mock-oppo/core/clock.ts';
+import { attachClientLink } from './client-link/server.ts';
+import { createImCore, type ImCore } from './core.ts';
+import { defaultAccounts, defaultCertificates } from './fixtures.ts';
+import { OPPO_CN_BASE_URL, OppoClient } from './push/oppo-client.ts';
+import type { ImApp } from './rules/accounts.ts';
+import type { CertificateConfig } from './rules/certificates.ts';
+import { resolveSettings, type ImSettings } from './settings.ts';
+import { controlRouter } from './wire/control.ts';
+import { restRouter } from './wire/rest.ts';
+
+export interface ImServerOptions {
+  clock: Clock;
+  app: ImApp;
+  /** OPPO PUSH host; the real CN host by default (msw can intercept it), the mock's URL in the lab. */
+  oppoBaseUrl?: string;
+  /** Console certificates, active from the start (default fixtures/im-certificates.json). */
+  certificates?: CertificateConfig[];
+  /** Pre-imported accounts (default fixtures/users.json). */
+  accounts?: Array<{ userId: string; nick?: string }>;
+  settings?: Partial<ImSettings>;
+  /** Used for the OPPO calls (tests can count or fail them). */
+  fetch?: typeof fetch;
+}
+
+export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose'> {
+  /** REST `/v4/...`, console and control `/_im/v1/...`. */
+  app: express.Express;
+  imApp: ImApp;
+  /** Serves `app` and the client link (CLIENT_LINK_PATH); close() ends every link and the rules' timers. */
+  listen(opts?: { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export function createImServer(options: ImServerOptions): ImServer {
+  const settings = resolveSettings(options.settings);
+  const pusher = new OppoClient({
+    baseUrl: options.oppoBaseUrl ?? OPPO_CN_BASE_URL,
+    clock: options.clock,
+    fetch: options.fetch ?? globalThis.fetch,
+    retryDelaysMs: settings.oppoRetryDelaysMs,
+    timeoutMs: settings.oppoRequestTimeoutMs,
+  });
+  const core = createImCore({
+    clock: options.clock,
+    imApp: options.app,
+    settings,
+    certificates: options.certificates ?? defaultCertificates(),
+    accounts: options.accounts ?? defaultAccounts(),
+    pusher,
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(restRouter(core));
+  app.use(controlRouter(core));
+  const { dispose, ...rules } = core;
+
+  return {
+    ...rules,
+    app,
+    async listen(opts = {}) {
+      const server = createServer(app);
+      const link = attachClientLink(core, server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+      });
+      const { address, port } = server.address() as AddressInfo;
+      const host = address.includes(':') ? `[${address}]` : address;
+      return {
+        url: `http://${host}:${port}`,
+        async close() {
+          await link.close();
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          dispose();
+        },
+      };
+    },
+  };
+}
