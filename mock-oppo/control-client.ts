@@ -1,0 +1,133 @@
+/** A typed client for the mock's control API (`/_mock/v1`), for specs and the lab. */
+import type { App, AppConfig } from './core/apps.ts';
+import type { Duration } from './core/clock.ts';
+import type { Fault, FaultSpec } from './core/faults.ts';
+import type { MessageView, RegistrationView } from './core/platform.ts';
+import type { ReceiptRecord } from './core/receipts.ts';
+import type { Region } from './core/region.ts';
+import type { MockSettings } from './core/settings.ts';
+import type { JournalEntry } from './wire/http.ts';
+
+export type AppView = App & { quota?: { day: number; publicUsed: number; publicLimit: number; qpsLimit: number; perDevicePublicDaily: number } };
+
+export interface ClockView {
+  now: number;
+  iso: string;
+  virtual: boolean;
+  flowing?: boolean;
+  pendingTimers?: number;
+  nextDueAt?: number | null;
+  /** POST only: timers fired by the jump. */
+  fired?: number;
+}
+
+export interface DeviceView {
+  deviceId: string;
+  region: Region;
+  connected: boolean;
+  connectedAt?: number;
+  lastSeen: number;
+}
+
+export class MockOppoControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MockOppoControlError';
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class MockOppoControl {
+  private readonly base: string;
+
+  constructor(baseUrl: string) {
+    this.base = `${baseUrl.replace(/\/$/, '')}/_mock/v1`;
+  }
+
+  apps(): Promise<AppView[]> {
+    return this.call('GET', '/apps');
+  }
+  app(appId: string): Promise<AppView> {
+    return this.call('GET', `/apps/${encodeURIComponent(appId)}`);
+  }
+  createApp(app: AppConfig): Promise<AppView> {
+    return this.call('POST', '/apps', app);
+  }
+  registrations(filter: { appId?: string; deviceId?: string; state?: string } = {}): Promise<RegistrationView[]> {
+    return this.call('GET', '/registrations', undefined, filter);
+  }
+  registration(regId: string): Promise<RegistrationView> {
+    return this.call('GET', `/registrations/${encodeURIComponent(regId)}`);
+  }
+  /** Registers a device without a device link (it stays offline until a link says hello with that deviceId). */
+  register(opts: { appId?: string; appKey?: string; deviceId?: string; region?: Region; packageName?: string } = {}): Promise<RegistrationView> {
+    return this.call('POST', '/registrations', opts);
+  }
+  invalidate(regId: string, how: 'unregistered' | 'uninstalled' = 'unregistered'): Promise<RegistrationView> {
+    return this.call('DELETE', `/registrations/${encodeURIComponent(regId)}`, undefined, { how });
+  }
+  devices(): Promise<DeviceView[]> {
+    return this.call('GET', '/devices');
+  }
+  messages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string; limit?: number } = {}): Promise<MessageView[]> {
+    return this.call('GET', '/messages', undefined, filter);
+  }
+  message(id: string): Promise<MessageView> {
+    return this.call('GET', `/messages/${encodeURIComponent(id)}`);
+  }
+  journal(filter: { endpoint?: string; limit?: number } = {}): Promise<JournalEntry[]> {
+    return this.call('GET', '/journal', undefined, filter);
+  }
+  receipts(filter: { limit?: number } = {}): Promise<ReceiptRecord[]> {
+    return this.call('GET', '/receipts', undefined, filter);
+  }
+  clock(): Promise<ClockView> {
+    return this.call('GET', '/clock');
+  }
+  advanceClock(by: Duration): Promise<ClockView> {
+    return this.call('POST', '/clock', { advance: by });
+  }
+  setClock(to: number | string): Promise<ClockView> {
+    return this.call('POST', '/clock', { set: to });
+  }
+  reset(): Promise<{ reset: true }> {
+    return this.call('POST', '/reset');
+  }
+  faults(): Promise<Fault[]> {
+    return this.call('GET', '/faults');
+  }
+  addFault(spec: FaultSpec): Promise<Fault> {
+    return this.call('POST', '/faults', spec);
+  }
+  deleteFault(id: string): Promise<unknown> {
+    return this.call('DELETE', `/faults/${encodeURIComponent(id)}`);
+  }
+  clearFaults(): Promise<unknown> {
+    return this.call('DELETE', '/faults');
+  }
+  settings(): Promise<MockSettings> {
+    return this.call('GET', '/settings');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, query: Query = {}): Promise<T> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.size > 0 ? `?${params}` : '';
+    const res = await fetch(`${this.base}${path}${qs}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const err = (parsed ?? {}) as { error?: string; message?: string };
+      throw new MockOppoControlError(res.status, err.error ?? 'http_error', err.message ?? `HTTP ${res.status}`);
+    }
+    return parsed as T;
+  }
+}

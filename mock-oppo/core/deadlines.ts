@@ -1,0 +1,104 @@
+/**
+ * Many deadlines (one per queued target), one clock timer: a min-heap keeps the earliest due and
+ * only that one is armed on the clock, so queueing stays O(log n) however many messages wait.
+ */
+import type { Clock, TimerHandle } from './clock.ts';
+
+interface Entry {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled: boolean;
+}
+
+export interface DeadlineHandle {
+  cancel(): void;
+}
+
+export class Deadlines {
+  private heap: Entry[] = [];
+  private seq = 0;
+  private armed: { at: number; handle: TimerHandle } | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  at(time: number, fn: () => void): DeadlineHandle {
+    const entry: Entry = { at: time, seq: this.seq++, fn, cancelled: false };
+    this.pushEntry(entry);
+    this.arm();
+    return { cancel: () => void (entry.cancelled = true) };
+  }
+
+  clear(): void {
+    this.heap = [];
+    this.armed?.handle.cancel();
+    this.armed = undefined;
+  }
+
+  private arm(): void {
+    const next = this.peekLive();
+    if (!next) {
+      this.armed?.handle.cancel();
+      this.armed = undefined;
+      return;
+    }
+    if (this.armed && this.armed.at <= next.at) return;
+    this.armed?.handle.cancel();
+    const at = next.at;
+    const handle = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
+      this.armed = undefined;
+      this.fireDue();
+    });
+    this.armed = { at, handle };
+  }
+
+  private fireDue(): void {
+    const now = this.clock.now();
+    let next = this.peekLive();
+    while (next && next.at <= now) {
+      this.popEntry();
+      next.fn();
+      next = this.peekLive();
+    }
+    this.arm();
+  }
+
+  private peekLive(): Entry | undefined {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.popEntry();
+    return this.heap[0];
+  }
+
+  private less(a: Entry, b: Entry): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private pushEntry(entry: Entry): void {
+    const h = this.heap;
+    h.push(entry);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  private popEntry(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+}

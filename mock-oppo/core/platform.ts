@@ -1,0 +1,1036 @@
+/**
+ * The OPPO PUSH platform as plain state and behaviour (no HTTP, no WebSocket): apps, tokens,
+ * registrations, aliases and tags, messages with per-target states, quotas, flow control,
+ * delivery to connected devices and receipts. Everything time-dependent reads the injected clock.
+ */
+import { EventEmitter } from 'node:events';
+import type { MockToPhone } from '../device-link/protocol.ts';
+import { normalizeApp, type App, type AppConfig } from './apps.ts';
+import type { Clock } from './clock.ts';
+import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from './codes.ts';
+import { Deadlines, type DeadlineHandle } from './deadlines.ts';
+import { Faults } from './faults.ts';
+import { IdGenerator } from './ids.ts';
+import {
+  LIMITS,
+  PRIVATE_CATEGORIES,
+  PUBLIC_CATEGORIES,
+  STRONG_REMINDER_LEVEL,
+  type NotificationSpec,
+} from './notification.ts';
+import { canSendPrivate, dailyPublicQuota, dayKey, perDeviceDailyPublic, qpsLimit } from './quota.ts';
+import { authSign } from './sign.ts';
+import { Receipts, type ReceiptEvent, type ReceiptSender } from './receipts.ts';
+import { formatRegId, isWellFormedRegId, regionOfRegId, type Region } from './region.ts';
+import type { MockSettings } from './settings.ts';
+
+export type TargetState = 'accepted' | 'queued' | 'delivered' | 'acked' | 'expired' | 'dropped' | 'rejected';
+export type Classification = 'public' | 'private';
+
+export interface StateChange {
+  at: number;
+  state: TargetState;
+  reason?: string;
+  code?: number;
+}
+
+export interface TargetRecord {
+  /** 1 all, 2 regId, 5 alias, 6 tag expression: how this target was addressed. */
+  targetType: 1 | 2 | 5 | 6;
+  targetValue: string;
+  registrationId?: string;
+  state: TargetState;
+  reason?: string;
+  code?: number;
+  /** From the phone's ack: whether the notification manager showed it. */
+  displayed?: boolean;
+  history: StateChange[];
+  notifyId: number;
+  message: MessageRecord;
+  deadline?: DeadlineHandle;
+}
+
+export interface MessageRecord {
+  messageId: string;
+  /** Unicast: the message id again (receipts use it as taskId); broadcast: the task id. */
+  taskId: string;
+  appId: string;
+  region: Region;
+  kind: 'unicast' | 'broadcast';
+  appMessageId?: string;
+  classification: Classification;
+  createdAt: number;
+  spec: NotificationSpec;
+  verifyRegistrationId: boolean;
+  targets: TargetRecord[];
+  /** Broadcast: refused targets by code, as in the reply. */
+  invalidTargets?: Record<string, string[]>;
+  evicted?: boolean;
+}
+
+export type RegistrationState = 'active' | 'unregistered' | 'uninstalled';
+
+export interface Registration {
+  regId: string;
+  appId: string;
+  deviceId: string;
+  packageName: string;
+  region: Region;
+  state: RegistrationState;
+  createdAt: number;
+  invalidatedAt?: number;
+  alias?: string;
+  tags: Set<string>;
+  /** Targets waiting for the device (offline, or before their show window). */
+  queue: TargetRecord[];
+}
+
+/** What the rules need from a phone's connection: a way to hand it a frame. */
+export interface DeviceSink {
+  send(frame: MockToPhone): void;
+  close(reason: string): void;
+}
+
+interface Device {
+  deviceId: string;
+  region: Region;
+  sink?: DeviceSink;
+  connectedAt?: number;
+  lastSeen: number;
+}
+
+interface Token {
+  appId: string;
+  region: Region;
+  createdAt: number;
+}
+
+interface SavedContent {
+  messageId: string;
+  appId: string;
+  region: Region;
+  spec: NotificationSpec;
+  classification: Classification;
+  createdAt: number;
+}
+
+export interface UnicastInput {
+  targetType: number;
+  targetValue: string;
+  spec: NotificationSpec;
+  verifyRegistrationId: boolean;
+}
+
+export interface BatchItemResult {
+  messageId?: string;
+  registrationId: string;
+  errorCode?: number;
+  errorMessage?: string;
+}
+
+export interface BroadcastResult {
+  messageId: string;
+  taskId: string;
+  invalid: Record<string, string[]>;
+}
+
+export interface PlatformOptions {
+  clock: Clock;
+  settings: MockSettings;
+  apps: AppConfig[];
+  receiptSender: ReceiptSender;
+}
+
+interface Counter {
+  key: number;
+  count: number;
+}
+
+const TERMINAL: ReadonlySet<TargetState> = new Set(['acked', 'expired', 'dropped', 'rejected']);
+
+export class OppoPlatform extends EventEmitter {
+  readonly clock: Clock;
+  readonly settings: MockSettings;
+  readonly faults: Faults;
+  readonly receipts: Receipts;
+  private readonly initialApps: App[];
+  private ids: IdGenerator;
+  private deadlines: Deadlines;
+  private appsById = new Map<string, App>();
+  private appsByKey = new Map<string, App>();
+  private tokens = new Map<string, Token>();
+  private registrations = new Map<string, Registration>();
+  private regByDevicePackage = new Map<string, string>();
+  private devices = new Map<string, Device>();
+  private aliases = new Map<string, Map<string, string>>();
+  private tagDefs = new Map<string, Map<string, { desc: string; group?: string }>>();
+  private messages = new Map<string, MessageRecord>();
+  private saved = new Map<string, SavedContent>();
+  private dedupe = new Map<string, MessageRecord | SavedContent>();
+  private invalidFeedback = new Map<string, string[]>();
+  private quotaUsed = new Map<string, Counter>();
+  private deviceDaily = new Map<string, Counter>();
+  private qpsWindow = new Map<string, Counter>();
+  /** Delivered, not yet acked: `${messageId}\u0000${regId}` → target (acks name no task id). */
+  private awaitingAck = new Map<string, TargetRecord>();
+  private notifySeq = 0;
+
+  constructor(options: PlatformOptions) {
+    super();
+    this.clock = options.clock;
+    this.settings = options.settings;
+    this.ids = new IdGenerator(options.settings.seed);
+    this.deadlines = new Deadlines(options.clock);
+    this.faults = new Faults(options.clock);
+    this.receipts = new Receipts(options.clock, this.faults, options.receiptSender, options.settings.receiptLogCapacity);
+    this.initialApps = options.apps.map(normalizeApp);
+    for (const app of this.initialApps) this.putApp(app);
+  }
+
+  /** Back to the initial apps with no tokens, registrations, messages, faults or receipts. The clock is not touched. */
+  reset(): void {
+    for (const device of this.devices.values()) device.sink?.close('mock reset');
+    this.deadlines.clear();
+    this.faults.clear();
+    this.receipts.clear();
+    for (const map of [
+      this.appsById, this.appsByKey, this.tokens, this.registrations, this.regByDevicePackage, this.devices,
+      this.aliases, this.tagDefs, this.messages, this.saved, this.dedupe, this.invalidFeedback,
+      this.quotaUsed, this.deviceDaily, this.qpsWindow, this.awaitingAck,
+    ] as Map<unknown, unknown>[]) map.clear();
+    this.ids = new IdGenerator(this.settings.seed);
+    this.notifySeq = 0;
+    for (const app of this.initialApps) this.putApp(app);
+  }
+
+  // ---- apps ---------------------------------------------------------------------------------
+
+  addApp(config: AppConfig): App {
+    const app = normalizeApp(config);
+    const clash = this.appsById.get(app.appId) ?? this.appsByKey.get(app.appKey);
+    if (clash) throw new TypeError(`an app with appId ${clash.appId} / appKey ${clash.appKey} already exists`);
+    this.putApp(app);
+    return app;
+  }
+
+  listApps(): App[] {
+    return [...this.appsById.values()];
+  }
+
+  appById(appId: string): App | undefined {
+    return this.appsById.get(appId);
+  }
+
+  appByKey(appKey: string): App | undefined {
+    return this.appsByKey.get(appKey);
+  }
+
+  private putApp(app: App): void {
+    this.appsById.set(app.appId, app);
+    this.appsByKey.set(app.appKey, app);
+  }
+
+  // ---- auth ---------------------------------------------------------------------------------
+
+  /** `sign` = sha256(app_key + timestamp + master_secret); the checks run missing-first, then validity. */
+  authenticate(region: Region, appKey?: string, timestamp?: string, sign?: string): { authToken: string; createTime: number } {
+    if (!appKey) throw new OppoError(CODES.MISSING_APP_KEY);
+    if (!sign) throw new OppoError(CODES.MISSING_SIGNATURE);
+    if (!timestamp) throw new OppoError(CODES.MISSING_TIMESTAMP);
+    const app = this.appsByKey.get(appKey);
+    if (!app) throw new OppoError(CODES.INVALID_APP_KEY);
+    const now = this.clock.now();
+    const ts = /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : NaN;
+    if (!Number.isSafeInteger(ts) || Math.abs(now - ts) > this.settings.authTimestampWindowMs) {
+      throw new OppoError(CODES.INVALID_TIMESTAMP, 'timestamp must be epoch ms within 10 minutes of server time');
+    }
+    const expected = authSign(appKey, timestamp, app.masterSecret);
+    if (sign.toLowerCase() !== expected) throw new OppoError(CODES.INVALID_SIGNATURE);
+    if (this.tokens.size > 10_000) this.pruneTokens(now);
+    // [uncertain] whether a new token revokes the old one: both stay valid until they expire.
+    const authToken = this.ids.hex(24);
+    this.tokens.set(authToken, { appId: app.appId, region, createdAt: now });
+    return { authToken, createTime: now };
+  }
+
+  /** The app a token belongs to: 29 when absent, 11 when unknown, expired or (by setting) from the other region. */
+  appForToken(region: Region, token: string | undefined): App {
+    if (!token) throw new OppoError(CODES.MISSING_AUTH_TOKEN);
+    const entry = this.tokens.get(token);
+    if (!entry) throw new OppoError(CODES.INVALID_AUTH_TOKEN);
+    if (this.clock.now() - entry.createdAt >= this.settings.tokenTtlMs) throw new OppoError(CODES.INVALID_AUTH_TOKEN, 'token expired');
+    if (this.settings.tokenScopedToRegion && entry.region !== region) throw new OppoError(CODES.INVALID_AUTH_TOKEN, 'token issued for the other region');
+    const app = this.appsById.get(entry.appId);
+    if (!app) throw new OppoError(CODES.INVALID_AUTH_TOKEN);
+    return app;
+  }
+
+  private pruneTokens(now: number): void {
+    for (const [token, entry] of this.tokens) {
+      if (now - entry.createdAt >= this.settings.tokenTtlMs) this.tokens.delete(token);
+    }
+  }
+
+  // ---- device side --------------------------------------------------------------------------
+
+  /** A phone's push service says hello; queued messages still within their TTL go out at once. */
+  connectDevice(deviceId: string, region: Region, sink: DeviceSink): void {
+    const now = this.clock.now();
+    let device = this.devices.get(deviceId);
+    if (!device) {
+      device = { deviceId, region, lastSeen: now };
+      this.devices.set(deviceId, device);
+    }
+    if (device.sink && device.sink !== sink) device.sink.close('replaced by a newer connection of the same device');
+    device.sink = sink;
+    device.region = region;
+    device.connectedAt = now;
+    device.lastSeen = now;
+    for (const reg of this.registrations.values()) {
+      if (reg.deviceId === deviceId && reg.state === 'active') this.flushQueue(reg);
+    }
+  }
+
+  disconnectDevice(deviceId: string, sink: DeviceSink): void {
+    const device = this.devices.get(deviceId);
+    if (!device || device.sink !== sink) return;
+    device.sink = undefined;
+    device.lastSeen = this.clock.now();
+  }
+
+  isConnected(deviceId: string): boolean {
+    return this.devices.get(deviceId)?.sink !== undefined;
+  }
+
+  /**
+   * The push service registers an app (AppKey + AppSecret + package). The same device and package
+   * keep their regId until unregister/uninstall. [uncertain] client-side codes: 14 unknown AppKey,
+   * 16 wrong AppSecret, 41 package not the app's.
+   */
+  register(deviceId: string, region: Region, appKey: string, appSecret: string, packageName: string): Registration {
+    const app = this.appsByKey.get(appKey);
+    if (!app) throw new OppoError(CODES.INVALID_APP_KEY);
+    if (app.appSecret !== appSecret) throw new OppoError(CODES.INVALID_SIGNATURE, 'AppSecret does not match the AppKey');
+    if (app.packageName !== undefined && app.packageName !== packageName) {
+      throw new OppoError(CODES.INVALID_ARGUMENTS, `package ${packageName} is not the app's package ${app.packageName}`);
+    }
+    return this.registerFor(app, deviceId, region, packageName);
+  }
+
+  /** Registration without a device link (control API, tests): the device simply stays offline until it connects. */
+  registerFor(app: App, deviceId: string, region: Region, packageName = app.packageName ?? 'com.example.app'): Registration {
+    const key = `${deviceId}\u0000${packageName}`;
+    const existing = this.regByDevicePackage.get(key);
+    const current = existing ? this.registrations.get(existing) : undefined;
+    if (current && current.state === 'active' && current.appId === app.appId && current.region === region) return current;
+    if (current && current.state === 'active') this.invalidate(current, 'unregistered');
+    const reg: Registration = {
+      regId: formatRegId(region, this.ids.hex(32)),
+      appId: app.appId,
+      deviceId,
+      packageName,
+      region,
+      state: 'active',
+      createdAt: this.clock.now(),
+      tags: new Set(),
+      queue: [],
+    };
+    this.registrations.set(reg.regId, reg);
+    this.regByDevicePackage.set(key, reg.regId);
+    if (!this.devices.has(deviceId)) this.devices.set(deviceId, { deviceId, region, lastSeen: this.clock.now() });
+    return reg;
+  }
+
+  /** App-side unregister or uninstall: the regId is dead for later sends, queued messages are dropped. */
+  unregisterPackage(deviceId: string, packageName: string, how: 'unregistered' | 'uninstalled'): Registration | undefined {
+    const regId = this.regByDevicePackage.get(`${deviceId}\u0000${packageName}`);
+    const reg = regId ? this.registrations.get(regId) : undefined;
+    if (!reg || reg.state !== 'active') return undefined;
+    this.invalidate(reg, how);
+    return reg;
+  }
+
+  invalidateRegId(regId: string, how: 'unregistered' | 'uninstalled'): Registration | undefined {
+    const reg = this.registrations.get(regId);
+    if (!reg || reg.state !== 'active') return undefined;
+    this.invalidate(reg, how);
+    return reg;
+  }
+
+  private invalidate(reg: Registration, how: 'unregistered' | 'uninstalled'): void {
+    reg.state = how;
+    reg.invalidatedAt = this.clock.now();
+    if (reg.alias !== undefined) {
+      this.aliases.get(reg.appId)?.delete(reg.alias);
+      reg.alias = undefined;
+    }
+    const list = this.invalidFeedback.get(reg.appId);
+    if (list) list.push(reg.regId);
+    else this.invalidFeedback.set(reg.appId, [reg.regId]);
+    const queued = reg.queue;
+    reg.queue = [];
+    for (const target of queued) {
+      if (target.state !== 'queued') continue;
+      this.finish(target, 'dropped', 'regid_invalid');
+      this.sendReceipt(target, 'regid_invalid');
+    }
+  }
+
+  /** The phone's ack: `push_arrive` receipt and target state acked (with what the phone did with it). */
+  ack(deviceId: string, messageId: string, regId: string, displayed: boolean, reason?: string): boolean {
+    const reg = this.registrations.get(regId);
+    if (!reg || reg.deviceId !== deviceId) return false;
+    const key = `${messageId}\u0000${regId}`;
+    const target = this.awaitingAck.get(key);
+    if (!target) return false;
+    this.awaitingAck.delete(key);
+    target.displayed = displayed;
+    this.setState(target, 'acked', displayed ? 'displayed' : `dropped_on_device${reason ? `:${reason}` : ''}`);
+    this.sendReceipt(target, 'push_arrive');
+    return true;
+  }
+
+  // ---- push API -----------------------------------------------------------------------------
+
+  unicast(app: App, region: Region, input: UnicastInput, endpoint = 'unicast'): MessageRecord {
+    const classification = this.classify(app, input.spec);
+    if (input.targetType !== 2 && input.targetType !== 5) {
+      throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 2 (registration_id) or 5 (alias)');
+    }
+    const dupKey = input.spec.appMessageId !== undefined ? `u\u0000${app.appId}\u0000${input.spec.appMessageId}\u0000${input.targetValue}` : undefined;
+    const dup = dupKey ? this.dedupe.get(dupKey) : undefined;
+    if (dup) {
+      if (this.settings.duplicateAppMessageId === 'reject') throw new OppoError(CODES.DATA_DUPLICATE, 'app_message_id already pushed to this target');
+      return dup as MessageRecord;
+    }
+    this.takeFlow(app, 1);
+    const messageId = `${app.appId}-1-1-${this.ids.hex(24)}`;
+    const message = this.newMessage(app, region, 'unicast', messageId, messageId, input.spec, classification, input.verifyRegistrationId);
+    const resolved = this.resolveTarget(app, region, input.targetType, input.targetValue, endpoint);
+    const target = this.newTarget(message, input.targetType as 2 | 5, input.targetValue);
+    if (typeof resolved === 'number') {
+      this.setState(target, 'rejected', CODE_MESSAGES[resolved], resolved);
+      this.store(message);
+      throw new OppoError(resolved);
+    }
+    target.registrationId = resolved.regId;
+    if (classification === 'public') {
+      try {
+        this.takeQuota(app, 1);
+      } catch (err) {
+        this.setState(target, 'rejected', CODE_MESSAGES[CODES.DAILY_LIMIT], CODES.DAILY_LIMIT);
+        this.store(message);
+        throw err;
+      }
+    }
+    this.store(message);
+    if (dupKey) this.dedupe.set(dupKey, message);
+    this.dispatch(app, target, resolved);
+    return message;
+  }
+
+  /** Per-item outcomes; an item the wire already refused comes in as its OppoError. */
+  unicastBatch(app: App, region: Region, items: Array<UnicastInput | { error: OppoError; targetValue: string }>): BatchItemResult[] {
+    return items.map((item) => {
+      if ('error' in item) return { registrationId: item.targetValue, errorCode: item.error.code, errorMessage: item.error.message };
+      try {
+        const message = this.unicast(app, region, item, 'unicast_batch');
+        return { messageId: message.messageId, registrationId: message.targets[0]!.registrationId ?? item.targetValue };
+      } catch (err) {
+        if (!(err instanceof OppoError)) throw err;
+        return { registrationId: item.targetValue, errorCode: err.code, errorMessage: err.message };
+      }
+    });
+  }
+
+  saveMessageContent(app: App, region: Region, spec: NotificationSpec): SavedContent {
+    const classification = this.classify(app, spec);
+    const dupKey = spec.appMessageId !== undefined ? `s\u0000${app.appId}\u0000${spec.appMessageId}` : undefined;
+    const dup = dupKey ? this.dedupe.get(dupKey) : undefined;
+    if (dup) {
+      if (this.settings.duplicateAppMessageId === 'reject') throw new OppoError(CODES.DATA_DUPLICATE, 'app_message_id already saved');
+      return dup as SavedContent;
+    }
+    const saved: SavedContent = { messageId: this.ids.hex(24), appId: app.appId, region, spec, classification, createdAt: this.clock.now() };
+    this.saved.set(saved.messageId, saved);
+    if (dupKey) this.dedupe.set(dupKey, saved);
+    return saved;
+  }
+
+  broadcast(app: App, region: Region, messageId: string, targetType: number, targetValue: string | undefined): BroadcastResult {
+    const content = this.saved.get(messageId);
+    if (!content || content.appId !== app.appId) throw new OppoError(CODES.DATA_NOT_EXIST, `message_id ${messageId} was not saved by this app`);
+    if (![1, 2, 5, 6].includes(targetType)) throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 1, 2, 5 or 6');
+    if (targetType !== 1 && (content.spec.pushTimeType === 1 || content.spec.fixSpeed)) {
+      throw new OppoError(CODES.INVALID_ARGUMENTS, 'push_time_type and fix_speed are for broadcast to all users only');
+    }
+    const invalid: Record<string, string[]> = {};
+    const refuse = (code: OppoCode, value: string) => (invalid[code] ??= []).push(value);
+    const accepted: Array<{ value: string; reg: Registration }> = [];
+    if (targetType === 1) {
+      for (const reg of this.registrations.values()) {
+        if (reg.appId === app.appId && reg.region === region && reg.state === 'active') accepted.push({ value: reg.regId, reg });
+      }
+    } else {
+      if (!targetValue) throw new OppoError(CODES.MISSING_ARGUMENTS, 'target_value is required for target_type 2, 5 and 6');
+      if (targetType === 6) {
+        for (const reg of this.matchTags(app, region, targetValue)) accepted.push({ value: reg.regId, reg });
+      } else {
+        const values = targetValue.split(';').filter((v) => v.length > 0);
+        if (values.length === 0) throw new OppoError(CODES.MISSING_ARGUMENTS, 'target_value is empty');
+        if (values.length > LIMITS.targetsPerCall) throw new OppoError(CODES.INVALID_ARGUMENTS, `at most ${LIMITS.targetsPerCall} targets per call`);
+        const seen = new Set<string>();
+        for (const value of values) {
+          if (seen.has(value)) {
+            refuse(targetType === 2 ? CODES.REGID_REPEAT : CODES.ALIAS_REPEAT, value);
+            continue;
+          }
+          seen.add(value);
+          const resolved = this.resolveTarget(app, region, targetType, value, 'broadcast');
+          if (typeof resolved === 'number') refuse(resolved, value);
+          else accepted.push({ value, reg: resolved });
+        }
+      }
+    }
+    this.takeFlow(app, Math.max(1, accepted.length));
+    if (content.classification === 'public') this.takeQuota(app, accepted.length);
+    const taskId = this.ids.hex(24);
+    const message = this.newMessage(app, region, 'broadcast', content.messageId, taskId, content.spec, content.classification, false);
+    message.invalidTargets = invalid;
+    for (const [code, values] of Object.entries(invalid)) {
+      for (const value of values) this.setState(this.newTarget(message, targetType as 2 | 5, value), 'rejected', CODE_MESSAGES[Number(code) as OppoCode], Number(code));
+    }
+    this.store(message);
+    for (const { value, reg } of accepted) {
+      const target = this.newTarget(message, targetType as 1 | 2 | 5 | 6, value);
+      target.registrationId = reg.regId;
+      this.dispatch(app, target, reg);
+    }
+    return { messageId: content.messageId, taskId, invalid };
+  }
+
+  /** Broadcast counters ([uncertain] endpoint; the shape a third-party SDK parses). `openCount` stays 0: phones report no clicks. */
+  statistics(app: App, messageId: string, taskId?: string): Record<string, number | string> {
+    const message = [...this.messages.values()].find(
+      (m) => m.appId === app.appId && m.messageId === messageId && (taskId === undefined || m.taskId === taskId),
+    );
+    if (!message) throw new OppoError(CODES.DATA_NOT_EXIST, 'no such message_id/task_id');
+    const count = (pred: (t: TargetRecord) => boolean) => message.targets.filter(pred).length;
+    return {
+      message_id: message.messageId,
+      task_id: message.taskId,
+      targetCount: message.targets.length,
+      validCount: count((t) => t.state !== 'rejected'),
+      sendCount: count((t) => t.state === 'delivered' || t.state === 'acked'),
+      arriveCount: count((t) => t.state === 'acked'),
+      showCount: count((t) => t.state === 'acked' && t.displayed === true),
+      openCount: 0,
+    };
+  }
+
+  fetchInvalidRegIds(app: App): string[] {
+    const list = this.invalidFeedback.get(app.appId) ?? [];
+    if (this.settings.feedbackClearsOnFetch) this.invalidFeedback.delete(app.appId);
+    return [...list];
+  }
+
+  // ---- aliases and tags (device host) -------------------------------------------------------
+
+  /** One alias ↔ one regId; the latest binding wins on both sides. */
+  setAlias(app: App, regId: string, alias: string): void {
+    this.checkAlias(alias);
+    const reg = this.activeRegistration(app, 'CN', regId);
+    const map = this.aliasMap(app);
+    const previousHolder = map.get(alias);
+    if (previousHolder !== undefined) {
+      const prev = this.registrations.get(previousHolder);
+      if (prev) prev.alias = undefined;
+    }
+    if (reg.alias !== undefined) map.delete(reg.alias);
+    map.set(alias, reg.regId);
+    reg.alias = alias;
+  }
+
+  deleteAlias(app: App, alias: string): void {
+    this.checkAlias(alias);
+    const map = this.aliasMap(app);
+    const regId = map.get(alias);
+    if (regId === undefined) throw new OppoError(CODES.ALIAS_UNSUBSCRIBED);
+    map.delete(alias);
+    const reg = this.registrations.get(regId);
+    if (reg) reg.alias = undefined;
+  }
+
+  addTags(app: App, names: string[], desc: string, group?: string): void {
+    const defs = this.tagMap(app);
+    for (const name of names) defs.set(name, { desc, ...(group !== undefined ? { group } : {}) });
+  }
+
+  /** [uncertain] subscribing to a tag the app never created answers 31 Data Not Exist. */
+  subscribeTags(app: App, regId: string, names: string[], subscribe: boolean): void {
+    const reg = this.activeRegistration(app, 'CN', regId);
+    const defs = this.tagMap(app);
+    const unknown = names.filter((n) => !defs.has(n));
+    if (unknown.length > 0) throw new OppoError(CODES.DATA_NOT_EXIST, `unknown tags: ${unknown.join(';')}`);
+    for (const name of names) {
+      if (subscribe) reg.tags.add(name);
+      else reg.tags.delete(name);
+    }
+  }
+
+  tagsOf(app: App, regId: string): string[] {
+    return [...this.activeRegistration(app, 'CN', regId).tags];
+  }
+
+  private checkAlias(alias: string): void {
+    if (alias.length === 0 || alias.length > LIMITS.alias || alias.includes(';')) throw new OppoError(CODES.INVALID_ALIAS);
+  }
+
+  private aliasMap(app: App): Map<string, string> {
+    let map = this.aliases.get(app.appId);
+    if (!map) this.aliases.set(app.appId, (map = new Map()));
+    return map;
+  }
+
+  private tagMap(app: App): Map<string, { desc: string; group?: string }> {
+    let map = this.tagDefs.get(app.appId);
+    if (!map) this.tagDefs.set(app.appId, (map = new Map()));
+    return map;
+  }
+
+  private activeRegistration(app: App, region: Region, regId: string): Registration {
+    const resolved = this.resolveRegId(app, region, regId);
+    if (typeof resolved === 'number') throw new OppoError(resolved);
+    return resolved;
+  }
+
+  /** `{"or":[…],"and":[…],"not":[…]}` → (OR set) ∩ (AND set) ∩ ¬(NOT set); a missing part does not restrict. */
+  private matchTags(app: App, region: Region, expression: string): Registration[] {
+    let expr: unknown;
+    try {
+      expr = JSON.parse(expression);
+    } catch {
+      throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_value for target_type 6 must be a JSON tag expression');
+    }
+    if (typeof expr !== 'object' || expr === null || Array.isArray(expr)) throw new OppoError(CODES.INVALID_ARGUMENTS, 'tag expression must be an object');
+    const part = (key: string): string[] | undefined => {
+      const value = (expr as Record<string, unknown>)[key];
+      if (value === undefined) return undefined;
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new OppoError(CODES.INVALID_ARGUMENTS, `tag expression "${key}" must be an array of tag names`);
+      return value as string[];
+    };
+    const or = part('or');
+    const and = part('and');
+    const not = part('not');
+    if (!or && !and) throw new OppoError(CODES.INVALID_ARGUMENTS, 'tag expression needs "or" or "and"');
+    const out: Registration[] = [];
+    for (const reg of this.registrations.values()) {
+      if (reg.appId !== app.appId || reg.region !== region || reg.state !== 'active') continue;
+      if (or && !or.some((t) => reg.tags.has(t))) continue;
+      if (and && !and.every((t) => reg.tags.has(t))) continue;
+      if (not && not.some((t) => reg.tags.has(t))) continue;
+      out.push(reg);
+    }
+    return out;
+  }
+
+  // ---- classification, quotas, flow control ------------------------------------------------
+
+  /**
+   * Private (Communication & Service) needs a released, approved app and one of its private
+   * channels. [uncertain] a private category without that, and a strong reminder (notify_level 16)
+   * on a public message, answer 67 rather than silently counting as public.
+   */
+  classify(app: App, spec: NotificationSpec): Classification {
+    const { category, notifyLevel, channelId, showTtl } = spec.notification;
+    const channel = channelId !== undefined ? app.channels.find((c) => c.id === channelId) : undefined;
+    const privateChannel = channel?.private === true && canSendPrivate(app);
+    let classification: Classification;
+    if (category !== undefined && PRIVATE_CATEGORIES.has(category)) {
+      if (!privateChannel) throw new OppoError(CODES.CATEGORY_ERROR, `category ${category} needs an approved private channel`);
+      classification = 'private';
+    } else if (category !== undefined && PUBLIC_CATEGORIES.has(category)) {
+      classification = 'public';
+    } else {
+      classification = privateChannel ? 'private' : 'public';
+    }
+    if (notifyLevel === STRONG_REMINDER_LEVEL && classification === 'public') {
+      throw new OppoError(CODES.CATEGORY_ERROR, 'notify_level 16 is for private messages only');
+    }
+    if (this.settings.showTtlRule === 'new' && showTtl !== undefined && classification === 'public' && showTtl > LIMITS.showTtlPublicMax) {
+      throw new OppoError(CODES.INVALID_ARGUMENTS, `show_ttl of a public message must be ≤ ${LIMITS.showTtlPublicMax}`);
+    }
+    return classification;
+  }
+
+  /** QPS counted in targets per second per app, all endpoints together. */
+  private takeFlow(app: App, targets: number): void {
+    const second = Math.floor(this.clock.now() / 1000);
+    let counter = this.qpsWindow.get(app.appId);
+    if (!counter || counter.key !== second) this.qpsWindow.set(app.appId, (counter = { key: second, count: 0 }));
+    if (counter.count + targets > qpsLimit(app, this.settings.qpsFactor)) throw new OppoError(this.settings.flowControlCode);
+    counter.count += targets;
+  }
+
+  private takeQuota(app: App, targets: number): void {
+    const day = dayKey(this.clock.now());
+    let counter = this.quotaUsed.get(app.appId);
+    if (!counter || counter.key !== day) this.quotaUsed.set(app.appId, (counter = { key: day, count: 0 }));
+    if (counter.count + targets > dailyPublicQuota(app)) throw new OppoError(CODES.DAILY_LIMIT);
+    counter.count += targets;
+  }
+
+  quotaStatus(app: App): { day: number; publicUsed: number; publicLimit: number; qpsLimit: number; perDevicePublicDaily: number } {
+    const day = dayKey(this.clock.now());
+    const counter = this.quotaUsed.get(app.appId);
+    return {
+      day,
+      publicUsed: counter?.key === day ? counter.count : 0,
+      publicLimit: dailyPublicQuota(app),
+      qpsLimit: qpsLimit(app, this.settings.qpsFactor),
+      perDevicePublicDaily: perDeviceDailyPublic(app),
+    };
+  }
+
+  // ---- targets and delivery -----------------------------------------------------------------
+
+  private resolveTarget(app: App, region: Region, targetType: number, value: string, endpoint: string): Registration | OppoCode {
+    if (targetType === 5) return this.resolveAlias(app, value);
+    const resolved = this.resolveRegId(app, region, value);
+    if (typeof resolved !== 'number' && !this.faults.empty) {
+      const fault = this.faults.take(['target'], { endpoint, appId: app.appId, appKey: app.appKey, regIds: [value] });
+      if (fault?.code !== undefined) return fault.code;
+    }
+    return resolved;
+  }
+
+  /** Malformed, unknown or other-region regIds → 10000; unregistered/uninstalled → 10001. */
+  private resolveRegId(app: App, region: Region, regId: string): Registration | OppoCode {
+    if (!isWellFormedRegId(regId) || regionOfRegId(regId) !== region) return CODES.INVALID_REGID;
+    const reg = this.registrations.get(regId);
+    if (!reg || reg.appId !== app.appId) return CODES.INVALID_REGID;
+    if (reg.state !== 'active') return CODES.REGID_UNSUBSCRIBED;
+    return reg;
+  }
+
+  private resolveAlias(app: App, alias: string): Registration | OppoCode {
+    if (alias.length === 0 || alias.length > LIMITS.alias || alias.includes(';')) return CODES.INVALID_ALIAS;
+    const regId = this.aliases.get(app.appId)?.get(alias);
+    const reg = regId !== undefined ? this.registrations.get(regId) : undefined;
+    if (!reg || reg.state !== 'active') return CODES.ALIAS_UNSUBSCRIBED;
+    return reg;
+  }
+
+  private newMessage(
+    app: App, region: Region, kind: 'unicast' | 'broadcast', messageId: string, taskId: string,
+    spec: NotificationSpec, classification: Classification, verifyRegistrationId: boolean,
+  ): MessageRecord {
+    return {
+      messageId, taskId, appId: app.appId, region, kind,
+      ...(spec.appMessageId !== undefined ? { appMessageId: spec.appMessageId } : {}),
+      classification, createdAt: this.clock.now(), spec, verifyRegistrationId, targets: [],
+    };
+  }
+
+  private newTarget(message: MessageRecord, targetType: 1 | 2 | 5 | 6, targetValue: string): TargetRecord {
+    const target: TargetRecord = {
+      targetType, targetValue, state: 'accepted', history: [{ at: this.clock.now(), state: 'accepted' }],
+      notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message,
+    };
+    message.targets.push(target);
+    return target;
+  }
+
+  /** Keeps the newest `messageRetention` messages; evicted ones still queued are silently forgotten. */
+  private store(message: MessageRecord): void {
+    this.messages.set(message.taskId, message);
+    if (this.messages.size <= this.settings.messageRetention) return;
+    const oldest = this.messages.values().next().value!;
+    this.messages.delete(oldest.taskId);
+    oldest.evicted = true;
+    for (const t of oldest.targets) {
+      t.deadline?.cancel();
+      if (t.state === 'delivered') this.awaitingAck.delete(`${oldest.messageId}\u0000${t.registrationId}`);
+    }
+    if (oldest.appMessageId !== undefined) {
+      for (const t of oldest.targets) this.dedupe.delete(`u\u0000${oldest.appId}\u0000${oldest.appMessageId}\u0000${t.targetValue}`);
+    }
+  }
+
+  private dispatch(app: App, target: TargetRecord, reg: Registration): void {
+    const message = target.message;
+    if (message.classification === 'public') {
+      const day = dayKey(this.clock.now());
+      let counter = this.deviceDaily.get(reg.regId);
+      if (!counter || counter.key !== day) this.deviceDaily.set(reg.regId, (counter = { key: day, count: 0 }));
+      if (counter.count >= perDeviceDailyPublic(app)) {
+        this.finish(target, 'dropped', 'user_daily_limit');
+        this.sendReceipt(target, 'user_daily_limit');
+        return;
+      }
+      counter.count++;
+    }
+    const device = this.devices.get(reg.deviceId);
+    if (!device?.sink && !message.spec.offLine) {
+      this.finish(target, 'dropped', 'device_offline_and_off_line_false');
+      return;
+    }
+    // notify_id replacement: a newer message with the same notify_id supersedes one still waiting.
+    for (const queued of reg.queue) {
+      if (queued.state === 'queued' && queued.notifyId === target.notifyId) this.finish(queued, 'dropped', `replaced_by:${message.messageId}`);
+    }
+    reg.queue = reg.queue.filter((t) => t.state === 'queued');
+    if (device?.sink && this.tryDeliver(target, reg, device.sink)) return;
+    this.enqueue(target, reg);
+  }
+
+  private enqueue(target: TargetRecord, reg: Registration): void {
+    const { spec } = target.message;
+    const now = this.clock.now();
+    if (spec.showTimeType === 1 && now > spec.notification.showEndTime!) {
+      this.finish(target, 'expired', 'show_window_passed');
+      return;
+    }
+    const waitingWindow = spec.showTimeType === 1 && now < spec.notification.showStartTime!;
+    this.setState(target, 'queued', waitingWindow ? 'waiting_show_window' : 'device_offline');
+    reg.queue.push(target);
+    const expiresAt = target.message.createdAt + spec.offLineTtl * 1000;
+    if (waitingWindow) {
+      const start = spec.notification.showStartTime!;
+      target.deadline = this.deadlines.at(Math.min(start, expiresAt), () => {
+        target.deadline = undefined;
+        if (target.state !== 'queued' || target.message.evicted) return;
+        const sink = this.devices.get(reg.deviceId)?.sink;
+        if (sink && this.tryDeliver(target, reg, sink)) {
+          reg.queue = reg.queue.filter((t) => t !== target);
+          return;
+        }
+        this.armExpiry(target, reg, expiresAt);
+      });
+    } else {
+      this.armExpiry(target, reg, expiresAt);
+    }
+  }
+
+  private armExpiry(target: TargetRecord, reg: Registration, expiresAt: number): void {
+    if (target.state === 'queued' && target.reason === 'waiting_show_window') this.setState(target, 'queued', 'device_offline');
+    target.deadline = this.deadlines.at(expiresAt, () => {
+      target.deadline = undefined;
+      if (target.state !== 'queued') return;
+      this.finish(target, 'expired', 'off_line_ttl');
+      reg.queue = reg.queue.filter((t) => t !== target);
+    });
+  }
+
+  /** Hands the target to the phone unless its show window is still ahead (false) or already over (expired). */
+  private tryDeliver(target: TargetRecord, reg: Registration, sink: DeviceSink): boolean {
+    const { spec } = target.message;
+    const now = this.clock.now();
+    if (spec.showTimeType === 1) {
+      if (now < spec.notification.showStartTime!) return false;
+      if (now > spec.notification.showEndTime!) {
+        this.finish(target, 'expired', 'show_window_passed');
+        return true;
+      }
+    }
+    if (now > target.message.createdAt + spec.offLineTtl * 1000 && target.state === 'queued') {
+      this.finish(target, 'expired', 'off_line_ttl');
+      return true;
+    }
+    target.deadline?.cancel();
+    target.deadline = undefined;
+    sink.send({
+      op: 'notification',
+      messageId: target.message.messageId,
+      taskId: target.message.taskId,
+      registrationId: reg.regId,
+      packageName: reg.packageName,
+      verifyRegistrationId: target.message.verifyRegistrationId,
+      notification: { ...spec.notification, notifyId: target.notifyId },
+    });
+    this.setState(target, 'delivered');
+    this.awaitingAck.set(`${target.message.messageId}\u0000${reg.regId}`, target);
+    return true;
+  }
+
+  private flushQueue(reg: Registration): void {
+    const sink = this.devices.get(reg.deviceId)?.sink;
+    if (!sink) return;
+    const waiting = reg.queue;
+    reg.queue = [];
+    for (const target of waiting) {
+      if (target.state !== 'queued' || target.message.evicted) continue;
+      if (!this.tryDeliver(target, reg, sink)) reg.queue.push(target);
+    }
+  }
+
+  private finish(target: TargetRecord, state: TargetState, reason: string): void {
+    target.deadline?.cancel();
+    target.deadline = undefined;
+    this.setState(target, state, reason);
+  }
+
+  private setState(target: TargetRecord, state: TargetState, reason?: string, code?: number): void {
+    target.state = state;
+    target.reason = reason;
+    if (code !== undefined) target.code = code;
+    const change: StateChange = { at: this.clock.now(), state };
+    if (reason !== undefined) change.reason = reason;
+    if (code !== undefined) change.code = code;
+    target.history.push(change);
+    if (this.listenerCount('target') > 0) {
+      this.emit('target', { messageId: target.message.messageId, taskId: target.message.taskId, registrationId: target.registrationId, targetValue: target.targetValue, ...change });
+    }
+  }
+
+  /** Receipts go only to regId-addressed targets of messages with a `call_back_url`. */
+  private sendReceipt(target: TargetRecord, eventType: ReceiptEvent): void {
+    const { message } = target;
+    const url = message.spec.callBackUrl;
+    if (url === undefined || target.targetType !== 2 || target.registrationId === undefined) return;
+    this.receipts.emit(url, {
+      messageId: message.messageId,
+      appId: message.appId,
+      taskId: message.taskId,
+      registrationIds: target.registrationId,
+      eventTime: String(this.clock.now()),
+      param: message.spec.callBackParameter ?? '',
+      eventType,
+    });
+  }
+
+  // ---- inspection (control API) -------------------------------------------------------------
+
+  findMessage(id: string): MessageRecord | undefined {
+    const direct = this.messages.get(id);
+    if (direct) return direct;
+    for (const m of this.messages.values()) if (m.messageId === id) return m;
+    return undefined;
+  }
+
+  listMessages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string } = {}): MessageRecord[] {
+    const out: MessageRecord[] = [];
+    for (const m of this.messages.values()) {
+      if (filter.appId !== undefined && m.appId !== filter.appId) continue;
+      if (filter.appMessageId !== undefined && m.appMessageId !== filter.appMessageId) continue;
+      if (filter.messageId !== undefined && m.messageId !== filter.messageId) continue;
+      if (filter.regId !== undefined && !m.targets.some((t) => t.registrationId === filter.regId || t.targetValue === filter.regId)) continue;
+      if (filter.state !== undefined && !m.targets.some((t) => t.state === filter.state)) continue;
+      out.push(m);
+    }
+    return out;
+  }
+
+  listRegistrations(filter: { appId?: string; deviceId?: string; state?: string } = {}): Registration[] {
+    return [...this.registrations.values()].filter(
+      (r) => (filter.appId === undefined || r.appId === filter.appId)
+        && (filter.deviceId === undefined || r.deviceId === filter.deviceId)
+        && (filter.state === undefined || r.state === filter.state),
+    );
+  }
+
+  registration(regId: string): Registration | undefined {
+    return this.registrations.get(regId);
+  }
+
+  listDevices(): Array<{ deviceId: string; region: Region; connected: boolean; connectedAt?: number; lastSeen: number }> {
+    return [...this.devices.values()].map((d) => ({
+      deviceId: d.deviceId, region: d.region, connected: d.sink !== undefined,
+      ...(d.connectedAt !== undefined ? { connectedAt: d.connectedAt } : {}), lastSeen: d.lastSeen,
+    }));
+  }
+}
+
+export function isTerminal(state: TargetState): boolean {
+  return TERMINAL.has(state);
+}
+
+export interface TargetView {
+  targetType: 1 | 2 | 5 | 6;
+  targetValue: string;
+  registrationId?: string;
+  notifyId: number;
+  state: TargetState;
+  reason?: string;
+  code?: number;
+  displayed?: boolean;
+  history: StateChange[];
+}
+
+export interface MessageView {
+  messageId: string;
+  taskId: string;
+  appId: string;
+  region: Region;
+  kind: 'unicast' | 'broadcast';
+  appMessageId?: string;
+  classification: Classification;
+  createdAt: number;
+  callBackUrl?: string;
+  offLine: boolean;
+  offLineTtl: number;
+  notification: NotificationSpec['notification'];
+  invalidTargets?: Record<string, string[]>;
+  targets: TargetView[];
+}
+
+export interface RegistrationView {
+  regId: string;
+  appId: string;
+  deviceId: string;
+  packageName: string;
+  region: Region;
+  state: RegistrationState;
+  createdAt: number;
+  invalidatedAt?: number;
+  alias?: string;
+  tags: string[];
+  /** Message ids waiting for the device. */
+  queued: string[];
+}
+
+/** JSON views for the control API (no internal references). */
+export function messageView(m: MessageRecord): MessageView {
+  return {
+    messageId: m.messageId,
+    taskId: m.taskId,
+    appId: m.appId,
+    region: m.region,
+    kind: m.kind,
+    appMessageId: m.appMessageId,
+    classification: m.classification,
+    createdAt: m.createdAt,
+    callBackUrl: m.spec.callBackUrl,
+    offLine: m.spec.offLine,
+    offLineTtl: m.spec.offLineTtl,
+    notification: m.spec.notification,
+    ...(m.invalidTargets ? { invalidTargets: m.invalidTargets } : {}),
+    targets: m.targets.map((t) => ({
+      targetType: t.targetType,
+      targetValue: t.targetValue,
+      registrationId: t.registrationId,
+      notifyId: t.notifyId,
+      state: t.state,
+      reason: t.reason,
+      code: t.code,
+      displayed: t.displayed,
+      history: t.history,
+    })),
+  };
+}
+
+export function registrationView(r: Registration): RegistrationView {
+  return {
+    regId: r.regId,
+    appId: r.appId,
+    deviceId: r.deviceId,
+    packageName: r.packageName,
+    region: r.region,
+    state: r.state,
+    createdAt: r.createdAt,
+    invalidatedAt: r.invalidatedAt,
+    alias: r.alias,
+    tags: [...r.tags],
+    queued: r.queue.filter((t) => t.state === 'queued').map((t) => t.message.messageId),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Named settings for every behaviour the reference marks [uncertain] (see mock-oppo/README.md,
+ * "Settings"). Defaults are the most plausible reading; a lab can flip one to test a backend
+ * against the other reading.
+ */
+export interface MockSettings {
+  /** Auth timestamp window in ms; [uncertain] whether future timestamps count, so it is symmetric: |now − ts| ≤ window. */
+  authTimestampWindowMs: number;
+  /** Token lifetime (24 h, confirmed). */
+  tokenTtlMs: number;
+  /** [uncertain] A token from the CN host is refused (11) on the intl host and vice versa. */
+  tokenScopedToRegion: boolean;
+  /** [uncertain] Reference §9.3: style-1 content limit 200 (doc + official SDK) vs 50 (newer comments). */
+  contentMaxStyle1: number;
+  /** [uncertain] `off_line_ttl` above 10 days: 'clamp' (doc) or 'reject' with 41 (official SDK). */
+  offlineTtlOverMax: 'clamp' | 'reject';
+  /** [uncertain] `show_ttl` rule: 'new' (0–12 h public, 0–24 h private) or 'legacy' (21 600–172 800 s). */
+  showTtlRule: 'new' | 'legacy';
+  /**
+   * [uncertain] A repeated `app_message_id` (per app; per target for unicast): 'return_existing'
+   * answers 0 with the first message's id and pushes nothing; 'reject' answers 32 Data Duplicate.
+   */
+  duplicateAppMessageId: 'return_existing' | 'reject';
+  /** [uncertain] Code for QPS flow control (−2, 13 or 55 in the wild). */
+  flowControlCode: -2 | 13 | 55;
+  /** Multiplies the documented per-app QPS (category weight × platform factor, both 1 by default). */
+  qpsFactor: number;
+  /** [uncertain] The feedback list is emptied once fetched (true) or returned again on every call. */
+  feedbackClearsOnFetch: boolean;
+  /** Request journal capacity (ring buffer). */
+  journalCapacity: number;
+  /** Receipt log capacity (ring buffer). */
+  receiptLogCapacity: number;
+  /** How many messages the mock remembers; the oldest finished ones are forgotten first. */
+  messageRetention: number;
+  /** Largest request body accepted before a 413. */
+  maxBodyBytes: number;
+  /** Seed for generated ids (regIds, tokens, message ids), so runs are reproducible. */
+  seed: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
+  authTimestampWindowMs: 600_000,
+  tokenTtlMs: 86_400_000,
+  tokenScopedToRegion: true,
+  contentMaxStyle1: 200,
+  offlineTtlOverMax: 'clamp',
+  showTtlRule: 'new',
+  duplicateAppMessageId: 'return_existing',
+  flowControlCode: -2,
+  qpsFactor: 1,
+  feedbackClearsOnFetch: true,
+  journalCapacity: 1000,
+  receiptLogCapacity: 1000,
+  messageRetention: 20_000,
+  maxBodyBytes: 10 * 1024 * 1024,
+  seed: 20240601,
+};
+
+export function resolveSettings(partial: Partial<MockSettings> = {}): MockSettings {
+  return { ...DEFAULT_SETTINGS, ...partial };
+}

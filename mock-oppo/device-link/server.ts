@@ -1,0 +1,122 @@
+/** The device-link WebSocket endpoint: frames from a phone's push service ↔ the platform rules. */
+import type { Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CODES, OppoError } from '../core/codes.ts';
+import type { DeviceSink, OppoPlatform } from '../core/platform.ts';
+import type { Region } from '../core/region.ts';
+import { DEVICE_LINK_PATH, type MockToPhone, type PhoneToMock } from './protocol.ts';
+
+/** Close code sent to a link that another connection of the same device replaced, or a reset cut. */
+export const CLOSE_REPLACED = 4000;
+
+function send(ws: WebSocket, frame: MockToPhone): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+}
+
+function parseFrame(data: unknown): PhoneToMock | undefined {
+  try {
+    const frame: unknown = JSON.parse(String(data));
+    if (typeof frame !== 'object' || frame === null || typeof (frame as { op?: unknown }).op !== 'string') return undefined;
+    return frame as PhoneToMock;
+  } catch {
+    return undefined;
+  }
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** Turns one phone frame into rules calls and answers. */
+function onFrame(platform: OppoPlatform, ws: WebSocket, state: { deviceId?: string; region: Region; sink: DeviceSink }, frame: PhoneToMock): void {
+  const id = 'id' in frame && typeof frame.id === 'string' ? frame.id : undefined;
+  const fail = (code: number, message: string) => send(ws, { op: 'error', ...(id !== undefined ? { id } : {}), code, message });
+  if (frame.op === 'hello') {
+    if (!isText(frame.deviceId)) return fail(CODES.MISSING_ARGUMENTS, 'hello needs a deviceId');
+    if (state.deviceId !== undefined && state.deviceId !== frame.deviceId) return fail(CODES.INVALID_ARGUMENTS, 'this link already said hello as another device');
+    state.deviceId = frame.deviceId;
+    state.region = frame.region === 'INTL' ? 'INTL' : 'CN';
+    send(ws, { op: 'welcome', deviceId: frame.deviceId, serverTime: platform.clock.now() });
+    platform.connectDevice(frame.deviceId, state.region, state.sink);
+    return;
+  }
+  if (frame.op === 'ping') return send(ws, { op: 'pong', ...(id !== undefined ? { id } : {}), serverTime: platform.clock.now() });
+  if (frame.op === 'sync') {
+    if (id === undefined) return fail(CODES.MISSING_ARGUMENTS, 'sync needs an id');
+    return send(ws, { op: 'synced', id });
+  }
+  const deviceId = state.deviceId;
+  if (deviceId === undefined) return fail(CODES.MISSING_ARGUMENTS, 'say hello first');
+  switch (frame.op) {
+    case 'register': {
+      if (id === undefined) return fail(CODES.MISSING_ARGUMENTS, 'register needs an id');
+      try {
+        if (!isText(frame.appKey) || !isText(frame.appSecret) || !isText(frame.packageName)) {
+          throw new OppoError(CODES.MISSING_ARGUMENTS, 'register needs appKey, appSecret and packageName');
+        }
+        const reg = platform.register(deviceId, state.region, frame.appKey, frame.appSecret, frame.packageName);
+        send(ws, { op: 'register_result', id, code: 0, message: 'success', registrationId: reg.regId });
+      } catch (err) {
+        if (!(err instanceof OppoError)) throw err;
+        send(ws, { op: 'register_result', id, code: err.code, message: err.message });
+      }
+      return;
+    }
+    case 'unregister':
+    case 'uninstall': {
+      if (id === undefined) return fail(CODES.MISSING_ARGUMENTS, `${frame.op} needs an id`);
+      if (!isText(frame.packageName)) return fail(CODES.MISSING_ARGUMENTS, `${frame.op} needs a packageName`);
+      platform.unregisterPackage(deviceId, frame.packageName, frame.op === 'unregister' ? 'unregistered' : 'uninstalled');
+      send(ws, { op: frame.op === 'unregister' ? 'unregister_result' : 'uninstall_result', id, code: 0, message: 'success' });
+      return;
+    }
+    case 'ack': {
+      if (!isText(frame.messageId) || !isText(frame.registrationId)) return fail(CODES.MISSING_ARGUMENTS, 'ack needs messageId and registrationId');
+      const ok = platform.ack(deviceId, frame.messageId, frame.registrationId, frame.displayed === true, typeof frame.reason === 'string' ? frame.reason : undefined);
+      if (!ok) fail(CODES.DATA_NOT_EXIST, `no delivered message ${frame.messageId} for ${frame.registrationId} on this device`);
+      return;
+    }
+    default:
+      return fail(CODES.INVALID_ARGUMENTS, `unknown op ${String((frame as { op: unknown }).op)}`);
+  }
+}
+
+export interface DeviceLinkServer {
+  close(): Promise<void>;
+}
+
+/** Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other upgrade requests are refused. */
+export function attachDeviceLink(server: Server, platform: OppoPlatform): DeviceLinkServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== DEVICE_LINK_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  wss.on('connection', (ws: WebSocket) => {
+    const sink: DeviceSink = {
+      send: (frame) => send(ws, frame),
+      close: (reason) => ws.close(CLOSE_REPLACED, reason.slice(0, 120)),
+    };
+    const state: { deviceId?: string; region: Region; sink: DeviceSink } = { region: 'CN', sink };
+    ws.on('message', (data) => {
+      const frame = parseFrame(data);
+      if (!frame) return send(ws, { op: 'error', code: CODES.INVALID_ARGUMENTS, message: 'frames are JSON objects with an op' });
+      onFrame(platform, ws, state, frame);
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      if (state.deviceId !== undefined) platform.disconnectDevice(state.deviceId, sink);
+    });
+  });
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

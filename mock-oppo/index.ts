@@ -1,0 +1,111 @@
+/**
+ * mock-oppo: a stateful fake of the OPPO PUSH platform. One platform (rules), one HTTP core (wire),
+ * three ways in: an express app / HTTP server (with the device-link WebSocket), msw handlers for
+ * the real hosts, and the platform object itself.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import type { RequestHandler } from 'msw';
+import { demoApp, type AppConfig } from './core/apps.ts';
+import { VirtualClock, type Clock } from './core/clock.ts';
+import type { Faults } from './core/faults.ts';
+import { OppoPlatform } from './core/platform.ts';
+import { fetchReceiptSender, type ReceiptSender } from './core/receipts.ts';
+import { resolveSettings, type MockSettings } from './core/settings.ts';
+import { attachDeviceLink } from './device-link/server.ts';
+import { createExpressApp } from './transport/express-app.ts';
+import { createMswHandlers } from './transport/msw-handlers.ts';
+import { HttpCore, type JournalEntry } from './wire/http.ts';
+
+export interface MockOppoOptions {
+  /** Default: a flowing VirtualClock (real time plus whatever the control API jumps). */
+  clock?: Clock;
+  /** Default: the demo app of fixtures/oppo-apps.json. */
+  apps?: AppConfig[];
+  /** Named settings for the [uncertain] behaviours (see core/settings.ts). */
+  settings?: Partial<MockSettings>;
+  /** Default: a real fetch POST. */
+  receiptSender?: ReceiptSender;
+}
+
+export interface ListeningMock {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface MockOppo {
+  clock: Clock;
+  platform: OppoPlatform;
+  app: express.Express;
+  handlers: RequestHandler[];
+  /** Fault injection in-process: `mock.faults.add({ preset: 'flow_control', endpoint: 'unicast', times: 1 })`. */
+  faults: Faults;
+  /** The request journal (newest last, secrets masked). */
+  journal(): JournalEntry[];
+  /** Starts an HTTP server (127.0.0.1, ephemeral port by default) serving the API, the control API and the device link. */
+  listen(opts?: { port?: number; host?: string }): Promise<ListeningMock>;
+  /** Back to the initial apps; clears state, faults, journal, receipts; closes device links. */
+  reset(): void;
+}
+
+export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
+  const clock = options.clock ?? new VirtualClock({ flowing: true });
+  const settings = resolveSettings(options.settings);
+  const platform = new OppoPlatform({
+    clock,
+    settings,
+    apps: options.apps ?? [demoApp()],
+    receiptSender: options.receiptSender ?? fetchReceiptSender,
+  });
+  const core = new HttpCore(platform);
+  const app = createExpressApp(core, settings.maxBodyBytes);
+  return {
+    clock,
+    platform,
+    app,
+    handlers: createMswHandlers(core),
+    faults: platform.faults,
+    journal: () => core.journal.toArray(),
+    reset() {
+      platform.reset();
+      core.journal.clear();
+    },
+    async listen({ port = 0, host = '127.0.0.1' } = {}) {
+      const server = createServer(app);
+      server.keepAliveTimeout = 5_000;
+      const link = attachDeviceLink(server, platform);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return {
+        url: `http://${shownHost}:${address.port}`,
+        async close() {
+          await link.close();
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+      };
+    },
+  };
+}
+
+export { OppoPlatform } from './core/platform.ts';
+export type { MessageRecord, TargetRecord, TargetState, Registration, DeviceSink } from './core/platform.ts';
+export { CODES, CODE_MESSAGES, DOCUMENTED_CODES, OppoError } from './core/codes.ts';
+export { DEFAULT_SETTINGS, type MockSettings } from './core/settings.ts';
+export { demoApp, normalizeApp, type App, type AppConfig, type ChannelConfig } from './core/apps.ts';
+export { FAULT_PRESETS, type Fault, type FaultPreset, type FaultSpec } from './core/faults.ts';
+export type { ReceiptBody, ReceiptRecord, ReceiptSender, ReceiptEvent } from './core/receipts.ts';
+export { isWellFormedRegId, regionOfRegId, type Region } from './core/region.ts';
+export { HOSTS, type JournalEntry } from './wire/http.ts';
+export { DeviceLinkClient, DeviceLinkError, type NotificationFrame } from './device-link/client.ts';
+export { DEVICE_LINK_PATH } from './device-link/protocol.ts';
+export { MockOppoControl } from './control-client.ts';
+export { authSign } from './core/sign.ts';

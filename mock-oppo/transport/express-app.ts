@@ -1,0 +1,76 @@
+/** express 5 transport: reads the body (bounded), hands it to the HTTP core, writes the answer. */
+import express from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpCore, WireRequest, WireResponse } from '../wire/http.ts';
+
+function hostOf(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  const colon = host.startsWith('[') ? host.indexOf(':', host.indexOf(']')) : host.indexOf(':');
+  return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
+}
+
+function write(res: ServerResponse, reply: WireResponse): void {
+  if (reply.kind === 'drop') {
+    res.socket?.destroy();
+    return;
+  }
+  res.writeHead(reply.status, { 'content-type': reply.contentType, 'content-length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
+}
+
+/** Answers 413 and closes the connection, so an oversized upload is not read to its end. */
+function refuseTooLarge(core: HttpCore, req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  write(res, core.tooLarge());
+  res.on('finish', () => req.destroy());
+}
+
+export function createExpressApp(core: HttpCore, maxBodyBytes: number): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, res) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) return refuseTooLarge(core, req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        refused = true;
+        refuseTooLarge(core, req, res);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', () => res.socket?.destroy());
+    req.on('end', () => {
+      if (refused) return;
+      const url = req.originalUrl;
+      const q = url.indexOf('?');
+      const wire: WireRequest = {
+        method: req.method,
+        host: hostOf(req),
+        path: q === -1 ? url : url.slice(0, q),
+        query: q === -1 ? '' : url.slice(q + 1),
+        header: (name) => {
+          const v = req.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        },
+        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+        via: 'http',
+      };
+      let reply: WireResponse | Promise<WireResponse>;
+      try {
+        reply = core.handle(wire);
+      } catch (err) {
+        reply = { kind: 'reply', status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'internal', message: (err as Error).message }) };
+      }
+      if (reply instanceof Promise) void reply.then((r) => write(res, r));
+      else write(res, reply);
+    });
+  });
+  return app;
+}

@@ -1,0 +1,199 @@
+/**
+ * The one HTTP core both transports (express, msw) call: route by host and path, apply faults,
+ * decode the body, run the endpoint, journal the call. Transports only move bytes.
+ */
+import { isUtf8 } from 'node:buffer';
+import { CODES, OppoError } from '../core/codes.ts';
+import type { OppoPlatform } from '../core/platform.ts';
+import type { Region } from '../core/region.ts';
+import { Ring } from '../core/ring.ts';
+import { maskSecret } from '../core/apps.ts';
+import { handleControl } from './control-api.ts';
+import { ENDPOINTS, appIdOf, codeEnvelope, envelopeOf, regIdsOf, type ApiCall, type Envelope } from './server-api.ts';
+
+export interface WireRequest {
+  method: string;
+  /** Host header without the port. */
+  host: string;
+  /** Path without the query string. */
+  path: string;
+  /** Raw query string without `?`. */
+  query: string;
+  /** Header by lower-case name. */
+  header(name: string): string | undefined;
+  body: Uint8Array;
+  /** Which transport carried it (journal only). */
+  via: 'http' | 'msw';
+}
+
+export type WireResponse =
+  | { kind: 'reply'; status: number; body: string; contentType: string }
+  /** The connection is cut without an answer (fault `drop_connection`). */
+  | { kind: 'drop' };
+
+export interface JournalEntry {
+  seq: number;
+  at: number;
+  via: 'http' | 'msw';
+  method: string;
+  host: string;
+  path: string;
+  region?: Region;
+  endpoint?: string;
+  appId?: string;
+  status: number;
+  code?: number;
+  fault?: string;
+  /** Request fields with tokens and signatures masked. */
+  request: Record<string, unknown>;
+}
+
+/** Hosts of reference §1; the intl push host switches the region. */
+export const HOSTS = {
+  api: 'api.push.oppomobile.com',
+  apiIntl: 'api-intl.push.oppomobile.com',
+  feedback: 'feedback.push.oppomobile.com',
+  device: 'api-device.push.heytapmobi.com',
+} as const;
+
+const SERVER_PREFIX = '/server/v1/';
+const INTL_PREFIX = '/intl/server/v1/';
+const CONTROL_PREFIX = '/_mock/v1';
+const MASKED_FIELDS: ReadonlySet<string> = new Set(['auth_token', 'sign', 'master_secret', 'masterSecret', 'app_secret', 'appSecret']);
+
+const EMPTY_FORM = new URLSearchParams();
+
+function json(status: number, body: unknown): WireResponse {
+  return { kind: 'reply', status, body: JSON.stringify(body), contentType: 'application/json;charset=UTF-8' };
+}
+
+function notFound(req: WireRequest): WireResponse {
+  return json(404, { error: 'not_found', message: `no route for ${req.method} ${req.path}` });
+}
+
+export class HttpCore {
+  readonly journal: Ring<JournalEntry>;
+  private seq = 0;
+
+  constructor(private readonly platform: OppoPlatform) {
+    this.journal = new Ring(platform.settings.journalCapacity);
+  }
+
+  /** Answers one request; a Promise only while a latency fault holds the reply. */
+  handle(req: WireRequest): WireResponse | Promise<WireResponse> {
+    if (req.body.length > this.platform.settings.maxBodyBytes) return this.tooLarge();
+    const path = req.path;
+    if (path.startsWith(CONTROL_PREFIX) && (path.length === CONTROL_PREFIX.length || path[CONTROL_PREFIX.length] === '/')) {
+      return handleControl(this.platform, this, req, path.slice(CONTROL_PREFIX.length) || '/');
+    }
+    let region: Region;
+    let rest: string;
+    if (path.startsWith(INTL_PREFIX)) {
+      region = 'INTL';
+      rest = path.slice(INTL_PREFIX.length);
+    } else if (path.startsWith(SERVER_PREFIX)) {
+      region = req.host === HOSTS.apiIntl ? 'INTL' : 'CN';
+      rest = path.slice(SERVER_PREFIX.length);
+    } else {
+      return notFound(req);
+    }
+    const endpoint = Object.hasOwn(ENDPOINTS, rest) ? ENDPOINTS[rest]! : undefined;
+    if (!endpoint) return json(404, { code: CODES.INVALID_METHOD, message: `Invalid Method: no API ${path}` });
+
+    const call = this.readCall(req, region, endpoint.body);
+    const entry: JournalEntry = {
+      seq: ++this.seq, at: this.platform.clock.now(), via: req.via, method: req.method, host: req.host, path,
+      region, endpoint: endpoint.name, status: 200, request: call.masked,
+    };
+    this.journal.push(entry);
+
+    let delayMs = 0;
+    if (!this.platform.faults.empty) {
+      const scope = { endpoint: endpoint.name, ...appIdOf(this.platform, endpoint, call.api), regIds: regIdsOf(endpoint, call.api) };
+      if (scope.appId !== undefined) entry.appId = scope.appId;
+      const latency = this.platform.faults.take(['latency'], scope);
+      if (latency) delayMs = latency.delayMs;
+      const fault = this.platform.faults.take(['code', 'http', 'drop'], scope);
+      if (fault) {
+        entry.fault = fault.preset;
+        const reply: WireResponse =
+          fault.kind === 'drop' ? { kind: 'drop' }
+          : fault.kind === 'http' ? { kind: 'reply', status: fault.status, body: 'Service Unavailable', contentType: 'text/plain' }
+          : this.envelope(entry, codeEnvelope(fault.code!));
+        if (reply.kind === 'reply') entry.status = reply.status;
+        return this.delay(reply, delayMs);
+      }
+    }
+
+    let envelope: Envelope;
+    if (!endpoint.methods.includes(req.method)) envelope = codeEnvelope(CODES.HTTP_ACTION_NOT_ALLOWED);
+    else if (call.badEncoding) envelope = codeEnvelope(CODES.INVALID_ENCODING);
+    else {
+      try {
+        envelope = endpoint.handle(this.platform, call.api);
+      } catch (err) {
+        if (!(err instanceof OppoError)) throw err;
+        envelope = envelopeOf(err);
+      }
+      if (call.api.appId !== undefined) entry.appId = call.api.appId;
+    }
+    return this.delay(this.envelope(entry, envelope), delayMs);
+  }
+
+  private envelope(entry: JournalEntry, envelope: Envelope): WireResponse {
+    entry.code = envelope.code;
+    return json(200, envelope);
+  }
+
+  tooLarge(): WireResponse {
+    return json(413, { error: 'payload_too_large', message: `request body exceeds ${this.platform.settings.maxBodyBytes} bytes` });
+  }
+
+  /** Latency runs on the platform clock: real time on a flowing clock; on a frozen clock the reply waits for an advance. */
+  private delay(reply: WireResponse, ms: number): WireResponse | Promise<WireResponse> {
+    if (ms <= 0) return reply;
+    return new Promise((resolve) => this.platform.clock.setTimer(ms, () => resolve(reply)));
+  }
+
+  /**
+   * Push endpoints read `application/x-www-form-urlencoded` (other content types count as an empty
+   * form, then query parameters, as a servlet would); device-host endpoints read a JSON object.
+   */
+  private readCall(req: WireRequest, region: Region, kind: 'form' | 'json'): { api: ApiCall; masked: Record<string, unknown>; badEncoding: boolean } {
+    const contentType = req.header('content-type')?.toLowerCase() ?? '';
+    const charset = /charset=([^;\s]+)/.exec(contentType)?.[1]?.replace(/"/g, '');
+    const badEncoding = (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (req.body.length > 0 && !isUtf8(req.body));
+    const text = badEncoding || req.body.length === 0 ? '' : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8');
+    const headerToken = req.header('auth_token') || undefined;
+    const query = req.query ? new URLSearchParams(req.query) : EMPTY_FORM;
+    const masked: Record<string, unknown> = Object.create(null);
+    if (headerToken !== undefined) masked['header:auth_token'] = maskSecret(headerToken);
+
+    if (kind === 'json') {
+      let obj: Record<string, unknown> = Object.create(null);
+      let badJson = false;
+      try {
+        const parsed: unknown = text ? JSON.parse(text) : undefined;
+        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) obj = parsed as Record<string, unknown>;
+        else badJson = true;
+      } catch {
+        badJson = true;
+      }
+      const field = (name: string): unknown => (Object.hasOwn(obj, name) ? obj[name] : undefined);
+      for (const key of Object.keys(obj)) masked[key] = MASKED_FIELDS.has(key) && typeof obj[key] === 'string' ? maskSecret(obj[key] as string) : obj[key];
+      const bodyToken = field('auth_token');
+      return {
+        api: { region, field, headerToken: typeof bodyToken === 'string' && bodyToken ? bodyToken : headerToken, badJson },
+        masked,
+        badEncoding,
+      };
+    }
+
+    const form = text && contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(text) : EMPTY_FORM;
+    const field = (name: string): unknown => form.get(name) ?? query.get(name) ?? undefined;
+    for (const source of [query, form]) {
+      for (const [key, value] of source) masked[key] = MASKED_FIELDS.has(key) ? maskSecret(value) : value;
+    }
+    return { api: { region, field, ...(headerToken !== undefined ? { headerToken } : {}) }, masked, badEncoding };
+  }
+}

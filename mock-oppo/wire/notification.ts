@@ -1,0 +1,221 @@
+/**
+ * Reads a notification from the wire (a `message.notification` JSON object, or the flattened
+ * form of save_message_content) and checks every field against its documented limit.
+ * Real clients send numbers as strings, booleans as "true"/"false", and empty strings or zeros
+ * for unset fields (reference §3); all of that is accepted. Unknown fields are ignored.
+ */
+import { CODES, OppoError } from '../core/codes.ts';
+import { LIMITS, NOTIFY_LEVELS, PRIVATE_CATEGORIES, PUBLIC_CATEGORIES, type NotificationSpec } from '../core/notification.ts';
+import type { MockSettings } from '../core/settings.ts';
+
+/** Reads one field by its snake_case name; form and JSON sources both fit. */
+export type FieldSource = (name: string) => unknown;
+
+const CLICK_ACTION_TYPES = new Set([0, 1, 2, 4, 5]);
+
+function missing(field: string): OppoError {
+  return new OppoError(CODES.MISSING_ARGUMENTS, `${field} is required`);
+}
+
+function invalid(field: string, why: string): OppoError {
+  return new OppoError(CODES.INVALID_ARGUMENTS, `${field} ${why}`);
+}
+
+/** Characters as OPPO counts them: every code point (CJK, emoji) is one. */
+function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+export function readString(get: FieldSource, field: string, max?: number): string | undefined {
+  const value = get(field);
+  if (isUnset(value)) return undefined;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
+  else throw invalid(field, 'must be a string');
+  if (max !== undefined && (text.length > max * 2 || charLength(text) > max)) throw invalid(field, `exceeds ${max} characters`);
+  return text;
+}
+
+/** Integers arrive as numbers or decimal strings; 0 is kept (the caller decides whether 0 means unset). */
+export function readInt(get: FieldSource, field: string, min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const value = get(field);
+  if (isUnset(value)) return undefined;
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim())) n = Number(value.trim());
+  else throw invalid(field, 'must be an integer');
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw invalid(field, `must be an integer in ${min}..${max}`);
+  return n;
+}
+
+export function readBool(get: FieldSource, field: string): boolean | undefined {
+  const value = get(field);
+  if (isUnset(value)) return undefined;
+  if (value === true || value === 'true' || value === 1 || value === '1') return true;
+  if (value === false || value === 'false' || value === 0 || value === '0') return false;
+  throw invalid(field, 'must be true or false');
+}
+
+/** `action_parameters`: a JSON object serialised to text (some clients send the object itself). */
+function readActionParameters(get: FieldSource): Record<string, string> {
+  const value = get('action_parameters');
+  if (isUnset(value)) return {};
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'object' && !Array.isArray(value)) text = JSON.stringify(value);
+  else throw invalid('action_parameters', 'must be a JSON object text');
+  if (text.length > LIMITS.actionParameters) throw invalid('action_parameters', `exceeds ${LIMITS.actionParameters} characters`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid('action_parameters', 'is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('action_parameters', 'must be a JSON object');
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(parsed)) {
+    Object.defineProperty(out, key, { value: typeof v === 'string' ? v : JSON.stringify(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function readUrl(get: FieldSource, field: string, max: number): string | undefined {
+  const url = readString(get, field, max);
+  if (url === undefined) return undefined;
+  if (!URL.canParse(url)) throw invalid(field, 'is not a URL');
+  return url;
+}
+
+export interface NotificationContext {
+  /** save_message_content (broadcast) allows style 3, fix_speed and scheduled pushes. */
+  broadcast: boolean;
+  settings: MockSettings;
+}
+
+export function readNotification(get: FieldSource, ctx: NotificationContext): NotificationSpec {
+  const { settings } = ctx;
+  const title = readString(get, 'title', LIMITS.title);
+  if (title === undefined) throw missing('title');
+  const subTitle = readString(get, 'sub_title', LIMITS.subTitle);
+
+  const style = readInt(get, 'style', 0, 100) || 1;
+  if (style === 4 || style === 5) throw invalid('style', `${style} needs the paid value-added API`);
+  if (style < 1 || style > 3) throw invalid('style', 'must be 1, 2 or 3');
+  if (style === 3 && !ctx.broadcast) throw invalid('style', '3 (big picture) is for broadcast only');
+  const contentMax = style === 1 ? settings.contentMaxStyle1 : style === 2 ? LIMITS.contentStyle2 : LIMITS.contentStyle3;
+  const content = readString(get, 'content', contentMax);
+  if (content === undefined) throw missing('content');
+  const bigPictureId = readString(get, 'big_picture_id');
+  if (style === 3 && bigPictureId === undefined) throw missing('big_picture_id');
+  const smallPictureId = readString(get, 'small_picture_id');
+
+  const clickActionType = readInt(get, 'click_action_type', 0, 100) ?? 0;
+  if (!CLICK_ACTION_TYPES.has(clickActionType)) throw invalid('click_action_type', 'must be 0, 1, 2, 4 or 5');
+  const clickActionActivity = readString(get, 'click_action_activity', LIMITS.clickActionActivity);
+  const clickActionUrl = readString(get, 'click_action_url', LIMITS.clickActionUrl);
+  if ((clickActionType === 1 || clickActionType === 4) && clickActionActivity === undefined) throw missing('click_action_activity');
+  if ((clickActionType === 2 || clickActionType === 5) && clickActionUrl === undefined) throw missing('click_action_url');
+  const actionParameters = readActionParameters(get);
+
+  const showTimeType = readInt(get, 'show_time_type', 0, 1) ?? 0;
+  const showStart = readInt(get, 'show_start_time', 0) || undefined;
+  const showEnd = readInt(get, 'show_end_time', 0) || undefined;
+  if (showTimeType === 1) {
+    if (showStart === undefined) throw missing('show_start_time');
+    if (showEnd === undefined) throw missing('show_end_time');
+    if (showStart >= showEnd) throw invalid('show_start_time', 'must be before show_end_time');
+  }
+
+  const offLine = readBool(get, 'off_line') ?? true;
+  // 0 reads as unset: one Go client sends every field, zeros included.
+  let offLineTtl = readInt(get, 'off_line_ttl', 0) || LIMITS.offLineTtlDefault;
+  if (offLineTtl > LIMITS.offLineTtlMax) {
+    if (settings.offlineTtlOverMax === 'reject') throw invalid('off_line_ttl', `exceeds ${LIMITS.offLineTtlMax} s`);
+    offLineTtl = LIMITS.offLineTtlMax;
+  }
+
+  const pushTimeType = readInt(get, 'push_time_type', 0, 1) ?? 0;
+  const pushStartTime = readInt(get, 'push_start_time', 0) || undefined;
+  if (pushTimeType === 1 && !ctx.broadcast) throw invalid('push_time_type', 'scheduled push is for broadcast to all users only');
+  if (pushTimeType === 1 && pushStartTime === undefined) throw missing('push_start_time');
+  const fixSpeed = readBool(get, 'fix_speed') ?? false;
+  if (fixSpeed && !ctx.broadcast) throw invalid('fix_speed', 'is for broadcast only');
+  const fixSpeedRate = readInt(get, 'fix_speed_rate', 0) || undefined;
+  if (fixSpeed && (fixSpeedRate === undefined || fixSpeedRate < LIMITS.fixSpeedRateMin || fixSpeedRate > LIMITS.fixSpeedRateMax)) {
+    throw invalid('fix_speed_rate', `must be ${LIMITS.fixSpeedRateMin}–${LIMITS.fixSpeedRateMax} with fix_speed`);
+  }
+  const timeZone = readString(get, 'time_zone', 64) ?? 'GMT+08:00';
+
+  const networkType = readInt(get, 'network_type', 0, 100) ?? 0;
+  if (networkType !== 0 && networkType !== 1) throw invalid('network_type', 'must be 0 or 1');
+  const callBackUrl = readUrl(get, 'call_back_url', LIMITS.callBackUrl);
+  const callBackParameter = readString(get, 'call_back_parameter', LIMITS.callBackParameter);
+  const channelId = readString(get, 'channel_id', 200);
+
+  const showTtl = readInt(get, 'show_ttl', 0) || undefined;
+  if (showTtl !== undefined) {
+    if (settings.showTtlRule === 'legacy' && (showTtl < LIMITS.showTtlLegacyMin || showTtl > LIMITS.showTtlLegacyMax)) {
+      throw invalid('show_ttl', `must be ${LIMITS.showTtlLegacyMin}–${LIMITS.showTtlLegacyMax} s`);
+    }
+    if (settings.showTtlRule === 'new' && showTtl > LIMITS.showTtlPrivateMax) throw invalid('show_ttl', `must be ≤ ${LIMITS.showTtlPrivateMax} s`);
+  }
+  const notifyId = readInt(get, 'notify_id', 0, 2_147_483_647) || undefined;
+
+  const category = readString(get, 'category', 64);
+  if (category !== undefined && !PRIVATE_CATEGORIES.has(category) && !PUBLIC_CATEGORIES.has(category)) {
+    throw new OppoError(CODES.CATEGORY_ERROR, `unknown category ${category}`);
+  }
+  let notifyLevel: number | undefined;
+  try {
+    notifyLevel = readInt(get, 'notify_level', 0, 1000) || undefined;
+  } catch {
+    throw new OppoError(CODES.CATEGORY_ERROR, 'notify_level must be 1, 2 or 16');
+  }
+  if (notifyLevel !== undefined && !NOTIFY_LEVELS.has(notifyLevel)) throw new OppoError(CODES.CATEGORY_ERROR, 'notify_level must be 1, 2 or 16');
+  const appMessageId = readString(get, 'app_message_id', 200);
+
+  return {
+    notification: {
+      title,
+      ...(subTitle !== undefined ? { subTitle } : {}),
+      content,
+      style,
+      clickActionType: clickActionType as 0 | 1 | 2 | 4 | 5,
+      ...(clickActionActivity !== undefined ? { clickActionActivity } : {}),
+      ...(clickActionUrl !== undefined ? { clickActionUrl } : {}),
+      actionParameters,
+      ...(channelId !== undefined ? { channelId } : {}),
+      ...(notifyId !== undefined ? { notifyId } : {}),
+      ...(showTtl !== undefined ? { showTtl } : {}),
+      ...(showTimeType === 1 ? { showStartTime: showStart, showEndTime: showEnd } : {}),
+      ...(category !== undefined ? { category } : {}),
+      ...(notifyLevel !== undefined ? { notifyLevel } : {}),
+      networkType: networkType as 0 | 1,
+      ...(smallPictureId !== undefined ? { smallPictureId } : {}),
+      ...(bigPictureId !== undefined ? { bigPictureId } : {}),
+    },
+    ...(appMessageId !== undefined ? { appMessageId } : {}),
+    offLine,
+    offLineTtl,
+    showTimeType: showTimeType as 0 | 1,
+    ...(callBackUrl !== undefined ? { callBackUrl } : {}),
+    ...(callBackParameter !== undefined ? { callBackParameter } : {}),
+    pushTimeType: pushTimeType as 0 | 1,
+    ...(pushStartTime !== undefined ? { pushStartTime } : {}),
+    fixSpeed,
+    ...(fixSpeedRate !== undefined ? { fixSpeedRate } : {}),
+    timeZone,
+  };
+}
+
+/** Field reader over a parsed JSON object: own properties only, so `__proto__`/`constructor` never leak in. */
+export function jsonFields(obj: Record<string, unknown>): FieldSource {
+  return (name) => (Object.hasOwn(obj, name) ? obj[name] : undefined);
+}
