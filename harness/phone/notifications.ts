@@ -1,0 +1,206 @@
+/**
+ * The phone's notification manager: channels and the notification permission per package, the
+ * shade's active entries (keyed like Android, `0|pkg|id|tag|uid`), what was removed and why, and
+ * what never showed and why. Plain state driven by the injected clock (show_ttl).
+ */
+import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
+import type { StatusBarNotification } from './api.ts';
+import type { ChannelSpec } from './profiles.ts';
+import type { ClickTarget, Intent } from './intent.ts';
+
+/** The default channel HeytapPushManager.init creates and the push service falls back to. */
+export const HEYTAP_DEFAULT_CHANNEL: ChannelSpec = { id: 'Heytap PUSH', name: 'System Default Channel', importance: 3 };
+
+export type DropReason =
+  | 'notification_permission_off'
+  | 'channel_missing'
+  | 'registration_id_mismatch'
+  | 'app_not_installed';
+
+export type RemoveReason = 'click' | 'show_ttl' | 'force_stop' | 'uninstall' | 'cancel';
+
+export interface ShadeEntry {
+  key: string;
+  packageName: string;
+  id: number;
+  tag: string | null;
+  uid: number;
+  channelId: string;
+  title: string;
+  text: string;
+  subText?: string;
+  postTime: number;
+  /** Extras the click hands to the app (OPPO `action_parameters`, or `--es` of `cmd notification post`). */
+  extras: Record<string, string>;
+  /** null: no content intent (tapping does nothing). */
+  click: ClickTarget | null;
+  /** OPPO message id when the push service posted it. */
+  messageId?: string;
+  /** Absolute time of the show_ttl auto-dismiss. */
+  dismissAt?: number;
+}
+
+export interface DroppedNotification {
+  time: number;
+  packageName: string;
+  messageId: string;
+  registrationId: string;
+  title: string;
+  channelId?: string;
+  reason: DropReason;
+}
+
+export interface RemovedNotification {
+  time: number;
+  reason: RemoveReason;
+  entry: ShadeEntry;
+}
+
+/** A shell-posted notification's content intent, kept as the intent it was given. */
+export function intentClick(intent: Intent): ClickTarget {
+  return { kind: 'activity', intent };
+}
+
+export class NotificationManager {
+  private readonly active = new Map<string, ShadeEntry>();
+  private readonly ttl = new Map<string, TimerHandle>();
+  private readonly channelsByPkg = new Map<string, Map<string, ChannelSpec>>();
+  private readonly enabledByPkg = new Map<string, boolean>();
+  readonly dropped: DroppedNotification[] = [];
+  readonly removed: RemovedNotification[] = [];
+  /** Post order, so "newest first" holds on a frozen clock where post times tie. */
+  private readonly order = new WeakMap<ShadeEntry, number>();
+  private posts = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Active entries, newest first (the shade's order). */
+  get entries(): ShadeEntry[] {
+    return [...this.active.values()].reverse();
+  }
+
+  createChannel(pkg: string, channel: ChannelSpec): void {
+    let channels = this.channelsByPkg.get(pkg);
+    if (!channels) this.channelsByPkg.set(pkg, (channels = new Map()));
+    if (!channels.has(channel.id)) channels.set(channel.id, { ...channel });
+  }
+
+  channel(pkg: string, id: string): ChannelSpec | undefined {
+    return this.channelsByPkg.get(pkg)?.get(id);
+  }
+
+  channels(pkg: string): ChannelSpec[] {
+    return [...(this.channelsByPkg.get(pkg)?.values() ?? [])];
+  }
+
+  /** ColorOS ships apps with notifications off until the user allows them. */
+  areNotificationsEnabled(pkg: string): boolean {
+    return this.enabledByPkg.get(pkg) ?? false;
+  }
+
+  setNotificationsEnabled(pkg: string, enabled: boolean): void {
+    this.enabledByPkg.set(pkg, enabled);
+  }
+
+  drop(record: Omit<DroppedNotification, 'time'>): DroppedNotification {
+    const dropped = { time: this.clock.now(), ...record };
+    this.dropped.push(dropped);
+    return dropped;
+  }
+
+  /** Posts or, for the same key (same package and id/notify_id, same tag), replaces in place. */
+  post(entry: Omit<ShadeEntry, 'postTime' | 'dismissAt'>, showTtlSeconds?: number): ShadeEntry {
+    this.ttl.get(entry.key)?.cancel();
+    this.ttl.delete(entry.key);
+    const posted: ShadeEntry = { ...entry, postTime: this.clock.now() };
+    this.order.set(posted, this.posts++);
+    if (showTtlSeconds !== undefined && showTtlSeconds > 0) {
+      posted.dismissAt = posted.postTime + showTtlSeconds * 1000;
+      this.ttl.set(entry.key, this.clock.setTimer(showTtlSeconds * 1000, () => this.cancel(entry.key, 'show_ttl')));
+    }
+    // Re-inserting moves a replaced entry to the top, as an update does in the shade.
+    this.active.delete(entry.key);
+    this.active.set(entry.key, posted);
+    return posted;
+  }
+
+  get(key: string): ShadeEntry | undefined {
+    return this.active.get(key);
+  }
+
+  cancel(key: string, reason: RemoveReason): ShadeEntry | undefined {
+    const entry = this.active.get(key);
+    if (!entry) return undefined;
+    this.active.delete(key);
+    this.ttl.get(key)?.cancel();
+    this.ttl.delete(key);
+    this.removed.push({ time: this.clock.now(), reason, entry });
+    return entry;
+  }
+
+  cancelPackage(pkg: string, reason: RemoveReason): void {
+    for (const entry of this.entries) if (entry.packageName === pkg) this.cancel(entry.key, reason);
+  }
+
+  /** The shade's "Clear all". */
+  clearAll(): void {
+    for (const entry of this.entries) this.cancel(entry.key, 'cancel');
+  }
+
+  forgetPackage(pkg: string): void {
+    this.cancelPackage(pkg, 'uninstall');
+    this.channelsByPkg.delete(pkg);
+    this.enabledByPkg.delete(pkg);
+  }
+
+  dispose(): void {
+    for (const t of this.ttl.values()) t.cancel();
+    this.ttl.clear();
+  }
+
+  /**
+   * `mobile: getNotifications`: what Appium's listener saw, newest first, removed ones flagged,
+   * at most 100.
+   */
+  statusBarNotifications(): StatusBarNotification[] {
+    const seen = [
+      ...this.removed.map((r) => ({ entry: r.entry, removed: true })),
+      ...[...this.active.values()].map((e) => ({ entry: e, removed: false })),
+    ];
+    return seen
+      .sort((a, b) => this.order.get(b.entry)! - this.order.get(a.entry)!)
+      .slice(0, 100)
+      .map(({ entry, removed }) => toStatusBarNotification(entry, removed));
+  }
+}
+
+export function toStatusBarNotification(e: ShadeEntry, isRemoved: boolean): StatusBarNotification {
+  return {
+    isGroup: false,
+    packageName: e.packageName,
+    isClearable: true,
+    isOngoing: false,
+    id: e.id,
+    tag: e.tag,
+    notification: {
+      title: e.title,
+      bigTitle: null,
+      text: e.text,
+      bigText: null,
+      tickerText: null,
+      subText: e.subText ?? null,
+      infoText: null,
+      template: 'android.app.Notification$BigTextStyle',
+    },
+    userHandle: 0,
+    groupKey: e.key,
+    overrideGroupKey: null,
+    postTime: e.postTime,
+    key: e.key,
+    isRemoved,
+  };
+}
+
+export function notificationKey(pkg: string, id: number, tag: string | null, uid: number): string {
+  return `0|${pkg}|${id}|${tag ?? 'null'}|${uid}`;
+}

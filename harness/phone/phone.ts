@@ -1,0 +1,645 @@
+/**
+ * A virtual ColorOS phone in the lab process: identity from a device profile, installed apps from
+ * app profiles, the HeyTap push service on its device link, each running app's IM SDK on its client
+ * link, the notification shade, logcat and a shell. Implements `PhoneApi` for tools and offers a
+ * wider API (network, permission, kill modes, install) to the lab and specs.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
+import type {
+  AppState,
+  DeviceInfo,
+  LogcatEntry,
+  PhoneApi,
+  ShellResult,
+  StartActivityOptions,
+  StatusBarNotification,
+  UiNode,
+} from './api.ts';
+import { DemoApp, type InstalledApp } from './demo-app.ts';
+import { NotEditableError, PackageNotInstalledError, StaleNodeError } from './errors.ts';
+import {
+  ACTION_VIEW,
+  CATEGORY_LAUNCHER,
+  describeIntent,
+  emptyIntent,
+  qualifyComponent,
+  resolveActivity,
+  shortComponent,
+  type Intent,
+} from './intent.ts';
+import { Logcat, type Level } from './logcat.ts';
+import { NotificationManager, type ShadeEntry } from './notifications.ts';
+import { colorOsVersion, deviceSdk, launcherActivity, type AppProfile, type DeviceProfile } from './profiles.ts';
+import { HeytapPushService } from './push-service.ts';
+import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
+import type { PhoneSettings } from './settings.ts';
+import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
+import { hierarchy, renderWindow, type NodeActions, type Rendered, type ViewSpec } from './ui/nodes.ts';
+import { appScreen, browserScreen, launcherScreen, shadeScreen, statusBar } from './ui/screens.ts';
+import { runShell } from './shell/run.ts';
+import { renderScreenshot } from './screenshot.ts';
+
+export interface VirtualPhoneOptions {
+  serial: string;
+  clock: Clock;
+  device: DeviceProfile;
+  apps: AppProfile[];
+  settings: PhoneSettings;
+  pushTransport: PushTransport;
+  imTransport: ImTransport;
+  signUserSig: UserSigSigner;
+}
+
+/** What is in front: the launcher, an app's task, or the browser a URL click opened. */
+export type Front = { kind: 'launcher' } | { kind: 'app'; packageName: string } | { kind: 'browser'; url: string };
+
+export type KillMode = 'force-stop' | 'process-death';
+
+export interface StartOutcome {
+  /** Lines am prints before `Status:` (warnings) or instead of it (errors). */
+  messages: string[];
+  ok: boolean;
+  component?: string;
+  launchState?: 'COLD' | 'WARM' | 'HOT';
+  /** Virtual milliseconds the launch "took" (TotalTime/WaitTime of am start -W). */
+  totalTime?: number;
+}
+
+/** ActivityManager's cold and warm launch times, fixed so output is deterministic. */
+const COLD_MS = 412;
+const WARM_MS = 118;
+
+export class VirtualPhone implements PhoneApi {
+  readonly serial: string;
+  readonly device: DeviceProfile;
+  readonly settings: PhoneSettings;
+  readonly clock: Clock;
+  readonly logcatBuffer: Logcat;
+  readonly notifications: NotificationManager;
+  readonly push: HeytapPushService;
+  shadeOpen = false;
+  network = true;
+  private readonly installed = new Map<string, InstalledApp>();
+  private frontNow: Front = { kind: 'launcher' };
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly timers = new Set<TimerHandle>();
+  private nextPid = 3100;
+  private nextUid = 10231;
+
+  private constructor(private readonly options: VirtualPhoneOptions) {
+    this.serial = options.serial;
+    this.device = options.device;
+    this.settings = options.settings;
+    this.clock = options.clock;
+    this.logcatBuffer = new Logcat(options.clock, options.settings.logcatCapacity, this.timeZone);
+    this.notifications = new NotificationManager(options.clock);
+    this.push = new HeytapPushService(
+      {
+        serial: this.serial,
+        sdk: this.sdk,
+        settings: this.settings,
+        notifications: this.notifications,
+        log: (level, tag, message) => this.log(PID.push, level, tag, message),
+        installedApp: (pkg) => this.installed.get(pkg),
+      },
+      options.pushTransport,
+    );
+  }
+
+  /** Boots the phone: installs the apps and connects the push service. */
+  static async boot(options: VirtualPhoneOptions): Promise<VirtualPhone> {
+    const phone = new VirtualPhone(options);
+    phone.log(PID.system, 'I', 'SystemServer', `Entered the Android system server! ${phone.device.marketName} Android ${phone.release} ColorOS ${colorOsVersion(phone.device)}`);
+    for (const app of options.apps) phone.install(app);
+    await phone.push.connect();
+    return phone;
+  }
+
+  get sdk(): number {
+    return deviceSdk(this.device);
+  }
+
+  get release(): string {
+    return this.device.props['ro.build.version.release']!;
+  }
+
+  get timeZone(): string {
+    return this.device.props['persist.sys.timezone'] ?? 'Asia/Shanghai';
+  }
+
+  get front(): Front {
+    return this.frontNow;
+  }
+
+  log(pid: number, level: Level, tag: string, message: string): void {
+    this.logcatBuffer.write(pid, level, tag, message);
+  }
+
+  // ---- packages and processes ----------------------------------------------------------------
+
+  /** Installs (or updates, keeping its data) an app. New installs start in the stopped state. */
+  install(profile: AppProfile): InstalledApp {
+    const existing = this.installed.get(profile.packageName);
+    if (existing) {
+      existing.profile = profile;
+      return existing;
+    }
+    const app: InstalledApp = { profile, uid: this.nextUid++, stopped: true, launchedOnce: false, receivedExtras: [] };
+    this.installed.set(profile.packageName, app);
+    this.log(PID.system, 'I', 'PackageManager', `Package ${profile.packageName} codePath=${this.apkDir(profile.packageName)} installed, uid=${app.uid}`);
+    return app;
+  }
+
+  async uninstall(packageName: string): Promise<boolean> {
+    const app = this.installed.get(packageName);
+    if (!app) return false;
+    await this.stopProcess(app, 'force-stop', 'uninstall pkg');
+    this.installed.delete(packageName);
+    this.notifications.forgetPackage(packageName);
+    await this.push.uninstall(packageName);
+    this.log(PID.system, 'I', 'PackageManager', `Removing package ${packageName}`);
+    return true;
+  }
+
+  app(packageName: string): InstalledApp | undefined {
+    return this.installed.get(packageName);
+  }
+
+  apps(): InstalledApp[] {
+    return [...this.installed.values()];
+  }
+
+  /** The process of a running app (its IM SDK, screens, conversations). */
+  running(packageName: string): DemoApp | undefined {
+    return this.installed.get(packageName)?.process;
+  }
+
+  /** The regId the push service holds for a package (what the app got in onRegister). */
+  registrationId(packageName: string): string | undefined {
+    return this.push.regId(packageName);
+  }
+
+  /** The extras each notification-opened activity received, oldest first (outlives processes). */
+  receivedExtras(packageName: string): InstalledApp['receivedExtras'] {
+    return this.installed.get(packageName)?.receivedExtras ?? [];
+  }
+
+  setNotificationPermission(packageName: string, granted: boolean): void {
+    this.requireApp(packageName);
+    this.notifications.setNotificationsEnabled(packageName, granted);
+    this.log(PID.system, 'I', 'NotificationService', `setNotificationsEnabledForPackage ${packageName} ${granted}`);
+  }
+
+  /**
+   * `force-stop` (am force-stop, Settings → Force stop): the package is marked stopped.
+   * `process-death` (swiped from recents, ColorOS killing a background app): just the process.
+   * Either way the IM socket closes without a logout, and the push service keeps showing pushes.
+   */
+  async kill(packageName: string, mode: KillMode): Promise<boolean> {
+    const app = this.requireApp(packageName);
+    return this.stopProcess(app, mode, mode === 'force-stop' ? 'from pid 0' : 'remove task');
+  }
+
+  private async stopProcess(app: InstalledApp, mode: KillMode, why: string): Promise<boolean> {
+    const pkg = app.profile.packageName;
+    const proc = app.process;
+    if (mode === 'force-stop') {
+      app.stopped = true;
+      this.log(PID.system, 'I', 'ActivityManager', `Force stopping ${pkg} appid=${app.uid} user=0: ${why}`);
+      if (this.settings.forceStopCancelsNotifications) this.notifications.cancelPackage(pkg, 'force_stop');
+    }
+    if (!proc) return false;
+    app.process = undefined;
+    this.log(PID.system, 'I', 'ActivityManager', `Killing ${proc.pid}:${pkg}/${this.uidName(app.uid)} (adj ${proc.visible ? 0 : 900}): ${mode === 'force-stop' ? `stop ${pkg} due to ${why}` : why}`);
+    if (this.frontNow.kind === 'app' && this.frontNow.packageName === pkg) this.frontNow = { kind: 'launcher' };
+    await proc.terminate();
+    this.log(PID.system, 'I', 'ActivityManager', `Process ${pkg} (pid ${proc.pid}) has died: ${mode === 'force-stop' ? 'fg' : 'cch+5'} TOP`);
+    return true;
+  }
+
+  // ---- network -----------------------------------------------------------------------------
+
+  /** Off: both links vanish silently (the servers notice later). On: reconnect; queued pushes arrive. */
+  async setNetwork(on: boolean): Promise<void> {
+    if (on === this.network) return;
+    this.network = on;
+    this.log(PID.system, 'I', 'ConnectivityService', `NetworkAgentInfo [WIFI () - 100] ${on ? 'validated' : 'lost'}`);
+    if (!on) {
+      this.push.dropNetwork();
+      for (const app of this.installed.values()) app.process?.im.dropNetwork();
+      return;
+    }
+    await this.push.connect();
+    for (const app of this.installed.values()) if (app.process) await app.process.im.restore();
+    await this.idle();
+  }
+
+  // ---- activities ----------------------------------------------------------------------------
+
+  /** Starts an activity (or the browser) for an intent, as ActivityManager does. */
+  async startIntent(intent: Intent, opts: { fromNotification?: boolean } = {}): Promise<StartOutcome> {
+    const hidden = this.frontNow;
+    if (!intent.component && !intent.package && intent.action === ACTION_VIEW && /^https?:/i.test(intent.data ?? '')) {
+      await this.openBrowser(intent.data!);
+      return { ok: true, messages: [], component: shortComponent(BROWSER_ACTIVITY), launchState: 'HOT', totalTime: WARM_MS };
+    }
+    const profiles = [...this.installed.values()].map((a) => a.profile);
+    const resolved = resolveActivity(profiles, intent);
+    if (!resolved) {
+      if (intent.component) {
+        const [pkg, cls] = qualifyComponent(intent.component).split('/');
+        return { ok: false, messages: [`Error: Activity class {${pkg}/${cls}} does not exist.`] };
+      }
+      return { ok: false, messages: [`Error: Activity not started, unable to resolve ${describeIntent(intent)}`] };
+    }
+    const app = this.installed.get(resolved.app.packageName)!;
+    const component = `${resolved.app.packageName}/${resolved.activity.name}`;
+    this.log(PID.system, 'I', 'ActivityTaskManager', `START u0 {${describeIntent(intent).slice('Intent { '.length, -2)}} from uid ${opts.fromNotification ? 1000 : 2000}`);
+    let launchState: StartOutcome['launchState'];
+    const messages: string[] = [];
+    if (!app.process) {
+      launchState = 'COLD';
+      const pid = this.nextPid++;
+      this.log(PID.system, 'I', 'ActivityManager', `Start proc ${pid}:${resolved.app.packageName}/${this.uidName(app.uid)} for activity {${shortComponent(component)}}`);
+      const proc = new DemoApp(app, pid, this.appHost());
+      app.process = proc;
+      await proc.start();
+    } else {
+      launchState = app.process.visible ? 'HOT' : 'WARM';
+    }
+    const proc_ = app.process!;
+    const launcherOnly = intent.categories.includes(CATEGORY_LAUNCHER) && Object.keys(intent.extras).length === 0 && !opts.fromNotification;
+    if (launcherOnly && proc_.stack.length > 0 && launchState !== 'COLD') {
+      messages.push('Warning: Activity not started, its current task has been brought to the front');
+    } else {
+      await proc_.open(resolved.activity, intent, opts.fromNotification ?? false);
+    }
+    if (app.process !== proc_) return { ok: false, messages: ['Error: Activity not started, the process died'] };
+    this.shadeOpen = false;
+    await this.setFront({ kind: 'app', packageName: resolved.app.packageName }, hidden);
+    const shown = proc_.top ? `${resolved.app.packageName}/${proc_.top.activity.name}` : component;
+    const totalTime = launchState === 'COLD' ? COLD_MS : WARM_MS;
+    this.log(PID.system, 'I', 'ActivityTaskManager', `Displayed ${shortComponent(shown)}: +${totalTime}ms`);
+    return { ok: true, messages, component: shortComponent(component), launchState, totalTime };
+  }
+
+  private async openBrowser(url: string): Promise<void> {
+    this.log(PID.system, 'I', 'ActivityTaskManager', `START u0 {act=${ACTION_VIEW} dat=${url.replace(/\?.*$/, '')} cmp=${shortComponent(BROWSER_ACTIVITY)}} from uid 1000`);
+    this.shadeOpen = false;
+    await this.setFront({ kind: 'browser', url });
+  }
+
+  private async setFront(next: Front, previous: Front = this.frontNow): Promise<void> {
+    this.frontNow = next;
+    const nextPkg = next.kind === 'app' ? next.packageName : undefined;
+    if (previous.kind === 'app' && previous.packageName !== nextPkg) await this.installed.get(previous.packageName)?.process?.setVisible(false);
+    // Apps other than the new front are hidden too (a start from the shade passes no `previous`).
+    for (const app of this.installed.values()) {
+      if (app.profile.packageName !== nextPkg) await app.process?.setVisible(false);
+    }
+    if (nextPkg) await this.installed.get(nextPkg)?.process?.setVisible(true);
+  }
+
+  private appHost() {
+    return {
+      sdk: this.sdk,
+      notifications: this.notifications,
+      push: this.push,
+      now: () => this.clock.now(),
+      log: (pid: number, level: Level, tag: string, message: string) => this.log(pid, level, tag, message),
+      imHost: (app: DemoApp) => ({
+        clock: this.clock,
+        settings: this.settings,
+        deviceId: this.serial,
+        sdkVersion: app.profile.im.sdkVersion,
+        transport: this.options.imTransport,
+        sign: this.options.signUserSig,
+        networkOn: () => this.network,
+      }),
+      track: (work: Promise<unknown>) => this.track(work),
+    };
+  }
+
+  /** Tapping a shade entry: its click action runs, the entry auto-cancels, the shade closes. */
+  async tapNotification(key: string): Promise<void> {
+    const entry = this.notifications.get(key);
+    if (!entry) throw new StaleNodeError(`shade/${key}`);
+    if (!entry.click) return;
+    this.notifications.cancel(key, 'click');
+    this.log(PID.systemui, 'I', 'NotificationClicker', `Clicking on notification ${key}`);
+    this.shadeOpen = false;
+    if (entry.click.kind === 'browser') await this.openBrowser(entry.click.url);
+    else {
+      const outcome = await this.startIntent(entry.click.intent, { fromNotification: true });
+      if (!outcome.ok) this.log(PID.push, 'E', 'HeytapPush', `click ${key}: ${outcome.messages.join(' ')}`);
+    }
+  }
+
+  // ---- background work -----------------------------------------------------------------------
+
+  private track(work: Promise<unknown>): void {
+    const p = work.catch((e: unknown) => this.log(PID.system, 'E', 'AndroidRuntime', `FATAL EXCEPTION: ${(e as Error).stack ?? e}`));
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Waits until no callback work (onRegister, restored logins, scheduled re-activations) is running. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** A barrier: every frame this phone sent has been processed by both servers. */
+  async sync(): Promise<void> {
+    await this.idle();
+    await this.push.sync();
+    for (const app of this.installed.values()) await app.process?.im.sync();
+    await this.idle();
+  }
+
+  async shutdown(): Promise<void> {
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+    await this.idle();
+    for (const app of this.installed.values()) {
+      const proc = app.process;
+      app.process = undefined;
+      await proc?.terminate();
+    }
+    this.notifications.dispose();
+    await this.push.close();
+  }
+
+  // ---- screen ---------------------------------------------------------------------------------
+
+  private clockText(): string {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(this.clock.now());
+  }
+
+  private render(): Rendered {
+    const { width, height, density } = this.device.screen;
+    const row = Math.round((48 * density) / 160);
+    const statusHeight = Math.round((24 * density) / 160);
+    const frame = { left: 0, top: 0, right: width, bottom: height, row, screenBottom: height };
+    const windows: Rendered[] = [];
+    if (this.shadeOpen) {
+      const spec = shadeScreen(
+        this.notifications.entries,
+        (pkg) => this.labelOf(pkg),
+        (key) => () => this.tapNotification(key),
+        () => this.notifications.clearAll(),
+        this.clockText(),
+      );
+      windows.push(renderWindow(spec, SYSTEMUI, 'shade', frame));
+    } else {
+      windows.push(renderWindow(statusBar(this.clockText()), SYSTEMUI, 'statusbar', { ...frame, bottom: statusHeight, row: statusHeight }));
+      const [spec, pkg] = this.frontSpec();
+      windows.push(renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: statusHeight }));
+    }
+    const actions = new Map<string, NodeActions>();
+    const parents = new Map<string, string>();
+    for (const w of windows) {
+      for (const [k, v] of w.actions) actions.set(k, v);
+      for (const [k, v] of w.parents) parents.set(k, v);
+    }
+    return { node: hierarchy(width, height, windows.map((w) => w.node)), actions, parents };
+  }
+
+  private frontSpec(): [ViewSpec, string] {
+    const front = this.frontNow;
+    if (front.kind === 'browser') return [browserScreen(front.url), BROWSER];
+    if (front.kind === 'app') {
+      const proc = this.installed.get(front.packageName)?.process;
+      if (proc) return [appScreen(proc), front.packageName];
+    }
+    const launchable = [...this.installed.values()].filter((a) => launcherActivity(a.profile));
+    return [
+      launcherScreen(launchable.map((a) => ({ label: a.profile.label, packageName: a.profile.packageName, launch: () => this.activateApp(a.profile.packageName) }))),
+      LAUNCHER,
+    ];
+  }
+
+  private labelOf(pkg: string): string {
+    return this.installed.get(pkg)?.profile.label ?? (pkg === SHELL_PACKAGE ? 'Shell' : pkg);
+  }
+
+  private find(nodeId: string): { rendered: Rendered; present: boolean } {
+    const rendered = this.render();
+    const present = nodeId === rendered.node.id || rendered.parents.has(nodeId) || rendered.node.children.some((w) => w.id === nodeId);
+    return { rendered, present };
+  }
+
+  // ---- PhoneApi ---------------------------------------------------------------------------------
+
+  async deviceInfo(): Promise<DeviceInfo> {
+    const p = this.device.props;
+    return {
+      androidId: createHash('sha256').update(this.serial).digest('hex').slice(0, 16),
+      manufacturer: p['ro.product.manufacturer']!,
+      model: p['ro.product.model']!,
+      brand: p['ro.product.brand']!,
+      apiVersion: String(this.sdk),
+      platformVersion: this.release,
+      carrierName: '',
+      realDisplaySize: `${this.device.screen.width}x${this.device.screen.height}`,
+      displayDensity: this.device.screen.density,
+      networks: this.network
+        ? [{ type: 1, typeName: 'WIFI', subtype: 0, subtypeName: '', isConnected: true, detailedState: 'CONNECTED', state: 'CONNECTED', extraInfo: '"virtual-wifi"', isAvailable: true, isRoaming: false, isFailover: false }]
+        : [],
+      locale: (p['ro.product.locale'] ?? 'en-US').replace('-', '_'),
+      timeZone: this.timeZone,
+      bluetooth: { state: 'OFF' },
+    };
+  }
+
+  async uiTree(): Promise<UiNode> {
+    return this.render().node;
+  }
+
+  async tap(nodeId: string): Promise<void> {
+    const { rendered, present } = this.find(nodeId);
+    if (!present) throw new StaleNodeError(nodeId);
+    // A touch lands on the nearest clickable ancestor, as a tap on a row's title does on Android.
+    for (let id: string | undefined = nodeId; id; id = rendered.parents.get(id)) {
+      const tap = rendered.actions.get(id)?.tap;
+      if (tap) {
+        await tap();
+        break;
+      }
+    }
+    await this.idle();
+  }
+
+  async setText(nodeId: string, text: string): Promise<void> {
+    const { rendered, present } = this.find(nodeId);
+    if (!present) throw new StaleNodeError(nodeId);
+    const setText = rendered.actions.get(nodeId)?.setText;
+    if (!setText) throw new NotEditableError(nodeId);
+    await setText(text);
+  }
+
+  async pressKey(keycode: number): Promise<void> {
+    switch (keycode) {
+      case 3: // HOME
+      case 187: // APP_SWITCH: recents sits over the launcher; the app goes to the background either way
+        this.shadeOpen = false;
+        await this.setFront({ kind: 'launcher' });
+        break;
+      case 4: // BACK
+        if (this.shadeOpen) this.shadeOpen = false;
+        else if (this.frontNow.kind === 'browser') await this.setFront({ kind: 'launcher' });
+        else if (this.frontNow.kind === 'app') {
+          const proc = this.installed.get(this.frontNow.packageName)?.process;
+          if (!proc || !proc.back()) await this.setFront({ kind: 'launcher' });
+        }
+        break;
+      case 83: // NOTIFICATION
+        this.shadeOpen = true;
+        break;
+    }
+    await this.idle();
+  }
+
+  async openNotifications(): Promise<void> {
+    this.shadeOpen = true;
+  }
+
+  async collapseNotifications(): Promise<void> {
+    this.shadeOpen = false;
+  }
+
+  async getNotifications(): Promise<{ statusBarNotifications: StatusBarNotification[] }> {
+    return { statusBarNotifications: this.notifications.statusBarNotifications() };
+  }
+
+  async queryAppState(packageName: string): Promise<AppState> {
+    const app = this.installed.get(packageName);
+    if (!app) return 0;
+    if (!app.process) return 1;
+    return this.frontNow.kind === 'app' && this.frontNow.packageName === packageName ? 4 : 3;
+  }
+
+  async activateApp(packageName: string): Promise<void> {
+    const app = this.requireApp(packageName);
+    const launcher = launcherActivity(app.profile);
+    if (!launcher) throw new Error(`${packageName} has no launcher activity`);
+    await this.startIntent({ ...emptyIntent(), action: 'android.intent.action.MAIN', categories: [CATEGORY_LAUNCHER], component: `${packageName}/${launcher.name}`, flags: 0x10200000 });
+    await this.idle();
+  }
+
+  async terminateApp(packageName: string): Promise<boolean> {
+    if (!this.installed.has(packageName)) return false;
+    return this.kill(packageName, 'force-stop');
+  }
+
+  async backgroundApp(seconds: number): Promise<void> {
+    const front = this.frontNow;
+    await this.pressKey(3);
+    if (seconds < 0 || front.kind !== 'app') return;
+    // Restored on the virtual clock: the app comes back when the lab's time passes `seconds`.
+    const timer = this.clock.setTimer(seconds * 1000, () => {
+      this.timers.delete(timer);
+      this.track(this.activateApp(front.packageName));
+    });
+    this.timers.add(timer);
+  }
+
+  async startActivity(options: StartActivityOptions): Promise<string> {
+    const args: string[] = ['am', 'start'];
+    if (options.wait) args.push('-W');
+    if (options.stop) args.push('-S');
+    if (options.action) args.push('-a', options.action);
+    if (options.uri) args.push('-d', options.uri);
+    if (options.mimeType) args.push('-t', options.mimeType);
+    const categories = options.categories === undefined ? [] : Array.isArray(options.categories) ? options.categories : options.categories.split(',');
+    for (const c of categories) args.push('-c', c.trim());
+    if (options.package) args.push('-p', options.package);
+    if (options.flags) args.push('-f', options.flags);
+    for (const [type, key, value] of options.extras ?? []) args.push(`--e${type}`, key, value ?? '');
+    if (options.component) args.push('-n', options.component);
+    else if (options.intent) args.push(options.intent);
+    const result = await this.shell(args.map(shellQuote).join(' '));
+    return result.stdout + result.stderr;
+  }
+
+  async currentActivity(): Promise<string | null> {
+    const component = this.focusedComponent();
+    if (!component) return null;
+    return shortComponent(component).split('/')[1]!;
+  }
+
+  async currentPackage(): Promise<string | null> {
+    return this.focusedComponent()?.split('/')[0] ?? null;
+  }
+
+  /** `pkg/fully.qualified.Activity` of the focused app window. */
+  focusedComponent(): string | undefined {
+    const front = this.frontNow;
+    if (front.kind === 'launcher') return LAUNCHER_ACTIVITY;
+    if (front.kind === 'browser') return BROWSER_ACTIVITY;
+    const top = this.installed.get(front.packageName)?.process?.top;
+    return top ? `${front.packageName}/${top.activity.name}` : undefined;
+  }
+
+  async isAppInstalled(packageName: string): Promise<boolean> {
+    return this.installed.has(packageName);
+  }
+
+  async shell(command: string): Promise<ShellResult> {
+    const result = await runShell(this, command);
+    await this.idle();
+    return result;
+  }
+
+  async logcat(sinceIndex?: number): Promise<LogcatEntry[]> {
+    return this.logcatBuffer.read(sinceIndex);
+  }
+
+  async screenshot(): Promise<string> {
+    return renderScreenshot(this.render().node, this.device.screen.width, this.device.screen.height).toString('base64');
+  }
+
+  async windowSize(): Promise<{ width: number; height: number }> {
+    return { width: this.device.screen.width, height: this.device.screen.height };
+  }
+
+  // ---- helpers for the shell ------------------------------------------------------------------
+
+  requireApp(packageName: string): InstalledApp {
+    const app = this.installed.get(packageName);
+    if (!app) throw new PackageNotInstalledError(packageName);
+    return app;
+  }
+
+  uidName(uid: number): string {
+    return `u0a${uid - 10000}`;
+  }
+
+  apkDir(pkg: string): string {
+    const h = createHash('sha256').update(`${this.serial}/${pkg}`).digest('base64url');
+    return `/data/app/~~${h.slice(0, 22)}==/${pkg}-${h.slice(22, 44)}==`;
+  }
+
+  /** Posts a notification as `com.android.shell` (what `cmd notification post` does). */
+  postShellNotification(tag: string, title: string, text: string, click: Intent | undefined): ShadeEntry {
+    this.notifications.createChannel(SHELL_PACKAGE, SHELL_CHANNEL);
+    this.notifications.setNotificationsEnabled(SHELL_PACKAGE, true);
+    return this.notifications.post({
+      key: `0|com.android.shell|2020|${tag}|2000`,
+      packageName: SHELL_PACKAGE,
+      id: 2020,
+      tag,
+      uid: 2000,
+      channelId: SHELL_CHANNEL.id,
+      title,
+      text,
+      extras: click ? { ...click.extras } : {},
+      click: click ? { kind: 'activity', intent: click } : null,
+    });
+  }
+}
+
+/** Quotes an argument for the phone's sh-like parser. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,39 @@
+/** `am force-stop`, `am start[-activity] [-W] [-S] ...` with ActivityManager's output. */
+import { describeIntent, IntentError, parseIntentArgs } from '../intent.ts';
+import type { ShellCommand } from './commands.ts';
+
+export const am: ShellCommand = async (phone, args) => {
+  const [sub, ...rest] = args;
+  if (sub === 'force-stop' || sub === 'kill') {
+    const pkg = rest.filter((a) => !a.startsWith('--user') && !/^\d+$/.test(a)).at(-1);
+    if (pkg && phone.app(pkg)) await phone.kill(pkg, sub === 'kill' ? 'process-death' : 'force-stop');
+    return { stdout: '', stderr: '', exitCode: 0 };
+  }
+  if (sub === 'start' || sub === 'start-activity') {
+    let parsed;
+    try {
+      parsed = parseIntentArgs(rest, true);
+    } catch (e) {
+      if (e instanceof IntentError) return { stdout: '', stderr: `Exception occurred while executing 'start':\njava.lang.IllegalArgumentException: ${e.message}\n`, exitCode: 255 };
+      throw e;
+    }
+    const { intent, amOptions } = parsed;
+    const wait = amOptions.has('-W');
+    const head = `Starting: ${describeIntent(intent)}\n`;
+    if (amOptions.has('-S')) {
+      const pkg = intent.component?.split('/')[0] ?? intent.package;
+      if (pkg && phone.app(pkg)) await phone.kill(pkg, 'force-stop');
+    }
+    const outcome = await phone.startIntent(intent);
+    const notes = outcome.messages.map((m) => `${m}\n`).join('');
+    if (!outcome.ok) return { stdout: head, stderr: notes, exitCode: 1 };
+    if (!wait) return { stdout: head, stderr: notes, exitCode: 0 };
+    const lines = [`Status: ok`];
+    if (phone.sdk >= 29) lines.push(`LaunchState: ${outcome.launchState}`);
+    lines.push(`Activity: ${outcome.component}`);
+    if (phone.sdk < 29) lines.push(`ThisTime: ${outcome.totalTime}`);
+    lines.push(`TotalTime: ${outcome.totalTime}`, `WaitTime: ${(outcome.totalTime ?? 0) + 6}`, 'Complete');
+    return { stdout: head + notes + lines.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0 };
+  }
+  return { stdout: '', stderr: `Error: Unknown command: ${sub ?? ''}\n`, exitCode: 255 };
+};

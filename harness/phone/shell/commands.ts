@@ -1,0 +1,108 @@
+/** The device commands the phone's shell knows, by name. Output formats follow android-automation.md §6. */
+import type { VirtualPhone } from '../phone.ts';
+import { am } from './am.ts';
+import { cmd } from './cmd.ts';
+import { dumpsys } from './dumpsys.ts';
+import { grep, head, tail, wc } from './filters.ts';
+import { pm } from './pm.ts';
+
+export interface Output {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export type ShellCommand = (phone: VirtualPhone, args: string[], stdin: string) => Output | Promise<Output>;
+
+export const ok = (stdout = ''): Output => ({ stdout, stderr: '', exitCode: 0 });
+export const fail = (stderr: string, exitCode = 1): Output => ({ stdout: '', stderr, exitCode });
+
+/** getprop keys the profile does not carry but every phone has. */
+export function allProps(phone: VirtualPhone): Record<string, string> {
+  const p = phone.device.props;
+  return {
+    'ro.serialno': phone.serial,
+    'ro.boot.serialno': phone.serial,
+    'ro.build.type': 'user',
+    'ro.build.tags': 'release-keys',
+    'ro.product.cpu.abi': 'arm64-v8a',
+    'ro.sf.lcd_density': String(phone.device.screen.density),
+    'sys.boot_completed': '1',
+    'persist.sys.locale': p['ro.product.locale'] ?? 'en-US',
+    ...p,
+  };
+}
+
+const getprop: ShellCommand = (phone, args) => {
+  const props = allProps(phone);
+  if (args[0] !== undefined) return ok(`${props[args[0]] ?? ''}\n`);
+  return ok(
+    Object.keys(props)
+      .sort()
+      .map((k) => `[${k}]: [${props[k]}]\n`)
+      .join(''),
+  );
+};
+
+const KEYCODES: Record<string, number> = { KEYCODE_HOME: 3, KEYCODE_BACK: 4, KEYCODE_MENU: 82, KEYCODE_NOTIFICATION: 83, KEYCODE_APP_SWITCH: 187, KEYCODE_POWER: 26, KEYCODE_WAKEUP: 224 };
+
+const input: ShellCommand = async (phone, args) => {
+  if (args[0] === 'keyevent' && args.length > 1) {
+    for (const key of args.slice(1).filter((a) => a !== '--longpress')) {
+      const code = KEYCODES[key] ?? Number(key);
+      if (!Number.isInteger(code)) return fail(`Error: Unknown keycode: ${key}\n`, 255);
+      await phone.pressKey(code);
+    }
+    return ok();
+  }
+  return fail(`Error: Unknown command: ${args[0] ?? ''}\n`, 255);
+};
+
+const logcat: ShellCommand = async (phone, args) => {
+  if (args.includes('-c')) {
+    phone.logcatBuffer.clear();
+    return ok();
+  }
+  let entries = await phone.logcat();
+  const silent = args.includes('-s') || args.includes('*:S');
+  const tags = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-v' && args[i - 1] !== '-t' && a !== '*:S');
+  if (silent || tags.length > 0) {
+    const wanted = tags.map((t) => t.replace(/:[VDIWEFS]$/, ''));
+    entries = entries.filter((e) => wanted.includes(e.tag));
+  }
+  const t = args.indexOf('-t');
+  if (t >= 0) entries = entries.slice(-Number(args[t + 1] ?? 0));
+  return ok(`--------- beginning of main\n${entries.map((e) => `${e.line}\n`).join('')}`);
+};
+
+const pidof: ShellCommand = (phone, args) => {
+  const pid = phone.app(args[0] ?? '')?.process?.pid;
+  return pid === undefined ? { stdout: '', stderr: '', exitCode: 1 } : ok(`${pid}\n`);
+};
+
+const monkey: ShellCommand = async (phone, args) => {
+  const p = args.indexOf('-p');
+  const pkg = p >= 0 ? args[p + 1] : undefined;
+  if (!pkg || !phone.app(pkg)) return fail(`** No activities found to run, monkey aborted.\n`, 251);
+  await phone.activateApp(pkg);
+  return ok(`  bash arg: -p\n  bash arg: ${pkg}\nEvents injected: 1\n## Network stats: elapsed time=12ms (0ms mobile, 0ms wifi, 12ms not connected)\n`);
+};
+
+export const COMMANDS: Record<string, ShellCommand> = {
+  am,
+  cmd,
+  dumpsys,
+  getprop,
+  pm,
+  input,
+  logcat,
+  pidof,
+  monkey,
+  grep,
+  head,
+  tail,
+  wc,
+  echo: (_p, args) => ok(`${args.join(' ')}\n`),
+  true: () => ok(),
+  false: () => ({ stdout: '', stderr: '', exitCode: 1 }),
+};

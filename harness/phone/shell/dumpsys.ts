@@ -1,0 +1,164 @@
+/**
+ * `dumpsys notification|activity|window|package` in the shapes tools parse (android-automation.md
+ * §6.2–6.4). Hashes are derived from stable keys so the output is deterministic.
+ */
+import { createHash } from 'node:crypto';
+import { shortComponent } from '../intent.ts';
+import type { ShadeEntry } from '../notifications.ts';
+import type { VirtualPhone } from '../phone.ts';
+import { PID, LAUNCHER_ACTIVITY, BROWSER_ACTIVITY } from '../system.ts';
+import type { ShellCommand } from './commands.ts';
+
+const hash = (key: string, len = 7): string => createHash('sha1').update(key).digest('hex').slice(0, len);
+const out = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 });
+
+export const dumpsys: ShellCommand = (phone, args) => {
+  const [service, ...rest] = args;
+  switch (service) {
+    case 'notification':
+      return out(notification(phone, rest));
+    case 'activity':
+      if (rest[0] === 'processes') return out(processes(phone));
+      return out(activities(phone));
+    case 'window':
+      return out(windows(phone, rest[0] === 'windows' || phone.sdk < 29 ? 'windows' : 'displays'));
+    case 'package':
+      return out(packageInfo(phone, rest[0]));
+    default:
+      return { stdout: '', stderr: `Can't find service: ${service ?? ''}\n`, exitCode: 0 };
+  }
+};
+
+function notification(phone: VirtualPhone, args: string[]): string {
+  const noredact = args.includes('--noredact');
+  const p = args.findIndex((a) => a === 'p' || a === 'pkg' || a === '--package');
+  const filter = p >= 0 ? args[p + 1]?.toLowerCase() : undefined;
+  const entries = phone.notifications.entries.filter((e) => !filter || e.packageName === filter);
+  const str = (v: string): string => (noredact ? `String (${v})` : 'String');
+  const record = (e: ShadeEntry): string => {
+    const channel = phone.notifications.channel(e.packageName, e.channelId);
+    const importance = channel?.importance ?? 3;
+    const flags = e.click ? '0x10' : '0x0';
+    const extras = [
+      `android.title=${str(e.title)}`,
+      `android.text=${str(e.text)}`,
+      ...(e.subText ? [`android.subText=${str(e.subText)}`] : []),
+      `android.showWhen=Boolean (true)`,
+      ...Object.entries(e.extras).map(([k, v]) => `${k}=${str(v)}`),
+    ];
+    return [
+      `    NotificationRecord(0x${hash(e.key, 8)}: pkg=${e.packageName} user=UserHandle{0} id=${e.id} tag=${e.tag ?? 'null'} importance=${importance} key=${e.key}: Notification(channel=${e.channelId} shortcut=null contentView=null vibrate=null sound=null defaults=0x0 flags=${flags} color=0x00000000 vis=PRIVATE))`,
+      `      uid=${e.uid} userId=0`,
+      `      opPkg=${e.packageName}`,
+      `      icon=Icon(typ=RESOURCE pkg=${e.packageName} id=0x7f0800a1)`,
+      `      flags=${flags}`,
+      `      pri=0`,
+      `      key=${e.key}`,
+      `      seen=false`,
+      `      groupKey=${e.key}`,
+      `      contentIntent=${e.click ? `PendingIntent{${hash(e.key + 'pi')}: PendingIntentRecord{${hash(e.key + 'pr')} ${e.packageName} startActivity}}` : 'null'}`,
+      `      extras={`,
+      ...extras.map((x) => `          ${x}`),
+      `      }`,
+      `      stats=SingleNotificationStats{posttimeElapsedMs=${e.postTime}, posttimeToFirstClickMs=-1, airtimeCount=0}`,
+      `      mImportance=${importance >= 4 ? 'HIGH' : importance === 3 ? 'DEFAULT' : 'LOW'}`,
+      `      effectiveNotificationChannel=NotificationChannel{mId='${e.channelId}', mName=${channel?.name ?? e.channelId}, mImportance=${importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=content://settings/system/notification_sound, mLights=false, mVibration=null}`,
+    ].join('\n');
+  };
+  return ['Current Notification Manager state:', '  Notification List:', ...entries.map(record), ''].join('\n');
+}
+
+function record(component: string, task: number): string {
+  return `ActivityRecord{${hash(component)} u0 ${shortComponent(component)} t${task}}`;
+}
+
+interface Task {
+  id: number;
+  pkg: string;
+  uid: number;
+  activities: string[];
+}
+
+function tasks(phone: VirtualPhone): Task[] {
+  const list: Task[] = [];
+  for (const app of phone.apps()) {
+    const proc = app.process;
+    if (!proc || proc.stack.length === 0) continue;
+    list.push({ id: app.uid - 10000 + 40, pkg: app.profile.packageName, uid: app.uid, activities: proc.stack.map((r) => `${app.profile.packageName}/${r.activity.name}`) });
+  }
+  const front = phone.front;
+  list.sort((a, b) => Number(front.kind === 'app' && b.pkg === front.packageName) - Number(front.kind === 'app' && a.pkg === front.packageName));
+  const home: Task = { id: 1, pkg: LAUNCHER_ACTIVITY.split('/')[0]!, uid: 10050, activities: [LAUNCHER_ACTIVITY] };
+  if (front.kind === 'browser') list.unshift({ id: 30, pkg: BROWSER_ACTIVITY.split('/')[0]!, uid: 10080, activities: [BROWSER_ACTIVITY] });
+  if (front.kind === 'launcher') list.unshift(home);
+  else list.push(home);
+  return list;
+}
+
+function activities(phone: VirtualPhone): string {
+  const all = tasks(phone);
+  const resumedTask = all[0]!;
+  const resumed = record(resumedTask.activities.at(-1)!, resumedTask.id);
+  const lines = ['ACTIVITY MANAGER ACTIVITIES (dumpsys activity activities)', 'Display #0 (activities from top to bottom):'];
+  all.forEach((t, i) => {
+    const top = record(t.activities.at(-1)!, t.id);
+    const hist = [...t.activities].reverse().map((c, n) => `${t.activities.length - 1 - n}: ${record(c, t.id)}`);
+    if (phone.sdk >= 31) {
+      lines.push(`  * Task{${hash(String(t.id))} #${t.id} type=${t.id === 1 ? 'home' : 'standard'} A=${t.uid}:${t.pkg} U=0 visible=${i === 0} visibleRequested=${i === 0} mode=fullscreen translucent=false sz=${t.activities.length}}`);
+      if (i === 0) lines.push(`    topResumedActivity=${top}`);
+      lines.push(...hist.map((h) => `    * Hist  #${h}`));
+    } else {
+      lines.push(`  Stack #${t.id}: type=${t.id === 1 ? 'home' : 'standard'} mode=fullscreen`, `    Task id #${t.id}`);
+      lines.push(`      * TaskRecord{${hash(String(t.id))} #${t.id} A=${t.pkg} U=0 StackId=${t.id} sz=${t.activities.length}}`);
+      lines.push(...hist.map((h) => `        Hist #${h}`));
+      if (i === 0) lines.push(`    mResumedActivity: ${top}`);
+    }
+  });
+  if (phone.sdk >= 28) lines.push('', `  ResumedActivity: ${resumed}`);
+  return lines.join('\n') + '\n';
+}
+
+function processes(phone: VirtualPhone): string {
+  const lines = ['ACTIVITY MANAGER RUNNING PROCESSES (dumpsys activity processes)', '  All known processes:'];
+  const proc = (pid: number, name: string, uid: number): void => {
+    lines.push(`  *APP* UID ${uid} ProcessRecord{${hash(name)} ${pid}:${name}/${uid >= 10000 ? phone.uidName(uid) : uid}}`, `    user #0 uid=${uid}`);
+  };
+  proc(PID.systemui, 'com.android.systemui', 10010);
+  proc(PID.launcher, LAUNCHER_ACTIVITY.split('/')[0]!, 10050);
+  proc(PID.push, 'com.heytap.mcs', 10060);
+  for (const app of phone.apps()) if (app.process) proc(app.process.pid, app.profile.packageName, app.uid);
+  return lines.join('\n') + '\n';
+}
+
+function windows(phone: VirtualPhone, kind: 'displays' | 'windows'): string {
+  const component = phone.focusedComponent();
+  const { width, height, density } = phone.device.screen;
+  const shade = phone.sdk >= 30 ? 'NotificationShade' : 'StatusBar';
+  const front = tasks(phone)[0]!;
+  return [
+    `WINDOW MANAGER ${kind === 'displays' ? 'DISPLAY CONTENTS' : 'WINDOWS'} (dumpsys window ${kind})`,
+    `  Display: mDisplayId=0`,
+    `    init=${width}x${height} ${density}dpi cur=${width}x${height} app=${width}x${height}`,
+    `  mCurrentFocus=Window{${hash(component ?? shade)} u0 ${phone.shadeOpen || !component ? shade : component}}`,
+    `  mFocusedApp=${component ? record(component, front.id) : 'null'}`,
+    '',
+  ].join('\n');
+}
+
+function packageInfo(phone: VirtualPhone, pkg: string | undefined): string {
+  const app = pkg ? phone.app(pkg) : undefined;
+  if (!app) return pkg ? `Unable to find package: ${pkg}\n` : '';
+  const p = app.profile;
+  const granted = phone.notifications.areNotificationsEnabled(p.packageName);
+  return [
+    'Packages:',
+    `  Package [${p.packageName}] (${hash(p.packageName)}):`,
+    `    userId=${app.uid}`,
+    `    codePath=${phone.apkDir(p.packageName)}`,
+    `    versionCode=${p.versionCode} minSdk=21 targetSdk=${p.targetSdk}`,
+    `    versionName=${p.versionName}`,
+    `    User 0: ceDataInode=${parseInt(hash(p.packageName, 6), 16)} installed=true hidden=false suspended=false distractionFlags=0 stopped=${app.stopped} notLaunched=${!app.launchedOnce} enabled=0 instant=false virtual=false`,
+    ...(phone.sdk >= 33 ? ['    runtime permissions:', `      android.permission.POST_NOTIFICATIONS: granted=${granted}, flags=[ USER_SENSITIVE_WHEN_GRANTED|USER_SENSITIVE_WHEN_DENIED ]`] : []),
+    '',
+  ].join('\n');
+}
