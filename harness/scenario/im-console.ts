@@ -1,0 +1,63 @@
+/**
+ * A typed client for the fake IM server's own JSON API (`/_im/v1`): the console's push
+ * certificates (an edit takes effect after the activation delay) and the per-device push traces.
+ * Only the lab has it; the real console is a web page.
+ */
+import type { CertificateConfig, ClickAction } from '../im/rules/certificates.ts';
+import type { PushTrace } from '../im/rules/traces.ts';
+
+export type { CertificateConfig, ClickAction, PushTrace };
+
+export class ImConsoleError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImConsoleError';
+  }
+}
+
+export interface CertificateEdit {
+  certificate: CertificateConfig;
+  /** Virtual-clock instant from which pushes use this version. */
+  effectiveAt: number;
+}
+
+export class ImConsoleClient {
+  private readonly base: string;
+
+  constructor(imUrl: string) {
+    this.base = `${imUrl.replace(/\/+$/, '')}/_im/v1`;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as T & { error?: { code: string; message: string } };
+    if (!response.ok) throw new ImConsoleError(response.status, json.error?.code ?? 'http_error', `IM console ${method} ${path}: ${json.error?.message ?? response.status}`);
+    return json;
+  }
+
+  /** Edits a certificate (a merge into its newest version); pushes switch over at `effectiveAt`. */
+  editCertificate(id: number, patch: Partial<Omit<CertificateConfig, 'id' | 'vendor'>>): Promise<CertificateEdit> {
+    return this.request('PATCH', `/console/certificates/${id}`, patch);
+  }
+
+  createCertificate(config: Omit<CertificateConfig, 'id' | 'vendor'> & { id?: number }): Promise<CertificateEdit> {
+    return this.request('POST', '/console/certificates', config);
+  }
+
+  /** The per-device decisions for one message, each with its reason and OPPO exchange. */
+  async traces(msgKey: string): Promise<PushTrace[]> {
+    return (await this.request<{ traces: PushTrace[] }>('GET', `/traces/${encodeURIComponent(msgKey)}`)).traces;
+  }
+
+  /** The IM server's clock (virtual in the lab). */
+  async now(): Promise<number> {
+    return (await this.request<{ now: number }>('GET', '/settings')).now;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A typed client for the lab's control API (`/_lab/v1`): the one virtual clock (advancing it steps
+ * timer by timer and lets every link settle in between) and the phones' lab-only switches.
+ */
+import type { Duration } from '../../mock-oppo/core/clock.ts';
+import type { LabPhoneControls } from './phone.ts';
+
+export class LabClientError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LabClientError';
+  }
+}
+
+export class LabClient {
+  private readonly base: string;
+
+  constructor(labUrl: string) {
+    this.base = `${labUrl.replace(/\/+$/, '')}/_lab/v1`;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new LabClientError(response.status, `lab ${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
+    }
+    if (!response.ok) {
+      const error = (json as { error?: { message?: string } | string } | undefined)?.error;
+      throw new LabClientError(response.status, `lab ${method} ${path}: ${typeof error === 'string' ? error : (error?.message ?? response.status)}`);
+    }
+    return ((json as { value?: T } | undefined)?.value ?? json) as T;
+  }
+
+  /** Moves the lab's virtual time forward, firing every timer on the way, each once the links settled. */
+  async advance(by: Duration): Promise<number> {
+    return (await this.request<{ now: number }>('POST', '/clock/advance', { by })).now;
+  }
+
+  async now(): Promise<number> {
+    return (await this.request<{ now: number }>('GET', '/clock')).now;
+  }
+
+  /** The lab-only switches of one phone. */
+  phone(serial: string): LabPhoneControls {
+    const path = `/phones/${encodeURIComponent(serial)}`;
+    return {
+      setNetwork: async (on) => {
+        await this.request('POST', `${path}/network`, { on });
+      },
+      setNotificationPermission: async (packageName, granted) => {
+        await this.request('POST', `${path}/notification-permission`, { packageName, granted });
+      },
+    };
+  }
+}

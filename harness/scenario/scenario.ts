@@ -1,0 +1,165 @@
+/**
+ * What a spec file opens first: the clients (IM REST, IM console, mock-oppo control, the lab's
+ * clock), the phones of its session as `Phone` page objects, and fresh users — all chosen by the
+ * run profile, so the spec does not care whether it talks to the lab or to the real services.
+ */
+import './wdio-capabilities.ts';
+import { remote } from 'webdriverio';
+import imAppFixture from '../../fixtures/im-app.json' with { type: 'json' };
+import type { Duration } from '../../mock-oppo/core/clock.ts';
+import { MockOppoControl } from '../../mock-oppo/control-client.ts';
+import { genUserSig } from '../im/usersig.ts';
+import { RemotePhone } from '../phone/http/index.ts';
+import { appPageFor } from './apps/index.ts';
+import { describeFunnel } from './funnel.ts';
+import { ImConsoleClient } from './im-console.ts';
+import { ImRestClient, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
+import { LabClient } from './lab-client.ts';
+import { readLabEnv } from './lab-env.ts';
+import { funnelFor, type Observers } from './matchers.ts';
+import { Phone } from './phone.ts';
+import { resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
+
+/** A sent message and its recipient, kept for the failure report. */
+interface SentMessage extends SendMsgResult {
+  to: string;
+}
+
+/** The IM REST client that remembers what a spec sent, so a failure can show each message's funnel. */
+class RecordingImRestClient extends ImRestClient {
+  readonly sent: SentMessage[] = [];
+  override async sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
+    const result = await super.sendMsg(request);
+    this.sent.push({ ...result, to: request.To_Account });
+    return result;
+  }
+}
+
+type AnyBrowser = WebdriverIO.Browser | WebdriverIO.MultiRemoteBrowser;
+
+function instances(browser: AnyBrowser): Map<string, WebdriverIO.Browser> {
+  if ('instances' in browser && Array.isArray(browser.instances)) {
+    const multi = browser as WebdriverIO.MultiRemoteBrowser;
+    return new Map(multi.instances.map((name) => [name, multi.getInstance(name)]));
+  }
+  return new Map([['phoneA', browser as WebdriverIO.Browser]]);
+}
+
+function serialOf(driver: WebdriverIO.Browser): string {
+  const requested = driver.requestedCapabilities as WebdriverIO.Capabilities & { alwaysMatch?: WebdriverIO.Capabilities };
+  return String(requested['appium:udid'] ?? requested.alwaysMatch?.['appium:udid'] ?? (driver.capabilities as Record<string, unknown>).udid ?? '');
+}
+
+export class Scenario {
+  readonly im: RecordingImRestClient;
+  /** The lab's IM console and traces (absent on `live`). */
+  readonly console: ImConsoleClient | undefined;
+  /** mock-oppo's control API (absent on `live`). */
+  readonly oppo: MockOppoControl | undefined;
+  readonly lab: LabClient | undefined;
+  readonly observers: Observers;
+  private readonly phones = new Map<string, Phone>();
+  private readonly extraSessions: WebdriverIO.Browser[] = [];
+
+  private constructor(
+    readonly tag: string,
+    readonly profile: E2eProfile,
+    private readonly browser: AnyBrowser,
+    clients: { im: RecordingImRestClient; console?: ImConsoleClient; oppo?: MockOppoControl; lab?: LabClient },
+  ) {
+    this.im = clients.im;
+    this.console = clients.console;
+    this.oppo = clients.oppo;
+    this.lab = clients.lab;
+    this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
+    for (const [name, driver] of instances(browser)) {
+      const serial = serialOf(driver);
+      this.phones.set(name, new Phone(name, driver, appPageFor(driver.requestedCapabilities as WebdriverIO.Capabilities), serial, this.lab?.phone(serial)));
+    }
+  }
+
+  /**
+   * Opens the scenario of one spec file. `tag` keeps its users apart from other spec files'
+   * (every account it creates is `<name>_<tag>`), so specs never share IM state.
+   */
+  static async open(tag: string, browser: AnyBrowser, profile: E2eProfile = resolveProfile()): Promise<Scenario> {
+    if (profile.backend.kind === 'live') {
+      const { im } = profile.backend;
+      const signer = () => genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin });
+      return new Scenario(tag, profile, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
+    }
+    const urls = readLabEnv();
+    const console = new ImConsoleClient(urls.im);
+    // Sign on the lab's clock: a ticket dated by the wall clock would lie in the future of a frozen virtual clock.
+    const issuedAt = await console.now();
+    const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
+    const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
+    return new Scenario(tag, profile, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+  }
+
+  /** A phone of this session (`phoneA`, and `phoneB` in two-phone specs). */
+  phone(name: PhoneName = 'phoneA'): Phone {
+    const phone = this.phones.get(name);
+    if (!phone) throw new Error(`no phone '${name}' in this session (have: ${[...this.phones.keys()].join(', ')})`);
+    return phone;
+  }
+
+  /** Imports a fresh account `<name>_<tag>` with a display name (the notification title of its messages). */
+  async user(name: string, nick?: string): Promise<string> {
+    const userId = `${name}_${this.tag}`;
+    await this.im.importAccount(userId, nick);
+    return userId;
+  }
+
+  private requireLab(what: string): LabClient {
+    if (!this.lab || this.profile.backend.kind !== 'lab' || this.profile.backend.clock !== 'virtual') {
+      throw new Error(`${what} needs the virtual lab (E2E_PROFILE=virtual); this run uses '${this.profile.name}'`);
+    }
+    return this.lab;
+  }
+
+  /** Moves the lab's one virtual clock forward (the IM server, mock-oppo and every phone see it). */
+  async advance(by: Duration): Promise<void> {
+    await this.requireLab('advancing time').advance(by);
+  }
+
+  /**
+   * Boots one more virtual phone (e.g. with an app profile that makes an integration mistake) and
+   * opens its own session on the same Appium server; `close()` ends it.
+   */
+  async bootPhone(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
+    const lab = this.requireLab('booting a phone');
+    const { lab: labUrl } = readLabEnv();
+    const template = this.phone('phoneA').driver;
+    const booted = await RemotePhone.boot(labUrl, { appProfiles: [options.appProfile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
+    const requested = template.requestedCapabilities as WebdriverIO.Capabilities;
+    const capabilities: WebdriverIO.Capabilities = {
+      ...requested,
+      'appium:udid': booted.serial,
+      'appium:appProfile': options.appProfile,
+      'appium:labUrl': labUrl,
+      ...(options.deviceProfile ? { 'appium:deviceProfile': options.deviceProfile } : {}),
+    };
+    const { hostname, port, path, protocol } = template.options;
+    const driver = await remote({ hostname, port, path, protocol, logLevel: 'warn', capabilities });
+    this.extraSessions.push(driver);
+    const phone = new Phone(options.name ?? options.appProfile, driver, appPageFor(capabilities), booted.serial, lab.phone(booted.serial));
+    return phone;
+  }
+
+  /** Every message this spec sent, with where it stopped on each of the session's phones. */
+  async funnelReport(): Promise<string> {
+    if (!this.observers.console || !this.observers.oppo) return '(no push funnel: the run has no lab)';
+    const parts: string[] = [];
+    for (const sent of this.im.sent) {
+      for (const phone of this.phones.values()) parts.push(`[${phone.name}] ${describeFunnel(await funnelFor(this.observers, sent, sent.to, phone))}`);
+    }
+    return parts.join('\n\n') || '(no messages sent)';
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.extraSessions.splice(0).map((d) => d.deleteSession()));
+  }
+}
+
+export const openScenario = Scenario.open;

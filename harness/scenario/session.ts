@@ -1,0 +1,39 @@
+/**
+ * Worker side, just before the WebDriver sessions open (`beforeSession`): on the virtual profile every
+ * spec file gets fresh phones booted in the lab, so no spec inherits another's logins, shade or
+ * quotas, and each capability learns the lab URL and its phone's serial.
+ */
+import './wdio-capabilities.ts';
+import { RemotePhone } from '../phone/http/index.ts';
+import { readLabEnv } from './lab-env.ts';
+import type { E2eProfile } from './profiles.ts';
+import { appPageFor } from './apps/index.ts';
+
+type RequestedCaps = WebdriverIO.Capabilities | { alwaysMatch: WebdriverIO.Capabilities } | Record<string, { capabilities: unknown }>;
+
+/** The capability objects of a standalone or multiremote request, in instance order. */
+export function capabilityObjects(requested: RequestedCaps): WebdriverIO.Capabilities[] {
+  if ('alwaysMatch' in requested) return [requested.alwaysMatch as WebdriverIO.Capabilities];
+  const values = Object.values(requested);
+  const multiremote = values.length > 0 && values.every((v) => typeof v === 'object' && v !== null && 'capabilities' in v);
+  if (!multiremote) return [requested as WebdriverIO.Capabilities];
+  return values.map((v) => {
+    const caps = (v as { capabilities: WebdriverIO.Capabilities | { alwaysMatch: WebdriverIO.Capabilities } }).capabilities;
+    return 'alwaysMatch' in caps ? caps.alwaysMatch : caps;
+  });
+}
+
+export async function prepareSession(profile: E2eProfile, requested: unknown): Promise<void> {
+  if (profile.backend.kind !== 'lab' || profile.backend.clock !== 'virtual') return;
+  const { lab } = readLabEnv();
+  for (const caps of capabilityObjects(requested as RequestedCaps)) {
+    caps['appium:labUrl'] = lab;
+    if (caps['appium:udid']) continue;
+    const deviceProfile = caps['appium:deviceProfile'];
+    const phone = await RemotePhone.boot(lab, {
+      ...(deviceProfile ? { deviceProfile } : {}),
+      appProfiles: [appPageFor(caps).profile],
+    });
+    caps['appium:udid'] = phone.serial;
+  }
+}
