@@ -39,6 +39,8 @@ export interface MockOppo {
   platform: OppoPlatform;
   app: express.Express;
   handlers: RequestHandler[];
+  /** The transport-free HTTP core (route, faults, wire, journal): `await mock.core.handle(wireRequest)`. */
+  core: HttpCore;
   /** Fault injection in-process: `mock.faults.add({ preset: 'flow_control', endpoint: 'unicast', times: 1 })`. */
   faults: Faults;
   /** The request journal (newest last, secrets masked). */
@@ -65,6 +67,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     platform,
     app,
     handlers: createMswHandlers(core),
+    core,
     faults: platform.faults,
     journal: () => core.journal.toArray(),
     reset() {
@@ -104,7 +107,7 @@ export { demoApp, normalizeApp, type App, type AppConfig, type ChannelConfig } f
 export { FAULT_PRESETS, type Fault, type FaultPreset, type FaultSpec } from './core/faults.ts';
 export type { ReceiptBody, ReceiptRecord, ReceiptSender, ReceiptEvent } from './core/receipts.ts';
 export { isWellFormedRegId, regionOfRegId, type Region } from './core/region.ts';
-export { HOSTS, type JournalEntry } from './wire/http.ts';
+export { HOSTS, HttpCore, type JournalEntry, type WireRequest, type WireResponse } from './wire/http.ts';
 export { DeviceLinkClient, DeviceLinkError, type NotificationFrame } from './device-link/client.ts';
 export { DEVICE_LINK_PATH } from './device-link/protocol.ts';
 export { MockOppoControl } from './control-client.ts';
