@@ -18,6 +18,7 @@ export interface ImSdkHost {
   readonly settings: PhoneSettings;
   readonly deviceId: string;
   readonly sdkVersion: string;
+  readonly sdkAppId: number;
   readonly transport: ImTransport;
   readonly sign: UserSigSigner;
   networkOn(): boolean;
@@ -71,7 +72,7 @@ export class ImSdk {
     const connected = await this.connect();
     if (connected.code !== 0) return connected;
     try {
-      await this.link!.login({ userId, userSig: this.host.sign(userId), platform: 'Android', deviceId: this.host.deviceId, sdkVersion: this.host.sdkVersion });
+      await this.link!.login({ userId, userSig: this.host.sign(userId, this.host.sdkAppId), platform: 'Android', deviceId: this.host.deviceId, sdkVersion: this.host.sdkVersion });
       this.user = userId;
       this.host.log('I', `login success user=${userId}`);
       return OK;

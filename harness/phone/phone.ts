@@ -35,8 +35,8 @@ import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
 import type { PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
-import { hierarchy, renderWindow, type NodeActions, type Rendered, type ViewSpec } from './ui/nodes.ts';
-import { appScreen, browserScreen, launcherScreen, shadeScreen, statusBar } from './ui/screens.ts';
+import { renderWindow, type Rendered, type ViewSpec } from './ui/nodes.ts';
+import { appScreen, browserScreen, launcherScreen, shadeScreen } from './ui/screens.ts';
 import { runShell } from './shell/run.ts';
 import { renderScreenshot } from './screenshot.ts';
 
@@ -313,6 +313,7 @@ export class VirtualPhone implements PhoneApi {
         settings: this.settings,
         deviceId: this.serial,
         sdkVersion: app.profile.im.sdkVersion,
+        sdkAppId: app.profile.im.sdkAppId,
         transport: this.options.imTransport,
         sign: this.options.signUserSig,
         networkOn: () => this.network,
@@ -376,12 +377,11 @@ export class VirtualPhone implements PhoneApi {
     return new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(this.clock.now());
   }
 
+  /** The focused window: the shade when it is open, else the front app (below the status bar). */
   private render(): Rendered {
     const { width, height, density } = this.device.screen;
     const row = Math.round((48 * density) / 160);
-    const statusHeight = Math.round((24 * density) / 160);
     const frame = { left: 0, top: 0, right: width, bottom: height, row, screenBottom: height };
-    const windows: Rendered[] = [];
     if (this.shadeOpen) {
       const spec = shadeScreen(
         this.notifications.entries,
@@ -390,19 +390,10 @@ export class VirtualPhone implements PhoneApi {
         () => this.notifications.clearAll(),
         this.clockText(),
       );
-      windows.push(renderWindow(spec, SYSTEMUI, 'shade', frame));
-    } else {
-      windows.push(renderWindow(statusBar(this.clockText()), SYSTEMUI, 'statusbar', { ...frame, bottom: statusHeight, row: statusHeight }));
-      const [spec, pkg] = this.frontSpec();
-      windows.push(renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: statusHeight }));
+      return renderWindow(spec, SYSTEMUI, 'shade', frame);
     }
-    const actions = new Map<string, NodeActions>();
-    const parents = new Map<string, string>();
-    for (const w of windows) {
-      for (const [k, v] of w.actions) actions.set(k, v);
-      for (const [k, v] of w.parents) parents.set(k, v);
-    }
-    return { node: hierarchy(width, height, windows.map((w) => w.node)), actions, parents };
+    const [spec, pkg] = this.frontSpec();
+    return renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: Math.round((24 * density) / 160) });
   }
 
   private frontSpec(): [ViewSpec, string] {
@@ -414,7 +405,7 @@ export class VirtualPhone implements PhoneApi {
     }
     const launchable = [...this.installed.values()].filter((a) => launcherActivity(a.profile));
     return [
-      launcherScreen(launchable.map((a) => ({ label: a.profile.label, packageName: a.profile.packageName, launch: () => this.activateApp(a.profile.packageName) }))),
+      launcherScreen(launchable.map((a) => ({ label: a.profile.label, packageName: a.profile.packageName, launch: () => this.launch(a.profile.packageName) }))),
       LAUNCHER,
     ];
   }
@@ -425,7 +416,7 @@ export class VirtualPhone implements PhoneApi {
 
   private find(nodeId: string): { rendered: Rendered; present: boolean } {
     const rendered = this.render();
-    const present = nodeId === rendered.node.id || rendered.parents.has(nodeId) || rendered.node.children.some((w) => w.id === nodeId);
+    const present = nodeId === rendered.node.id || rendered.parents.has(nodeId);
     return { rendered, present };
   }
 
@@ -520,11 +511,16 @@ export class VirtualPhone implements PhoneApi {
   }
 
   async activateApp(packageName: string): Promise<void> {
+    await this.launch(packageName);
+    await this.idle();
+  }
+
+  /** What the launcher icon (and UiAutomator2's activateApp) starts. */
+  private async launch(packageName: string): Promise<void> {
     const app = this.requireApp(packageName);
     const launcher = launcherActivity(app.profile);
     if (!launcher) throw new Error(`${packageName} has no launcher activity`);
     await this.startIntent({ ...emptyIntent(), action: 'android.intent.action.MAIN', categories: [CATEGORY_LAUNCHER], component: `${packageName}/${launcher.name}`, flags: 0x10200000 });
-    await this.idle();
   }
 
   async terminateApp(packageName: string): Promise<boolean> {
@@ -539,7 +535,7 @@ export class VirtualPhone implements PhoneApi {
     // Restored on the virtual clock: the app comes back when the lab's time passes `seconds`.
     const timer = this.clock.setTimer(seconds * 1000, () => {
       this.timers.delete(timer);
-      this.track(this.activateApp(front.packageName));
+      this.track(this.launch(front.packageName));
     });
     this.timers.add(timer);
   }

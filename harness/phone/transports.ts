@@ -54,4 +54,4 @@ export interface ImLink {
 export type ImTransport = () => Promise<ImLink>;
 
 /** Signs a UserSig locally, like the demo's debug GenerateTestUserSig (the lab holds the secret key). */
-export type UserSigSigner = (userId: string) => string;
+export type UserSigSigner = (userId: string, sdkAppId: number) => string;

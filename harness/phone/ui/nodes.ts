@@ -106,28 +106,3 @@ function layout(
   };
   return [node, bottom];
 }
-
-/** The root of a page source: UiAutomator2's `<hierarchy>` has class "hierarchy" too. */
-export function hierarchy(width: number, height: number, windows: UiNode[]): UiNode {
-  return {
-    id: 'hierarchy',
-    className: 'hierarchy',
-    resourceId: '',
-    text: '',
-    contentDesc: '',
-    packageName: '',
-    bounds: [0, 0, width, height],
-    checkable: false,
-    checked: false,
-    clickable: false,
-    enabled: true,
-    focusable: false,
-    focused: false,
-    longClickable: false,
-    password: false,
-    scrollable: false,
-    selected: false,
-    displayed: true,
-    children: windows,
-  };
-}

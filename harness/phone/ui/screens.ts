@@ -108,10 +108,6 @@ export function browserScreen(url: string): ViewSpec {
   };
 }
 
-export function statusBar(clock: string): ViewSpec {
-  return { cls: 'FrameLayout', key: 'status_bar', resourceId: `${SYSTEMUI}:id/status_bar`, children: [{ cls: 'TextView', resourceId: `${SYSTEMUI}:id/clock`, text: clock }] };
-}
-
 export function shadeScreen(entries: ShadeEntry[], labelOf: (pkg: string) => string, tap: (key: string) => Action, clearAll: Action, clock: string): ViewSpec {
   return {
     cls: 'FrameLayout',

@@ -1,0 +1,126 @@
+/**
+ * Where virtual phones live: in the lab process, like emulators on a host, each with a serial
+ * (`virtual-oppo-5554`, `-5556`, ...), outliving any one Appium session. The lab hands the farm its
+ * clock, the mock-oppo and IM URLs and the IM app's credentials; the farm wires each phone's push
+ * service and IM SDK to the real link clients (or to the transports a test injects).
+ */
+import type { Clock } from '../../mock-oppo/core/clock.ts';
+import { DeviceLinkClient } from '../../mock-oppo/device-link/client.ts';
+import { ImClientLink } from '../im/client-link/client.ts';
+import { genUserSig } from '../im/usersig.ts';
+import { VirtualPhone } from './phone.ts';
+import {
+  DEFAULT_APP_PROFILE,
+  DEFAULT_DEVICE_PROFILE,
+  loadAppProfile,
+  loadDeviceProfile,
+  type AppProfile,
+  type DeviceProfile,
+} from './profiles.ts';
+import { resolveSettings, type PhoneSettings } from './settings.ts';
+import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
+
+export interface PhoneFarmOptions {
+  clock: Clock;
+  /** Base URL of mock-oppo (its device link lives there). */
+  oppoUrl: string;
+  /** Base URL of the fake IM server (its client link lives there). */
+  imUrl: string;
+  /** The IM app whose secret key signs UserSigs on the phones (the demo's GenerateTestUserSig). */
+  im: { sdkAppId: number; secretKey: string };
+  /** Settings every phone starts with, before a boot's own overrides. */
+  settings?: Partial<PhoneSettings>;
+  /** Test seams; default to the real device-link and client-link clients. */
+  pushTransport?: PushTransport;
+  imTransport?: ImTransport;
+}
+
+export interface FarmBootOptions {
+  serial?: string;
+  /** A profile id from `fixtures/devices/` or a profile object (default `find-x5`). */
+  deviceProfile?: string | DeviceProfile;
+  /** Profile ids from `fixtures/apps/` or profile objects (default `[tim-demo]`). */
+  appProfiles?: Array<string | AppProfile>;
+  settings?: Partial<PhoneSettings>;
+}
+
+const FIRST_PORT = 5554;
+
+export class PhoneFarm {
+  private readonly phones = new Map<string, VirtualPhone>();
+  private readonly booting = new Set<string>();
+  private nextPort = FIRST_PORT;
+  private readonly pushTransport: PushTransport;
+  private readonly imTransport: ImTransport;
+  private readonly sign: UserSigSigner;
+
+  constructor(private readonly options: PhoneFarmOptions) {
+    this.pushTransport = options.pushTransport ?? ((opts) => DeviceLinkClient.connect(options.oppoUrl, opts));
+    this.imTransport = options.imTransport ?? (() => ImClientLink.connect(options.imUrl));
+    // Signed at the lab's virtual time, so the IM server (on the same clock) sees a fresh ticket.
+    this.sign = (userId, sdkAppId) => genUserSig({ sdkAppId, secretKey: options.im.secretKey, userId, now: options.clock.now() });
+    resolveSettings(options.settings);
+  }
+
+  /** Boots a phone; rejects with a clear message for an unknown profile or a serial in use. */
+  async boot(options: FarmBootOptions = {}): Promise<VirtualPhone> {
+    const device = loadDeviceProfile(options.deviceProfile ?? DEFAULT_DEVICE_PROFILE);
+    const apps = (options.appProfiles ?? [DEFAULT_APP_PROFILE]).map((p) => loadAppProfile(p));
+    const settings = resolveSettings({ ...this.options.settings, ...options.settings });
+    const serial = options.serial ?? this.nextSerial();
+    if (this.phones.has(serial) || this.booting.has(serial)) throw new Error(`a phone with serial '${serial}' is already in the lab`);
+    this.booting.add(serial);
+    try {
+      const phone = await VirtualPhone.boot({
+        serial,
+        clock: this.options.clock,
+        device,
+        apps,
+        settings,
+        pushTransport: this.pushTransport,
+        imTransport: this.imTransport,
+        signUserSig: this.sign,
+      });
+      this.phones.set(serial, phone);
+      return phone;
+    } finally {
+      this.booting.delete(serial);
+    }
+  }
+
+  get(serial: string): VirtualPhone | undefined {
+    return this.phones.get(serial);
+  }
+
+  list(): VirtualPhone[] {
+    return [...this.phones.values()];
+  }
+
+  /** A barrier for the lab's clock stepping: every phone's links have settled. */
+  async syncAll(): Promise<void> {
+    await Promise.all(this.list().map((p) => p.sync()));
+  }
+
+  async shutdown(serial: string): Promise<boolean> {
+    const phone = this.phones.get(serial);
+    if (!phone) return false;
+    this.phones.delete(serial);
+    await phone.shutdown();
+    return true;
+  }
+
+  async shutdownAll(): Promise<void> {
+    const phones = this.list();
+    this.phones.clear();
+    await Promise.allSettled(phones.map((p) => p.shutdown()));
+  }
+
+  private nextSerial(): string {
+    let serial: string;
+    do {
+      serial = `virtual-oppo-${this.nextPort}`;
+      this.nextPort += 2;
+    } while (this.phones.has(serial) || this.booting.has(serial));
+    return serial;
+  }
+}
