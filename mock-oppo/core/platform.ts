@@ -148,6 +148,10 @@ interface Counter {
 
 const TERMINAL: ReadonlySet<TargetState> = new Set(['acked', 'expired', 'dropped', 'rejected']);
 
+/**
+ * Events: 'target' (every per-target state change: messageId, taskId, registrationId, state,
+ * reason, code, at) and 'device' ({ deviceId, connected }) when a phone's link comes or goes.
+ */
 export class OppoPlatform extends EventEmitter {
   readonly clock: Clock;
   readonly settings: MockSettings;
@@ -286,6 +290,7 @@ export class OppoPlatform extends EventEmitter {
     device.region = region;
     device.connectedAt = now;
     device.lastSeen = now;
+    this.emit('device', { deviceId, connected: true });
     for (const reg of this.registrations.values()) {
       if (reg.deviceId === deviceId && reg.state === 'active') this.flushQueue(reg);
     }
@@ -296,6 +301,7 @@ export class OppoPlatform extends EventEmitter {
     if (!device || device.sink !== sink) return;
     device.sink = undefined;
     device.lastSeen = this.clock.now();
+    this.emit('device', { deviceId, connected: false });
   }
 
   isConnected(deviceId: string): boolean {
