@@ -74,7 +74,7 @@ export interface DeviceInfo {
 }
 
 export interface LogcatEntry {
-  /** Monotonic index in the phone's ring buffer; pass it back to read only newer lines. */
+  /** Monotonic index in the phone's ring buffer; pass `index + 1` to `logcat()` to read only newer lines. */
   index: number;
   time: number;
   pid: number;
@@ -133,6 +133,7 @@ export interface PhoneApi {
   currentPackage(): Promise<string | null>;
   isAppInstalled(packageName: string): Promise<boolean>;
   shell(command: string): Promise<ShellResult>;
+  /** Buffered lines with `index >= sinceIndex` (all when absent); a reader passes `last.index + 1`. */
   logcat(sinceIndex?: number): Promise<LogcatEntry[]>;
   /** PNG of the current screen, base64. */
   screenshot(): Promise<string>;

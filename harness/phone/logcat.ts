@@ -33,9 +33,9 @@ export class Logcat {
     return entry;
   }
 
-  /** Entries with an index greater than `sinceIndex` (all when absent). */
-  read(sinceIndex?: number): LogcatEntry[] {
-    return sinceIndex === undefined ? [...this.entries] : this.entries.filter((e) => e.index > sinceIndex);
+  /** Entries from index `sinceIndex` on (all when absent): a reader passes `last.index + 1`. */
+  read(sinceIndex = 0): LogcatEntry[] {
+    return this.entries.filter((e) => e.index >= sinceIndex);
   }
 
   /** `logcat -c`: the indexes keep counting so readers holding an index stay correct. */

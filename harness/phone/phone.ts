@@ -383,13 +383,14 @@ export class VirtualPhone implements PhoneApi {
     const row = Math.round((48 * density) / 160);
     const frame = { left: 0, top: 0, right: width, bottom: height, row, screenBottom: height };
     if (this.shadeOpen) {
-      const spec = shadeScreen(
-        this.notifications.entries,
-        (pkg) => this.labelOf(pkg),
-        (key) => () => this.tapNotification(key),
-        () => this.notifications.clearAll(),
-        this.clockText(),
-      );
+      const spec = shadeScreen({
+        entries: this.notifications.entries,
+        labelOf: (pkg) => this.labelOf(pkg),
+        ageOf: (entry) => age(this.clock.now() - entry.postTime),
+        tap: (key) => () => this.tapNotification(key),
+        clearAll: () => this.notifications.clearAll(),
+        clock: this.clockText(),
+      });
       return renderWindow(spec, SYSTEMUI, 'shade', frame);
     }
     const [spec, pkg] = this.frontSpec();
@@ -633,6 +634,14 @@ export class VirtualPhone implements PhoneApi {
       click: click ? { kind: 'activity', intent: click } : null,
     });
   }
+}
+
+function age(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'now';
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 24 ? `${hours}h` : `${Math.floor(hours / 24)}d`;
 }
 
 /** Quotes an argument for the phone's sh-like parser. */

@@ -108,7 +108,17 @@ export function browserScreen(url: string): ViewSpec {
   };
 }
 
-export function shadeScreen(entries: ShadeEntry[], labelOf: (pkg: string) => string, tap: (key: string) => Action, clearAll: Action, clock: string): ViewSpec {
+export interface ShadeView {
+  entries: ShadeEntry[];
+  labelOf(pkg: string): string;
+  /** The row header's relative time (`now`, `5m`, `2h`), as a DateTimeView shows it. */
+  ageOf(entry: ShadeEntry): string;
+  tap(key: string): Action;
+  clearAll: Action;
+  clock: string;
+}
+
+export function shadeScreen({ entries, labelOf, ageOf, tap, clearAll, clock }: ShadeView): ViewSpec {
   return {
     cls: 'FrameLayout',
     key: 'shade',
@@ -130,6 +140,7 @@ export function shadeScreen(entries: ShadeEntry[], labelOf: (pkg: string) => str
                 onTap: tap(e.key),
                 children: [
                   { cls: 'TextView', resourceId: 'android:id/app_name_text', text: labelOf(e.packageName) },
+                  { cls: 'DateTimeView', key: 'time', resourceId: 'android:id/time', text: ageOf(e) },
                   { cls: 'TextView', resourceId: 'android:id/title', text: e.title },
                   { cls: 'TextView', resourceId: 'android:id/text', text: e.text },
                 ],
