@@ -6,7 +6,7 @@
  */
 import type { LinkMessage } from '../im/client-link/protocol.ts';
 import { ImSdk, TAG as IM_TAG } from './im-sdk.ts';
-import { queryParams, type Intent } from './intent.ts';
+import { emptyIntent, queryParams, type Intent } from './intent.ts';
 import type { Level } from './logcat.ts';
 import type { NotificationManager } from './notifications.ts';
 import type { ActivityInfo, AppProfile } from './profiles.ts';
@@ -245,7 +245,7 @@ export class DemoApp {
     for (const [k, v] of Object.entries(extras)) this.log('D', EXTRAS_TAG, extrasLine(k, v));
   }
 
-  private show(activity: ActivityInfo, intent: Intent = { categories: [], extras: {}, flags: 0 }): void {
+  private show(activity: ActivityInfo, intent: Intent = emptyIntent()): void {
     if (this.top?.activity === activity) this.stack.pop();
     this.stack.push({ activity, intent });
   }

@@ -11,6 +11,14 @@ import type { ClickTarget, Intent } from './intent.ts';
 /** The default channel HeytapPushManager.init creates and the push service falls back to. */
 export const HEYTAP_DEFAULT_CHANNEL: ChannelSpec = { id: 'Heytap PUSH', name: 'System Default Channel', importance: 3 };
 
+/** How many dropped and removed records the phone remembers (oldest go first). */
+export const HISTORY_LIMIT = 1000;
+
+function remember<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
+}
+
 export type DropReason =
   | 'notification_permission_off'
   | 'channel_missing'
@@ -104,7 +112,7 @@ export class NotificationManager {
 
   drop(record: Omit<DroppedNotification, 'time'>): DroppedNotification {
     const dropped = { time: this.clock.now(), ...record };
-    this.dropped.push(dropped);
+    remember(this.dropped, dropped);
     return dropped;
   }
 
@@ -134,7 +142,7 @@ export class NotificationManager {
     this.active.delete(key);
     this.ttl.get(key)?.cancel();
     this.ttl.delete(key);
-    this.removed.push({ time: this.clock.now(), reason, entry });
+    remember(this.removed, { time: this.clock.now(), reason, entry });
     return entry;
   }
 

@@ -239,7 +239,6 @@ export class VirtualPhone implements PhoneApi {
 
   /** Starts an activity (or the browser) for an intent, as ActivityManager does. */
   async startIntent(intent: Intent, opts: { fromNotification?: boolean } = {}): Promise<StartOutcome> {
-    const hidden = this.frontNow;
     if (!intent.component && !intent.package && intent.action === ACTION_VIEW && /^https?:/i.test(intent.data ?? '')) {
       await this.openBrowser(intent.data!);
       return { ok: true, messages: [], component: shortComponent(BROWSER_ACTIVITY), launchState: 'HOT', totalTime: WARM_MS };
@@ -262,23 +261,23 @@ export class VirtualPhone implements PhoneApi {
       launchState = 'COLD';
       const pid = this.nextPid++;
       this.log(PID.system, 'I', 'ActivityManager', `Start proc ${pid}:${resolved.app.packageName}/${this.uidName(app.uid)} for activity {${shortComponent(component)}}`);
-      const proc = new DemoApp(app, pid, this.appHost());
-      app.process = proc;
-      await proc.start();
+      app.process = new DemoApp(app, pid, this.appHost());
+      await app.process.start();
     } else {
       launchState = app.process.visible ? 'HOT' : 'WARM';
     }
-    const proc_ = app.process!;
+    const proc = app.process;
+    if (!proc) return { ok: false, messages: ['Error: Activity not started, the process died'] };
     const launcherOnly = intent.categories.includes(CATEGORY_LAUNCHER) && Object.keys(intent.extras).length === 0 && !opts.fromNotification;
-    if (launcherOnly && proc_.stack.length > 0 && launchState !== 'COLD') {
+    if (launcherOnly && proc.stack.length > 0 && launchState !== 'COLD') {
       messages.push('Warning: Activity not started, its current task has been brought to the front');
     } else {
-      await proc_.open(resolved.activity, intent, opts.fromNotification ?? false);
+      await proc.open(resolved.activity, intent, opts.fromNotification ?? false);
     }
-    if (app.process !== proc_) return { ok: false, messages: ['Error: Activity not started, the process died'] };
+    if (app.process !== proc) return { ok: false, messages: ['Error: Activity not started, the process died'] };
     this.shadeOpen = false;
-    await this.setFront({ kind: 'app', packageName: resolved.app.packageName }, hidden);
-    const shown = proc_.top ? `${resolved.app.packageName}/${proc_.top.activity.name}` : component;
+    await this.setFront({ kind: 'app', packageName: resolved.app.packageName });
+    const shown = proc.top ? `${resolved.app.packageName}/${proc.top.activity.name}` : component;
     const totalTime = launchState === 'COLD' ? COLD_MS : WARM_MS;
     this.log(PID.system, 'I', 'ActivityTaskManager', `Displayed ${shortComponent(shown)}: +${totalTime}ms`);
     return { ok: true, messages, component: shortComponent(component), launchState, totalTime };
@@ -290,11 +289,10 @@ export class VirtualPhone implements PhoneApi {
     await this.setFront({ kind: 'browser', url });
   }
 
-  private async setFront(next: Front, previous: Front = this.frontNow): Promise<void> {
+  /** Changes what is in front; apps becoming hidden or visible tell their IM SDK. */
+  private async setFront(next: Front): Promise<void> {
     this.frontNow = next;
     const nextPkg = next.kind === 'app' ? next.packageName : undefined;
-    if (previous.kind === 'app' && previous.packageName !== nextPkg) await this.installed.get(previous.packageName)?.process?.setVisible(false);
-    // Apps other than the new front are hidden too (a start from the shade passes no `previous`).
     for (const app of this.installed.values()) {
       if (app.profile.packageName !== nextPkg) await app.process?.setVisible(false);
     }

@@ -130,7 +130,8 @@ export class HeytapPushService {
         if (this.host.settings.missingChannel === 'drop') return drop('channel_missing', n.channelId);
         channelId = HEYTAP_DEFAULT_CHANNEL.id;
       }
-      // The push service owns its default channel; it exists whether or not the app ever ran.
+      // No channel_id goes to OPPO's default channel [uncertain: oppo-push.md §7.4]; the push service
+      // owns it, so it exists whether or not the app ever ran.
       if (channelId === HEYTAP_DEFAULT_CHANNEL.id) nm.createChannel(packageName, HEYTAP_DEFAULT_CHANNEL);
     }
     nm.post(

@@ -26,6 +26,7 @@ export const am: ShellCommand = async (phone, args) => {
     }
     const outcome = await phone.startIntent(intent);
     const notes = outcome.messages.map((m) => `${m}\n`).join('');
+    // Non-zero on failure, so `mobile: shell` callers see it [uncertain: the exit status varies by release].
     if (!outcome.ok) return { stdout: head, stderr: notes, exitCode: 1 };
     if (!wait) return { stdout: head, stderr: notes, exitCode: 0 };
     const lines = [`Status: ok`];
