@@ -81,8 +81,12 @@ export interface Registration {
   invalidatedAt?: number;
   alias?: string;
   tags: Set<string>;
-  /** Targets waiting for the device (offline, or before their show window). */
+  /** Targets waiting for the device (offline, or before their show window); finished ones are compacted away lazily. */
   queue: TargetRecord[];
+  /** How many entries of `queue` are still queued. */
+  queuedCount: number;
+  /** Queued targets by notify_id, for replacement without scanning the queue. */
+  queuedByNotifyId: Map<number, TargetRecord>;
 }
 
 /** What the rules need from a phone's connection: a way to hand it a frame. */
@@ -340,6 +344,8 @@ export class OppoPlatform extends EventEmitter {
       createdAt: this.clock.now(),
       tags: new Set(),
       queue: [],
+      queuedCount: 0,
+      queuedByNotifyId: new Map(),
     };
     this.registrations.set(reg.regId, reg);
     this.regByDevicePackage.set(key, reg.regId);
@@ -747,7 +753,7 @@ export class OppoPlatform extends EventEmitter {
     return target;
   }
 
-  /** Keeps the newest `messageRetention` messages; evicted ones still queued are silently forgotten. */
+  /** Keeps the newest `messageRetention` messages; evicted ones still queued are dropped (reason `evicted`) and never delivered. */
   private store(message: MessageRecord): void {
     this.messages.set(message.taskId, message);
     if (this.messages.size <= this.settings.messageRetention) return;
@@ -755,7 +761,7 @@ export class OppoPlatform extends EventEmitter {
     this.messages.delete(oldest.taskId);
     oldest.evicted = true;
     for (const t of oldest.targets) {
-      t.deadline?.cancel();
+      if (t.state === 'queued') this.finish(t, 'dropped', 'evicted');
       if (t.state === 'delivered') this.awaitingAck.delete(`${oldest.messageId}\u0000${t.registrationId}`);
     }
     if (oldest.appMessageId !== undefined) {
@@ -782,10 +788,8 @@ export class OppoPlatform extends EventEmitter {
       return;
     }
     // notify_id replacement: a newer message with the same notify_id supersedes one still waiting.
-    for (const queued of reg.queue) {
-      if (queued.state === 'queued' && queued.notifyId === target.notifyId) this.finish(queued, 'dropped', `replaced_by:${message.messageId}`);
-    }
-    reg.queue = reg.queue.filter((t) => t.state === 'queued');
+    const superseded = reg.queuedByNotifyId.get(target.notifyId);
+    if (superseded) this.finish(superseded, 'dropped', `replaced_by:${message.messageId}`);
     if (device?.sink && this.tryDeliver(target, reg, device.sink)) return;
     this.enqueue(target, reg);
   }
@@ -800,6 +804,7 @@ export class OppoPlatform extends EventEmitter {
     const waitingWindow = spec.showTimeType === 1 && now < spec.notification.showStartTime!;
     this.setState(target, 'queued', waitingWindow ? 'waiting_show_window' : 'device_offline');
     reg.queue.push(target);
+    if (reg.queue.length > 64 && reg.queue.length > 2 * reg.queuedCount) reg.queue = reg.queue.filter((t) => t.state === 'queued');
     const expiresAt = target.message.createdAt + spec.offLineTtl * 1000;
     if (waitingWindow) {
       const start = spec.notification.showStartTime!;
@@ -807,10 +812,7 @@ export class OppoPlatform extends EventEmitter {
         target.deadline = undefined;
         if (target.state !== 'queued' || target.message.evicted) return;
         const sink = this.devices.get(reg.deviceId)?.sink;
-        if (sink && this.tryDeliver(target, reg, sink)) {
-          reg.queue = reg.queue.filter((t) => t !== target);
-          return;
-        }
+        if (sink && this.tryDeliver(target, reg, sink)) return;
         this.armExpiry(target, reg, expiresAt);
       });
     } else {
@@ -824,7 +826,6 @@ export class OppoPlatform extends EventEmitter {
       target.deadline = undefined;
       if (target.state !== 'queued') return;
       this.finish(target, 'expired', 'off_line_ttl');
-      reg.queue = reg.queue.filter((t) => t !== target);
     });
   }
 
@@ -877,6 +878,8 @@ export class OppoPlatform extends EventEmitter {
   }
 
   private setState(target: TargetRecord, state: TargetState, reason?: string, code?: number): void {
+    const was = target.state;
+    if ((was === 'queued') !== (state === 'queued')) this.countQueued(target, state === 'queued');
     target.state = state;
     target.reason = reason;
     if (code !== undefined) target.code = code;
@@ -886,6 +889,18 @@ export class OppoPlatform extends EventEmitter {
     target.history.push(change);
     if (this.listenerCount('target') > 0) {
       this.emit('target', { messageId: target.message.messageId, taskId: target.message.taskId, registrationId: target.registrationId, targetValue: target.targetValue, ...change });
+    }
+  }
+
+  private countQueued(target: TargetRecord, entering: boolean): void {
+    const reg = target.registrationId !== undefined ? this.registrations.get(target.registrationId) : undefined;
+    if (!reg) return;
+    if (entering) {
+      reg.queuedCount++;
+      reg.queuedByNotifyId.set(target.notifyId, target);
+    } else {
+      reg.queuedCount--;
+      if (reg.queuedByNotifyId.get(target.notifyId) === target) reg.queuedByNotifyId.delete(target.notifyId);
     }
   }
 
