@@ -127,6 +127,11 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
     await super.deleteSession(sessionId);
   }
 
+  /** BaseDriver re-arms the idle timer even after a failed createSession, which would hold a 60 s timer for no session. */
+  override async startNewCommandTimeout(): Promise<void> {
+    if (this.sessionId) await super.startNewCommandTimeout();
+  }
+
   /** The screen size, read once per session: a virtual phone does not rotate. */
   async screenSize(): Promise<{ width: number; height: number }> {
     this.size ??= await this.phone.windowSize();
