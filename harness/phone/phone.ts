@@ -530,7 +530,7 @@ export class VirtualPhone implements PhoneApi {
   async backgroundApp(seconds: number): Promise<void> {
     const front = this.frontNow;
     await this.pressKey(3);
-    if (seconds < 0 || front.kind !== 'app') return;
+    if (!(seconds >= 0) || front.kind !== 'app') return;
     // Restored on the virtual clock: the app comes back when the lab's time passes `seconds`.
     const timer = this.clock.setTimer(seconds * 1000, () => {
       this.timers.delete(timer);

@@ -35,7 +35,6 @@ export type ActivityRole = 'splash' | 'login' | 'main' | 'push';
 export interface ActivityInfo {
   name: string;
   role: ActivityRole;
-  exported: boolean;
   intentFilters: IntentFilter[];
 }
 
@@ -232,7 +231,6 @@ function validateAppProfile(raw: unknown, where: string, seen: Set<string>): App
   const activities = r.objects('activities').map((a): ActivityInfo => ({
     name: a.string('name'),
     role: a.oneOf('role', ROLES),
-    exported: a.bool('exported', false),
     intentFilters: a.objects('intentFilters').map((f) => ({
       actions: f.strings('actions'),
       categories: f.strings('categories'),

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseShell } from '../../harness/phone/shell/parse.ts';
 import { bootPhone, loginThroughUi, PKG } from './fakes.ts';
 
@@ -168,4 +169,18 @@ test('input keyevent and cmd statusbar drive keys and the shade', async (t) => {
   await phone.shell('cmd statusbar expand-notifications && cmd statusbar collapse');
   assert.equal(phone.shadeOpen, false);
   assert.equal((await phone.shell('input keyevent KEYCODE_NOPE')).exitCode, 255);
+});
+
+test('any command line gets an answer, never a crash', async (t) => {
+  const { phone } = await bootPhone();
+  t.after(() => phone.shutdown());
+  const word = fc.constantFrom('am', 'start', '-W', '-n', 'cmd', 'notification', 'post', '-t', '-c', 'dumpsys', 'getprop', 'pm', 'list', 'logcat', '-s', 'input', 'keyevent', 'grep', '|', '&&', ';', "'", '"', '2>', '>', '\\', '--es', 'x', PKG, `${PKG}/.SplashActivity`);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.oneof(word, fc.string({ maxLength: 6 })), { maxLength: 10 }), async (words) => {
+      const result = await phone.shell(words.join(' '));
+      assert.equal(typeof result.stdout, 'string');
+      assert.ok(Number.isInteger(result.exitCode) && result.exitCode >= 0 && result.exitCode <= 255);
+    }),
+    { numRuns: 300, seed: 4242 },
+  );
 });

@@ -30,10 +30,15 @@ export const grep: ShellCommand = (_phone, args, stdin) => {
     } else patterns.push(a);
   }
   if (patterns.length === 0) return { stdout: '', stderr: 'usage: grep [-civqFE] PATTERN\n', exitCode: 2 };
-  const regexes = patterns.map((p) => {
-    const source = fixed ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : extended ? p : p.replace(/\\\|/g, '|').replace(/\\([(){}+?])/g, '$1');
-    return new RegExp(source, ignoreCase ? 'i' : '');
-  });
+  let regexes: RegExp[];
+  try {
+    regexes = patterns.map((p) => {
+      const source = fixed ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : extended ? p : p.replace(/\\\|/g, '|').replace(/\\([(){}+?])/g, '$1');
+      return new RegExp(source, ignoreCase ? 'i' : '');
+    });
+  } catch {
+    return { stdout: '', stderr: `grep: bad regex '${patterns.join("', '")}'\n`, exitCode: 2 };
+  }
   const hits = lines(stdin).filter((l) => regexes.some((r) => r.test(l)) !== invert);
   const code = hits.length > 0 ? 0 : 1;
   if (quiet) return out('', code);
