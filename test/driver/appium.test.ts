@@ -214,6 +214,34 @@ test('VirtualOppo behind Appium 3 and WebdriverIO', async (t) => {
     assert.equal(await driver.queryAppState(APP), 1);
   });
 
+  await t.test('an implicit wait polls the phone until the element shows up', async () => {
+    await driver.setTimeout({ implicit: 10_000 });
+    try {
+      let reads = 0;
+      phone.onUiTree = () => {
+        if (++reads === 2) {
+          phone.postNotification('late', 'arrives while the driver waits', {});
+          phone.shadeOpen = true;
+        }
+      };
+      const late = await driver.$("//*[@resource-id='android:id/title' and @text='late']");
+      assert.equal(await late.getText(), 'late');
+      assert.ok(reads >= 2);
+    } finally {
+      phone.onUiTree = undefined;
+      await driver.setTimeout({ implicit: 0 });
+    }
+  });
+
+  await t.test('appProfile alone names the app under test and is passed to the boot', async () => {
+    const fourth = await open({ 'appium:appProfile': 'tim-demo' });
+    assert.deepEqual(lab.boots.at(-1), { appProfiles: ['tim-demo'] });
+    const caps = fourth.capabilities as Record<string, unknown>;
+    assert.equal(caps.appPackage, APP);
+    assert.equal(await fourth.queryAppState(APP), 4);
+    await fourth.deleteSession();
+  });
+
   await t.test('sessions that cannot get a phone fail with SessionNotCreatedError and a reason', async () => {
     await assert.rejects(open({ 'appium:udid': 'ghost' }), /session could not be created.*no phone with udid 'ghost'/is);
     await assert.rejects(open({ 'appium:deviceProfile': 'no-such-model' }), /session could not be created.*could not boot a phone.*no-such-model/is);

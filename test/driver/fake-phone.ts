@@ -65,6 +65,8 @@ export class FakePhone implements PhoneApi {
   readonly taps: string[] = [];
   readonly keys: number[] = [];
   readonly shellCommands: string[] = [];
+  /** Called on every screen read, so a test can change the screen while the driver polls. */
+  onUiTree: (() => void) | undefined;
   private readonly log: LogcatEntry[] = [];
   private time = Date.UTC(2026, 10, 22, 0, 0, 0);
 
@@ -117,6 +119,7 @@ export class FakePhone implements PhoneApi {
   }
 
   async uiTree(): Promise<UiNode> {
+    this.onUiTree?.();
     if (this.shadeOpen) {
       return node('shade', 'android.widget.FrameLayout', {
         packageName: 'com.android.systemui',
