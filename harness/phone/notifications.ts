@@ -37,6 +37,8 @@ export interface ShadeEntry {
   title: string;
   text: string;
   subText?: string;
+  /** Long-text style (OPPO style 2): the full text the expanded row shows. */
+  bigText?: string;
   postTime: number;
   /** Extras the click hands to the app (OPPO `action_parameters`, or `--es` of `cmd notification post`). */
   extras: Record<string, string>;
@@ -194,11 +196,11 @@ export function toStatusBarNotification(e: ShadeEntry, isRemoved: boolean): Stat
       title: e.title,
       bigTitle: null,
       text: e.text,
-      bigText: null,
+      bigText: e.bigText ?? null,
       tickerText: null,
       subText: e.subText ?? null,
       infoText: null,
-      template: 'android.app.Notification$BigTextStyle',
+      template: e.bigText === undefined ? null : 'android.app.Notification$BigTextStyle',
     },
     userHandle: 0,
     groupKey: e.key,

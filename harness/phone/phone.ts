@@ -84,6 +84,8 @@ export class VirtualPhone implements PhoneApi {
   private frontNow: Front = { kind: 'launcher' };
   private readonly pending = new Set<Promise<unknown>>();
   private readonly timers = new Set<TimerHandle>();
+  /** Shade rows the user expanded (by notification key). */
+  private readonly expanded = new Set<string>();
   private nextPid = 3100;
   private nextUid = 10231;
 
@@ -381,11 +383,16 @@ export class VirtualPhone implements PhoneApi {
     const row = Math.round((48 * density) / 160);
     const frame = { left: 0, top: 0, right: width, bottom: height, row, screenBottom: height };
     if (this.shadeOpen) {
+      for (const key of this.expanded) if (!this.notifications.get(key)) this.expanded.delete(key);
       const spec = shadeScreen({
         entries: this.notifications.entries,
         labelOf: (pkg) => this.labelOf(pkg),
         ageOf: (entry) => age(this.clock.now() - entry.postTime),
         tap: (key) => () => this.tapNotification(key),
+        isExpanded: (key) => this.expanded.has(key),
+        toggle: (key) => () => {
+          if (!this.expanded.delete(key)) this.expanded.add(key);
+        },
         clearAll: () => this.notifications.clearAll(),
         clock: this.clockText(),
       });

@@ -145,6 +145,7 @@ export class HeytapPushService {
         title: n.title,
         text: n.content,
         ...(n.subTitle ? { subText: n.subTitle } : {}),
+        ...(n.style === 2 ? { bigText: n.content } : {}),
         extras: { ...n.actionParameters },
         click: clickTarget(packageName, n, app.profile, this.host.settings.launcherClickExtras),
         messageId,

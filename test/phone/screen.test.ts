@@ -65,6 +65,25 @@ test('the shade row shows app name, relative time, title and text; Clear all emp
   assert.equal((await phone.uiTree()).packageName, PKG);
 });
 
+test('a long-text (style 2) row expands to android:id/big_text and reports BigTextStyle', async (t) => {
+  const { phone, push } = await bootPhone();
+  t.after(() => phone.shutdown());
+  await phone.activateApp(PKG);
+  push.deliver({ notification: { style: 2, title: 'alice', content: 'a long story' } });
+  push.deliver({ notification: { notifyId: 2, title: 'bob', content: 'short' } });
+  await phone.openNotifications();
+  const expanders = all(await phone.uiTree()).filter((n) => n.resourceId === 'android:id/expand_button');
+  assert.equal(expanders.length, 1, 'only the long-text row has an expander');
+  assert.equal(await findNode(phone, (n) => n.resourceId === 'android:id/big_text'), undefined);
+  await phone.tap(expanders[0]!.id);
+  assert.equal((await findNode(phone, (n) => n.resourceId === 'android:id/big_text'))!.text, 'a long story');
+  assert.equal(phone.notifications.entries.length, 2, 'expanding is not a click');
+  const [bob, alice] = (await phone.getNotifications()).statusBarNotifications;
+  assert.deepEqual([alice!.notification.template, alice!.notification.bigText], ['android.app.Notification$BigTextStyle', 'a long story']);
+  assert.deepEqual([bob!.notification.template, bob!.notification.bigText], [null, null]);
+  assert.match((await phone.shell('dumpsys notification --noredact')).stdout, /android\.bigText=SpannableString \(a long story\)/);
+});
+
 test('the push screen lists the extras it was opened with', async (t) => {
   const { phone } = await bootPhone();
   t.after(() => phone.shutdown());

@@ -43,6 +43,7 @@ function notification(phone: VirtualPhone, args: string[]): string {
       `android.title=${str(e.title)}`,
       `android.text=${str(e.text)}`,
       ...(e.subText ? [`android.subText=${str(e.subText)}`] : []),
+      ...(e.bigText !== undefined ? [`android.bigText=${noredact ? `SpannableString (${e.bigText})` : 'SpannableString'}`, 'android.template=String (android.app.Notification$BigTextStyle)'] : []),
       `android.showWhen=Boolean (true)`,
       ...Object.entries(e.extras).map(([k, v]) => `${k}=${str(v)}`),
     ];

@@ -114,11 +114,14 @@ export interface ShadeView {
   /** The row header's relative time (`now`, `5m`, `2h`), as a DateTimeView shows it. */
   ageOf(entry: ShadeEntry): string;
   tap(key: string): Action;
+  /** Rows with a long text have an expander; expanded ones show `android:id/big_text`. */
+  isExpanded(key: string): boolean;
+  toggle(key: string): Action;
   clearAll: Action;
   clock: string;
 }
 
-export function shadeScreen({ entries, labelOf, ageOf, tap, clearAll, clock }: ShadeView): ViewSpec {
+export function shadeScreen({ entries, labelOf, ageOf, tap, isExpanded, toggle, clearAll, clock }: ShadeView): ViewSpec {
   return {
     cls: 'FrameLayout',
     key: 'shade',
@@ -141,8 +144,13 @@ export function shadeScreen({ entries, labelOf, ageOf, tap, clearAll, clock }: S
                 children: [
                   { cls: 'TextView', resourceId: 'android:id/app_name_text', text: labelOf(e.packageName) },
                   { cls: 'DateTimeView', key: 'time', resourceId: 'android:id/time', text: ageOf(e) },
+                  ...(e.bigText === undefined
+                    ? []
+                    : [{ cls: 'ImageButton', resourceId: 'android:id/expand_button', desc: isExpanded(e.key) ? 'Collapse' : 'Expand', onTap: toggle(e.key) }]),
                   { cls: 'TextView', resourceId: 'android:id/title', text: e.title },
-                  { cls: 'TextView', resourceId: 'android:id/text', text: e.text },
+                  e.bigText !== undefined && isExpanded(e.key)
+                    ? { cls: 'TextView', resourceId: 'android:id/big_text', text: e.bigText, rows: 3 }
+                    : { cls: 'TextView', resourceId: 'android:id/text', text: e.text },
                 ],
               })),
       },
