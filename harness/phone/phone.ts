@@ -30,7 +30,7 @@ import {
 } from './intent.ts';
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
-import { colorOsVersion, deviceSdk, launcherActivity, type AppProfile, type DeviceProfile } from './profiles.ts';
+import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
 import type { PhoneSettings } from './settings.ts';
@@ -78,8 +78,8 @@ export class VirtualPhone implements PhoneApi {
   readonly logcatBuffer: Logcat;
   readonly notifications: NotificationManager;
   readonly push: HeytapPushService;
-  shadeOpen = false;
-  network = true;
+  private shade = false;
+  private online = true;
   private readonly installed = new Map<string, InstalledApp>();
   private frontNow: Front = { kind: 'launcher' };
   private readonly pending = new Set<Promise<unknown>>();
@@ -130,6 +130,16 @@ export class VirtualPhone implements PhoneApi {
     return this.device.props['persist.sys.timezone'] ?? 'Asia/Shanghai';
   }
 
+  /** Whether the notification shade is pulled down. */
+  get shadeOpen(): boolean {
+    return this.shade;
+  }
+
+  /** Whether the phone has a network (see `setNetwork`). */
+  get network(): boolean {
+    return this.online;
+  }
+
   get front(): Front {
     return this.frontNow;
   }
@@ -140,8 +150,9 @@ export class VirtualPhone implements PhoneApi {
 
   // ---- packages and processes ----------------------------------------------------------------
 
-  /** Installs (or updates, keeping its data) an app. New installs start in the stopped state. */
-  install(profile: AppProfile): InstalledApp {
+  /** Installs (or updates, keeping its data) an app from a profile or profile id. New installs start stopped. */
+  install(source: AppProfile | string): InstalledApp {
+    const profile = typeof source === 'string' ? loadAppProfile(source) : source;
     const existing = this.installed.get(profile.packageName);
     if (existing) {
       existing.profile = profile;
@@ -224,8 +235,8 @@ export class VirtualPhone implements PhoneApi {
 
   /** Off: both links vanish silently (the servers notice later). On: reconnect; queued pushes arrive. */
   async setNetwork(on: boolean): Promise<void> {
-    if (on === this.network) return;
-    this.network = on;
+    if (on === this.online) return;
+    this.online = on;
     this.log(PID.system, 'I', 'ConnectivityService', `NetworkAgentInfo [WIFI () - 100] ${on ? 'validated' : 'lost'}`);
     if (!on) {
       this.push.dropNetwork();
@@ -277,7 +288,7 @@ export class VirtualPhone implements PhoneApi {
       await proc.open(resolved.activity, intent, opts.fromNotification ?? false);
     }
     if (app.process !== proc) return { ok: false, messages: ['Error: Activity not started, the process died'] };
-    this.shadeOpen = false;
+    this.shade = false;
     await this.setFront({ kind: 'app', packageName: resolved.app.packageName });
     const shown = proc.top ? `${resolved.app.packageName}/${proc.top.activity.name}` : component;
     const totalTime = launchState === 'COLD' ? COLD_MS : WARM_MS;
@@ -287,7 +298,7 @@ export class VirtualPhone implements PhoneApi {
 
   private async openBrowser(url: string): Promise<void> {
     this.log(PID.system, 'I', 'ActivityTaskManager', `START u0 {act=${ACTION_VIEW} dat=${url.replace(/\?.*$/, '')} cmp=${shortComponent(BROWSER_ACTIVITY)}} from uid 1000`);
-    this.shadeOpen = false;
+    this.shade = false;
     await this.setFront({ kind: 'browser', url });
   }
 
@@ -316,7 +327,7 @@ export class VirtualPhone implements PhoneApi {
         sdkAppId: app.profile.im.sdkAppId,
         transport: this.options.imTransport,
         sign: this.options.signUserSig,
-        networkOn: () => this.network,
+        networkOn: () => this.online,
       }),
       track: (work: Promise<unknown>) => this.track(work),
     };
@@ -329,7 +340,7 @@ export class VirtualPhone implements PhoneApi {
     if (!entry.click) return;
     this.notifications.cancel(key, 'click');
     this.log(PID.systemui, 'I', 'NotificationClicker', `Clicking on notification ${key}`);
-    this.shadeOpen = false;
+    this.shade = false;
     if (entry.click.kind === 'browser') await this.openBrowser(entry.click.url);
     else {
       const outcome = await this.startIntent(entry.click.intent, { fromNotification: true });
@@ -382,7 +393,7 @@ export class VirtualPhone implements PhoneApi {
     const { width, height, density } = this.device.screen;
     const row = Math.round((48 * density) / 160);
     const frame = { left: 0, top: 0, right: width, bottom: height, row, screenBottom: height };
-    if (this.shadeOpen) {
+    if (this.shade) {
       for (const key of this.expanded) if (!this.notifications.get(key)) this.expanded.delete(key);
       const spec = shadeScreen({
         entries: this.notifications.entries,
@@ -440,7 +451,7 @@ export class VirtualPhone implements PhoneApi {
       carrierName: '',
       realDisplaySize: `${this.device.screen.width}x${this.device.screen.height}`,
       displayDensity: this.device.screen.density,
-      networks: this.network
+      networks: this.online
         ? [{ type: 1, typeName: 'WIFI', subtype: 0, subtypeName: '', isConnected: true, detailedState: 'CONNECTED', state: 'CONNECTED', extraInfo: '"virtual-wifi"', isAvailable: true, isRoaming: false, isFailover: false }]
         : [],
       locale: (p['ro.product.locale'] ?? 'en-US').replace('-', '_'),
@@ -479,11 +490,11 @@ export class VirtualPhone implements PhoneApi {
     switch (keycode) {
       case 3: // HOME
       case 187: // APP_SWITCH: recents sits over the launcher; the app goes to the background either way
-        this.shadeOpen = false;
+        this.shade = false;
         await this.setFront({ kind: 'launcher' });
         break;
       case 4: // BACK
-        if (this.shadeOpen) this.shadeOpen = false;
+        if (this.shade) this.shade = false;
         else if (this.frontNow.kind === 'browser') await this.setFront({ kind: 'launcher' });
         else if (this.frontNow.kind === 'app') {
           const proc = this.installed.get(this.frontNow.packageName)?.process;
@@ -491,18 +502,18 @@ export class VirtualPhone implements PhoneApi {
         }
         break;
       case 83: // NOTIFICATION
-        this.shadeOpen = true;
+        this.shade = true;
         break;
     }
     await this.idle();
   }
 
   async openNotifications(): Promise<void> {
-    this.shadeOpen = true;
+    this.shade = true;
   }
 
   async collapseNotifications(): Promise<void> {
-    this.shadeOpen = false;
+    this.shade = false;
   }
 
   async getNotifications(): Promise<{ statusBarNotifications: StatusBarNotification[] }> {

@@ -188,4 +188,8 @@ test('uninstall tells the push service and forgets the package', async (t) => {
   assert.deepEqual(push.uninstalled, [PKG]);
   assert.equal(await phone.queryAppState(PKG), 0);
   assert.equal(await phone.isAppInstalled(PKG), false);
+  phone.install('tim-demo');
+  assert.equal(await phone.queryAppState(PKG), 1);
+  assert.equal(phone.app(PKG)!.stopped, true, 'a fresh install is in the stopped state');
+  assert.equal(phone.notifications.areNotificationsEnabled(PKG), false, 'and has no notification permission yet');
 });
