@@ -4,38 +4,26 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
-import { main } from 'appium';
 import { remote } from 'webdriverio';
 import { APP } from './fake-phone.ts';
 import { startFakeLab } from './fake-lab.ts';
+import { startAppium } from './appium-server.ts';
+import type { AppiumServer } from './appium-server.ts';
 
 const SPLASH = `${APP}/com.tencent.qcloud.tim.demo.SplashActivity`;
-
-async function startAppium() {
-  const server = await main({
-    port: 0,
-    address: '127.0.0.1',
-    useDrivers: ['virtualoppo'],
-    allowInsecure: ['virtualoppo:adb_shell'],
-    loglevel: 'warn',
-  } as Parameters<typeof main>[0]);
-  if (!server || !('address' in server)) throw new Error('Appium did not start a server');
-  return { server, port: (server.address() as AddressInfo).port };
-}
 
 test('VirtualOppo behind Appium 3 and WebdriverIO', async (t) => {
   const lab = await startFakeLab();
   const sessions: WebdriverIO.Browser[] = [];
-  let server: Awaited<ReturnType<typeof startAppium>>['server'] | undefined;
+  let server: AppiumServer | undefined;
   // one hook, so the order is certain: sessions, then Appium, then the lab
   t.after(async () => {
     for (const session of sessions) await session.deleteSession().catch(() => undefined);
     await server?.close();
     await lab.close();
   });
-  const started = await startAppium();
+  const started = await startAppium({ allowInsecure: ['virtualoppo:adb_shell'] });
   server = started.server;
   const { port } = started;
 

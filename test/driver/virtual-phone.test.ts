@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { main } from 'appium';
 import { remote } from 'webdriverio';
 import { createPhoneRouter, PHONES_PATH } from '../../harness/phone/http/index.ts';
 import { bootPhone, PKG } from '../phone/fakes.ts';
+import { startAppium } from './appium-server.ts';
 
 test('log in through the UI, kill the app, tap the push in the shade, read the extras from logcat', async (t) => {
   const rig = await bootPhone();
@@ -19,8 +19,7 @@ test('log in through the UI, kill the app, tap the push in the shade, read the e
   const lab: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const appium = await main({ port: 0, address: '127.0.0.1', useDrivers: ['virtualoppo'], loglevel: 'warn' } as Parameters<typeof main>[0]);
-  if (!appium || !('address' in appium)) throw new Error('Appium did not start a server');
+  const { server: appium, port } = await startAppium();
   let driver: WebdriverIO.Browser | undefined;
   t.after(async () => {
     await driver?.deleteSession().catch(() => undefined);
@@ -32,7 +31,7 @@ test('log in through the UI, kill the app, tap the push in the shade, read the e
 
   driver = await remote({
     hostname: '127.0.0.1',
-    port: (appium.address() as AddressInfo).port,
+    port,
     logLevel: 'silent',
     connectionRetryCount: 0,
     capabilities: {

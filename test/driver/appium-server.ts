@@ -1,0 +1,16 @@
+/** An in-process Appium 3 server with only the VirtualOppo driver, on an ephemeral port. */
+import type { AddressInfo } from 'node:net';
+import type { AppiumServer } from '@appium/types';
+
+export type { AppiumServer };
+
+// Imported by name so tsc does not load appium's typings: they ship raw .ts files that this
+// project's verbatimModuleSyntax rejects, and skipLibCheck does not cover .ts files.
+const APPIUM: string = 'appium';
+
+export async function startAppium(args: Record<string, unknown> = {}): Promise<{ server: AppiumServer; port: number }> {
+  const { main } = (await import(APPIUM)) as { main: (args: Record<string, unknown>) => Promise<AppiumServer | undefined> };
+  const server = await main({ port: 0, address: '127.0.0.1', useDrivers: ['virtualoppo'], loglevel: 'warn', ...args });
+  if (!server) throw new Error('Appium did not start a server');
+  return { server, port: (server.address() as AddressInfo).port };
+}
