@@ -14,7 +14,7 @@ import { OppoPlatform } from './core/platform.ts';
 import { fetchReceiptSender, type ReceiptSender } from './core/receipts.ts';
 import { resolveSettings, type MockSettings } from './core/settings.ts';
 import { attachDeviceLink } from './device-link/server.ts';
-import { createExpressApp } from './transport/express-app.ts';
+import { createExpressApp, createRequestListener } from './transport/http-listener.ts';
 import { createMswHandlers } from './transport/msw-handlers.ts';
 import { HttpCore, type JournalEntry } from './wire/http.ts';
 
@@ -45,7 +45,7 @@ export interface MockOppo {
   faults: Faults;
   /** The request journal (newest last, secrets masked). */
   journal(): JournalEntry[];
-  /** Starts an HTTP server (127.0.0.1, ephemeral port by default) serving the API, the control API and the device link. */
+  /** Starts a node:http server (127.0.0.1, ephemeral port by default) serving the API, the control API and the device link — the same answers as `app`. */
   listen(opts?: { port?: number; host?: string }): Promise<ListeningMock>;
   /** Back to the initial apps; clears state, faults, journal, receipts; closes device links. */
   reset(): void;
@@ -61,7 +61,8 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     receiptSender: options.receiptSender ?? fetchReceiptSender,
   });
   const core = new HttpCore(platform);
-  const app = createExpressApp(core, settings.maxBodyBytes);
+  const listener = createRequestListener(core, settings.maxBodyBytes);
+  const app = createExpressApp(listener);
   return {
     clock,
     platform,
@@ -69,13 +70,13 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     handlers: createMswHandlers(core),
     core,
     faults: platform.faults,
-    journal: () => core.journal.toArray(),
+    journal: () => core.journalEntries(),
     reset() {
       platform.reset();
-      core.journal.clear();
+      core.clearJournal();
     },
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
-      const server = createServer(app);
+      const server = createServer(listener);
       server.keepAliveTimeout = 5_000;
       const link = attachDeviceLink(server, platform);
       await new Promise<void>((resolve, reject) => {

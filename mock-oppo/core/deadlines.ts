@@ -18,6 +18,7 @@ export interface DeadlineHandle {
 export class Deadlines {
   private heap: Entry[] = [];
   private seq = 0;
+  private cancelled = 0;
   private armed: { at: number; handle: TimerHandle } | undefined;
 
   constructor(private readonly clock: Clock) {}
@@ -26,11 +27,26 @@ export class Deadlines {
     const entry: Entry = { at: time, seq: this.seq++, fn, cancelled: false };
     this.pushEntry(entry);
     this.arm();
-    return { cancel: () => void (entry.cancelled = true) };
+    return {
+      cancel: () => {
+        if (entry.cancelled) return;
+        entry.cancelled = true;
+        if (++this.cancelled > 1024 && this.cancelled * 2 > this.heap.length) this.rebuild();
+      },
+    };
+  }
+
+  /** Drops cancelled entries in one pass, so cancelled deadlines do not pile up until they fall due. */
+  private rebuild(): void {
+    const live = this.heap.filter((e) => !e.cancelled);
+    this.heap = [];
+    this.cancelled = 0;
+    for (const entry of live) this.pushEntry(entry);
   }
 
   clear(): void {
     this.heap = [];
+    this.cancelled = 0;
     this.armed?.handle.cancel();
     this.armed = undefined;
   }
@@ -57,6 +73,7 @@ export class Deadlines {
     let next = this.peekLive();
     while (next && next.at <= now) {
       this.popEntry();
+      next.cancelled = true; // fired: a later cancel() is a no-op
       next.fn();
       next = this.peekLive();
     }
@@ -64,7 +81,10 @@ export class Deadlines {
   }
 
   private peekLive(): Entry | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.popEntry();
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) {
+      this.popEntry();
+      this.cancelled--;
+    }
     return this.heap[0];
   }
 

@@ -173,6 +173,9 @@ export class OppoPlatform extends EventEmitter {
   private aliases = new Map<string, Map<string, string>>();
   private tagDefs = new Map<string, Map<string, { desc: string; group?: string }>>();
   private messages = new Map<string, MessageRecord>();
+  /** Insertion order of `messages` for eviction (a Map's first entry gets slow to reach after many deletes). */
+  private messageOrder: string[] = [];
+  private messageOrderHead = 0;
   private saved = new Map<string, SavedContent>();
   private dedupe = new Map<string, MessageRecord | SavedContent>();
   private invalidFeedback = new Map<string, string[]>();
@@ -208,6 +211,8 @@ export class OppoPlatform extends EventEmitter {
     ] as Map<unknown, unknown>[]) map.clear();
     this.ids = new IdGenerator(this.settings.seed);
     this.notifySeq = 0;
+    this.messageOrder = [];
+    this.messageOrderHead = 0;
     for (const app of this.initialApps) this.putApp(app);
   }
 
@@ -737,11 +742,9 @@ export class OppoPlatform extends EventEmitter {
     app: App, region: Region, kind: 'unicast' | 'broadcast', messageId: string, taskId: string,
     spec: NotificationSpec, classification: Classification, verifyRegistrationId: boolean,
   ): MessageRecord {
-    return {
-      messageId, taskId, appId: app.appId, region, kind,
-      ...(spec.appMessageId !== undefined ? { appMessageId: spec.appMessageId } : {}),
-      classification, createdAt: this.clock.now(), spec, verifyRegistrationId, targets: [],
-    };
+    const message: MessageRecord = { messageId, taskId, appId: app.appId, region, kind, classification, createdAt: this.clock.now(), spec, verifyRegistrationId, targets: [] };
+    if (spec.appMessageId !== undefined) message.appMessageId = spec.appMessageId;
+    return message;
   }
 
   private newTarget(message: MessageRecord, targetType: 1 | 2 | 5 | 6, targetValue: string): TargetRecord {
@@ -756,12 +759,24 @@ export class OppoPlatform extends EventEmitter {
   /** Keeps the newest `messageRetention` messages; evicted ones still queued are dropped (reason `evicted`) and never delivered. */
   private store(message: MessageRecord): void {
     this.messages.set(message.taskId, message);
+    this.messageOrder.push(message.taskId);
     if (this.messages.size <= this.settings.messageRetention) return;
-    const oldest = this.messages.values().next().value!;
-    this.messages.delete(oldest.taskId);
+    const oldestId = this.messageOrder[this.messageOrderHead++]!;
+    if (this.messageOrderHead > 1024 && this.messageOrderHead * 2 > this.messageOrder.length) {
+      this.messageOrder = this.messageOrder.slice(this.messageOrderHead);
+      this.messageOrderHead = 0;
+    }
+    const oldest = this.messages.get(oldestId)!;
+    this.messages.delete(oldestId);
     oldest.evicted = true;
     for (const t of oldest.targets) {
-      if (t.state === 'queued') this.finish(t, 'dropped', 'evicted');
+      if (t.state === 'queued') {
+        // No history entry: the record itself is being forgotten.
+        t.deadline?.cancel();
+        this.countQueued(t, false);
+        t.state = 'dropped';
+        t.reason = 'evicted';
+      }
       if (t.state === 'delivered') this.awaitingAck.delete(`${oldest.messageId}\u0000${t.registrationId}`);
     }
     if (oldest.appMessageId !== undefined) {

@@ -152,7 +152,7 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
     method: 'GET', pattern: /^\/journal$/,
     run: (_p, c, _r, _m, q) => {
       const endpoint = q.get('endpoint');
-      const all = c.journal.toArray();
+      const all = c.journalEntries();
       return (endpoint === null ? all : all.filter((e) => e.endpoint === endpoint)).slice(-limitOf(q));
     },
   },
@@ -187,7 +187,7 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
     method: 'POST', pattern: /^\/reset$/,
     run: (p, c) => {
       p.reset();
-      c.journal.clear();
+      c.clearJournal();
       return { reset: true };
     },
   },

@@ -9,6 +9,7 @@ import type { Region } from '../core/region.ts';
 import { Ring } from '../core/ring.ts';
 import { maskSecret } from '../core/apps.ts';
 import { handleControl } from './control-api.ts';
+import { EMPTY_FORM, parseForm } from './form.ts';
 import { ENDPOINTS, appIdOf, codeEnvelope, envelopeOf, regIdsOf, type ApiCall, type Envelope } from './server-api.ts';
 
 export interface WireRequest {
@@ -48,6 +49,26 @@ export interface JournalEntry {
   request: Record<string, unknown>;
 }
 
+/** What the journal keeps per call: the parsed fields by reference, masked only when someone reads them. */
+interface RawFields {
+  form?: ReadonlyMap<string, string>;
+  query?: ReadonlyMap<string, string>;
+  json?: Record<string, unknown>;
+  headerToken?: string;
+}
+
+type StoredEntry = Omit<JournalEntry, 'request'> & { fields: RawFields };
+
+function maskedView(raw: RawFields): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  const put = (key: string, value: unknown) => (out[key] = MASKED_FIELDS.has(key) && typeof value === 'string' ? maskSecret(value) : value);
+  if (raw.headerToken !== undefined) out['header:auth_token'] = maskSecret(raw.headerToken);
+  raw.query?.forEach((value, key) => put(key, value));
+  raw.form?.forEach((value, key) => put(key, value));
+  if (raw.json) for (const key of Object.keys(raw.json)) put(key, raw.json[key]);
+  return out;
+}
+
 /** Hosts of reference §1; the intl push host switches the region. */
 export const HOSTS = {
   api: 'api.push.oppomobile.com',
@@ -61,7 +82,6 @@ const INTL_PREFIX = '/intl/server/v1/';
 const CONTROL_PREFIX = '/_mock/v1';
 const MASKED_FIELDS: ReadonlySet<string> = new Set(['auth_token', 'sign', 'master_secret', 'masterSecret', 'app_secret', 'appSecret']);
 
-const EMPTY_FORM = new URLSearchParams();
 
 function json(status: number, body: unknown): WireResponse {
   return { kind: 'reply', status, body: JSON.stringify(body), contentType: 'application/json;charset=UTF-8' };
@@ -72,11 +92,20 @@ function notFound(req: WireRequest): WireResponse {
 }
 
 export class HttpCore {
-  readonly journal: Ring<JournalEntry>;
+  private readonly journal: Ring<StoredEntry>;
   private seq = 0;
 
   constructor(private readonly platform: OppoPlatform) {
     this.journal = new Ring(platform.settings.journalCapacity);
+  }
+
+  /** The journal, oldest first, with secrets masked. */
+  journalEntries(): JournalEntry[] {
+    return this.journal.toArray().map(({ fields, ...entry }) => ({ ...entry, request: maskedView(fields) }));
+  }
+
+  clearJournal(): void {
+    this.journal.clear();
   }
 
   /** Answers one request; a Promise only while a latency fault holds the reply. */
@@ -101,9 +130,9 @@ export class HttpCore {
     if (!endpoint) return json(404, { code: CODES.INVALID_METHOD, message: `Invalid Method: no API ${path}` });
 
     const call = this.readCall(req, region, endpoint.body);
-    const entry: JournalEntry = {
+    const entry: StoredEntry = {
       seq: ++this.seq, at: this.platform.clock.now(), via: req.via, method: req.method, host: req.host, path,
-      region, endpoint: endpoint.name, status: 200, request: call.masked,
+      region, endpoint: endpoint.name, status: 200, fields: call.fields,
     };
     this.journal.push(entry);
 
@@ -140,7 +169,7 @@ export class HttpCore {
     return this.delay(this.envelope(entry, envelope), delayMs);
   }
 
-  private envelope(entry: JournalEntry, envelope: Envelope): WireResponse {
+  private envelope(entry: StoredEntry, envelope: Envelope): WireResponse {
     entry.code = envelope.code;
     return json(200, envelope);
   }
@@ -159,15 +188,14 @@ export class HttpCore {
    * Push endpoints read `application/x-www-form-urlencoded` (other content types count as an empty
    * form, then query parameters, as a servlet would); device-host endpoints read a JSON object.
    */
-  private readCall(req: WireRequest, region: Region, kind: 'form' | 'json'): { api: ApiCall; masked: Record<string, unknown>; badEncoding: boolean } {
+  private readCall(req: WireRequest, region: Region, kind: 'form' | 'json'): { api: ApiCall; fields: RawFields; badEncoding: boolean } {
     const contentType = req.header('content-type')?.toLowerCase() ?? '';
-    const charset = /charset=([^;\s]+)/.exec(contentType)?.[1]?.replace(/"/g, '');
+    const charsetAt = contentType.indexOf('charset=');
+    const charset = charsetAt === -1 ? undefined : contentType.slice(charsetAt + 8).split(/[;\s]/)[0]!.replace(/"/g, '');
     const badEncoding = (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (req.body.length > 0 && !isUtf8(req.body));
     const text = badEncoding || req.body.length === 0 ? '' : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8');
     const headerToken = req.header('auth_token') || undefined;
-    const query = req.query ? new URLSearchParams(req.query) : EMPTY_FORM;
-    const masked: Record<string, unknown> = Object.create(null);
-    if (headerToken !== undefined) masked['header:auth_token'] = maskSecret(headerToken);
+    const query = req.query ? parseForm(req.query) : EMPTY_FORM;
 
     if (kind === 'json') {
       let obj: Record<string, unknown> = Object.create(null);
@@ -180,20 +208,21 @@ export class HttpCore {
         badJson = true;
       }
       const field = (name: string): unknown => (Object.hasOwn(obj, name) ? obj[name] : undefined);
-      for (const key of Object.keys(obj)) masked[key] = MASKED_FIELDS.has(key) && typeof obj[key] === 'string' ? maskSecret(obj[key] as string) : obj[key];
       const bodyToken = field('auth_token');
+      const fields: RawFields = { json: obj };
+      if (headerToken !== undefined) fields.headerToken = headerToken;
       return {
         api: { region, field, headerToken: typeof bodyToken === 'string' && bodyToken ? bodyToken : headerToken, badJson },
-        masked,
+        fields,
         badEncoding,
       };
     }
 
-    const form = text && contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(text) : EMPTY_FORM;
-    const field = (name: string): unknown => form.get(name) ?? query.get(name) ?? undefined;
-    for (const source of [query, form]) {
-      for (const [key, value] of source) masked[key] = MASKED_FIELDS.has(key) ? maskSecret(value) : value;
-    }
-    return { api: { region, field, ...(headerToken !== undefined ? { headerToken } : {}) }, masked, badEncoding };
+    const form = text && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(text) : EMPTY_FORM;
+    const field = (name: string): unknown => form.get(name) ?? query.get(name);
+    const fields: RawFields = { form, query };
+    const api: ApiCall = { region, field };
+    if (headerToken !== undefined) api.headerToken = fields.headerToken = headerToken;
+    return { api, fields, badEncoding };
   }
 }

@@ -181,38 +181,29 @@ export function readNotification(get: FieldSource, ctx: NotificationContext): No
   if (notifyLevel !== undefined && !NOTIFY_LEVELS.has(notifyLevel)) throw new OppoError(CODES.CATEGORY_ERROR, 'notify_level must be 1, 2 or 16');
   const appMessageId = readString(get, 'app_message_id', 200);
 
-  return {
-    notification: {
-      title,
-      ...(subTitle !== undefined ? { subTitle } : {}),
-      content,
-      style,
-      clickActionType: clickActionType as 0 | 1 | 2 | 4 | 5,
-      ...(clickActionActivity !== undefined ? { clickActionActivity } : {}),
-      ...(clickActionUrl !== undefined ? { clickActionUrl } : {}),
-      actionParameters,
-      ...(channelId !== undefined ? { channelId } : {}),
-      ...(notifyId !== undefined ? { notifyId } : {}),
-      ...(showTtl !== undefined ? { showTtl } : {}),
-      ...(showTimeType === 1 ? { showStartTime: showStart, showEndTime: showEnd } : {}),
-      ...(category !== undefined ? { category } : {}),
-      ...(notifyLevel !== undefined ? { notifyLevel } : {}),
-      networkType: networkType as 0 | 1,
-      ...(smallPictureId !== undefined ? { smallPictureId } : {}),
-      ...(bigPictureId !== undefined ? { bigPictureId } : {}),
-    },
-    ...(appMessageId !== undefined ? { appMessageId } : {}),
-    offLine,
-    offLineTtl,
-    showTimeType: showTimeType as 0 | 1,
-    ...(callBackUrl !== undefined ? { callBackUrl } : {}),
-    ...(callBackParameter !== undefined ? { callBackParameter } : {}),
-    pushTimeType: pushTimeType as 0 | 1,
-    ...(pushStartTime !== undefined ? { pushStartTime } : {}),
-    fixSpeed,
-    ...(fixSpeedRate !== undefined ? { fixSpeedRate } : {}),
-    timeZone,
-  };
+  // Built field by field (not with conditional spreads): this runs once per pushed message.
+  const notification: NotificationSpec['notification'] = { title, content, style, clickActionType: clickActionType as 0 | 1 | 2 | 4 | 5, actionParameters, networkType: networkType as 0 | 1 };
+  if (subTitle !== undefined) notification.subTitle = subTitle;
+  if (clickActionActivity !== undefined) notification.clickActionActivity = clickActionActivity;
+  if (clickActionUrl !== undefined) notification.clickActionUrl = clickActionUrl;
+  if (channelId !== undefined) notification.channelId = channelId;
+  if (notifyId !== undefined) notification.notifyId = notifyId;
+  if (showTtl !== undefined) notification.showTtl = showTtl;
+  if (showTimeType === 1) {
+    notification.showStartTime = showStart;
+    notification.showEndTime = showEnd;
+  }
+  if (category !== undefined) notification.category = category;
+  if (notifyLevel !== undefined) notification.notifyLevel = notifyLevel;
+  if (smallPictureId !== undefined) notification.smallPictureId = smallPictureId;
+  if (bigPictureId !== undefined) notification.bigPictureId = bigPictureId;
+  const spec: NotificationSpec = { notification, offLine, offLineTtl, showTimeType: showTimeType as 0 | 1, pushTimeType: pushTimeType as 0 | 1, fixSpeed, timeZone };
+  if (appMessageId !== undefined) spec.appMessageId = appMessageId;
+  if (callBackUrl !== undefined) spec.callBackUrl = callBackUrl;
+  if (callBackParameter !== undefined) spec.callBackParameter = callBackParameter;
+  if (pushStartTime !== undefined) spec.pushStartTime = pushStartTime;
+  if (fixSpeedRate !== undefined) spec.fixSpeedRate = fixSpeedRate;
+  return spec;
 }
 
 /** Field reader over a parsed JSON object: own properties only, so `__proto__`/`constructor` never leak in. */

@@ -1,6 +1,11 @@
-/** express 5 transport: reads the body (bounded), hands it to the HTTP core, writes the answer. */
+/**
+ * HTTP transport: reads the body (bounded), hands it to the HTTP core, writes the answer. The
+ * same listener serves `listen()` directly (node:http) and sits in the express app as its only
+ * middleware: express's own routing costs more per request than the whole mock, and the core
+ * routes anyway.
+ */
 import express from 'express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { HttpCore, WireRequest, WireResponse } from '../wire/http.ts';
 
 function hostOf(req: IncomingMessage): string {
@@ -25,11 +30,8 @@ function refuseTooLarge(core: HttpCore, req: IncomingMessage, res: ServerRespons
   res.on('finish', () => req.destroy());
 }
 
-export function createExpressApp(core: HttpCore, maxBodyBytes: number): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req, res) => {
+export function createRequestListener(core: HttpCore, maxBodyBytes: number): RequestListener {
+  return (req, res) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) return refuseTooLarge(core, req, res);
     const chunks: Buffer[] = [];
@@ -48,10 +50,10 @@ export function createExpressApp(core: HttpCore, maxBodyBytes: number): express.
     req.on('error', () => res.socket?.destroy());
     req.on('end', () => {
       if (refused) return;
-      const url = req.originalUrl;
+      const url = req.url ?? '/';
       const q = url.indexOf('?');
       const wire: WireRequest = {
-        method: req.method,
+        method: req.method ?? 'GET',
         host: hostOf(req),
         path: q === -1 ? url : url.slice(0, q),
         query: q === -1 ? '' : url.slice(q + 1),
@@ -71,6 +73,14 @@ export function createExpressApp(core: HttpCore, maxBodyBytes: number): express.
       if (reply instanceof Promise) void reply.then((r) => write(res, r));
       else write(res, reply);
     });
-  });
+  };
+}
+
+/** The express app for embedding (`parent.use(mock.app)` or `app.listen`); it serves exactly what `listen()` serves. */
+export function createExpressApp(listener: RequestListener): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, res) => listener(req, res));
   return app;
 }
