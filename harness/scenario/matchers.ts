@@ -72,19 +72,10 @@ export function extrasMismatch(expected: Record<string, string>, actual: Record<
  */
 export async function expectExtras(phone: Phone, expected: Record<string, string>, options: { exact?: boolean } = {}): Promise<Record<string, string>> {
   let actual: Record<string, string> = {};
-  const seen: Record<string, string> = {};
-  try {
-    await phone.driver.waitUntil(
-      async () => {
-        Object.assign(seen, await phone.extras());
-        actual = { ...seen };
-        return extrasMismatch(expected, actual, false) === undefined;
-      },
-      { interval: 50 },
-    );
-  } catch {
-    // Fall through to the precise message below.
-  }
+  // The activity logs its extras right after it starts; give the log a moment to catch up.
+  await phone.driver
+    .waitUntil(async () => extrasMismatch(expected, (actual = await phone.extras()), false) === undefined, { interval: 50 })
+    .catch(() => undefined);
   const problem = extrasMismatch(expected, actual, options.exact ?? false);
   if (problem) fail(`${phone.name}: ${problem}`);
   return actual;

@@ -34,7 +34,8 @@ export interface ShownNotification extends NotificationMatch {
 }
 
 export class Phone {
-  private logcatSeen = false;
+  /** Logcat messages since `markLogcat()`; undefined before the first mark. */
+  private logWindow: string[] | undefined;
 
   constructor(
     readonly name: string,
@@ -162,19 +163,39 @@ export class Phone {
   // ---- what the app received
 
   /**
-   * Forgets what logcat said so far, so `extras()` reads only lines logged after this call
-   * (UiAutomator2's logcat log type returns the entries since the previous read).
+   * Starts a fresh logcat window: `extras()` and `launchedActivity()` read only lines logged after
+   * this call (UiAutomator2's logcat log type returns the entries since the previous read).
    */
   async markLogcat(): Promise<void> {
     await this.driver.getLogs('logcat');
-    this.logcatSeen = true;
+    this.logWindow = [];
   }
 
-  /** The extras the app logged since the last mark (`key = K:value = V` under the app's tag). */
-  async extras(): Promise<Record<string, string>> {
-    if (!this.logcatSeen) throw new Error(`${this.name}: call markLogcat() before the action whose extras you read`);
+  /** Every logcat message since `markLogcat()`. */
+  async logcat(): Promise<string[]> {
+    if (!this.logWindow) throw new Error(`${this.name}: call markLogcat() before the action whose log you read`);
     const entries = (await this.driver.getLogs('logcat')) as Array<{ message: string }>;
-    return parseExtrasLog(entries.map((e) => e.message).filter((m) => m.includes(this.app.extrasLogTag)));
+    this.logWindow.push(...entries.map((e) => e.message));
+    return this.logWindow;
+  }
+
+  /** The extras the app logged since the mark (`key = K:value = V` under the app's tag). */
+  async extras(): Promise<Record<string, string>> {
+    return parseExtrasLog((await this.logcat()).filter((m) => m.includes(this.app.extrasLogTag)));
+  }
+
+  /**
+   * The app activity the system started since the mark (ActivityTaskManager's `START u0 {... cmp=...}`),
+   * fully qualified: what a notification tap launched, even if that activity moved on at once (a splash
+   * screen forwarding to the main screen).
+   */
+  async launchedActivity(): Promise<string | undefined> {
+    const started = (await this.logcat())
+      .map((m) => m.match(/START u0 \{.*?cmp=([\w.]+)\/([\w.$]+)/))
+      .filter((m): m is RegExpMatchArray => m !== null && m[1] === this.app.packageName)
+      .at(-1);
+    if (!started) return undefined;
+    return started[2]!.startsWith('.') ? `${started[1]}${started[2]}` : started[2];
   }
 
   // ---- lab-only switches

@@ -38,16 +38,24 @@ class RecordingImRestClient extends ImRestClient {
 type AnyBrowser = WebdriverIO.Browser | WebdriverIO.MultiRemoteBrowser;
 
 function instances(browser: AnyBrowser): Map<string, WebdriverIO.Browser> {
-  if ('instances' in browser && Array.isArray(browser.instances)) {
+  // The multiremote browser is a proxy: read its instance names, don't probe with `in`.
+  const names = (browser as WebdriverIO.MultiRemoteBrowser).instances;
+  if (Array.isArray(names)) {
     const multi = browser as WebdriverIO.MultiRemoteBrowser;
-    return new Map(multi.instances.map((name) => [name, multi.getInstance(name)]));
+    return new Map(names.map((name) => [name, multi.getInstance(name)]));
   }
   return new Map([['phoneA', browser as WebdriverIO.Browser]]);
 }
 
+/** The caps the session asked for (multiremote instances keep them in their options). */
+function requestedOf(driver: WebdriverIO.Browser): WebdriverIO.Capabilities {
+  const requested = (driver.requestedCapabilities ?? (driver.options as { capabilities?: unknown }).capabilities ?? {}) as WebdriverIO.Capabilities & { alwaysMatch?: WebdriverIO.Capabilities };
+  return requested.alwaysMatch ?? requested;
+}
+
 function serialOf(driver: WebdriverIO.Browser): string {
-  const requested = driver.requestedCapabilities as WebdriverIO.Capabilities & { alwaysMatch?: WebdriverIO.Capabilities };
-  return String(requested['appium:udid'] ?? requested.alwaysMatch?.['appium:udid'] ?? (driver.capabilities as Record<string, unknown>).udid ?? '');
+  const granted = driver.capabilities as Record<string, unknown>;
+  return String(requestedOf(driver)['appium:udid'] ?? granted['appium:udid'] ?? granted.udid ?? '');
 }
 
 export class Scenario {
@@ -74,7 +82,7 @@ export class Scenario {
     this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
-      this.phones.set(name, new Phone(name, driver, appPageFor(driver.requestedCapabilities as WebdriverIO.Capabilities), serial, this.lab?.phone(serial)));
+      this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial)));
     }
   }
 
@@ -132,7 +140,7 @@ export class Scenario {
     const { lab: labUrl } = readLabEnv();
     const template = this.phone('phoneA').driver;
     const booted = await RemotePhone.boot(labUrl, { appProfiles: [options.appProfile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
-    const requested = template.requestedCapabilities as WebdriverIO.Capabilities;
+    const requested = requestedOf(template);
     const capabilities: WebdriverIO.Capabilities = {
       ...requested,
       'appium:udid': booted.serial,

@@ -17,6 +17,8 @@ export interface AppPage {
   login(driver: WebdriverIO.Browser, userId: string): Promise<void>;
   /** Logs out through the app's UI (the IM SDK's `logout`). */
   logout(driver: WebdriverIO.Browser): Promise<void>;
+  /** Waits until the app's main screen shows `text` as a conversation's latest message (online delivery). */
+  waitForOnlineMessage(driver: WebdriverIO.Browser, text: string): Promise<void>;
   /** Whether the app shows its logged-in main screen. */
   isLoggedIn(driver: WebdriverIO.Browser): Promise<boolean>;
 }

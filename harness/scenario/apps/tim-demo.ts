@@ -5,6 +5,7 @@
  */
 import oppoApps from '../../../fixtures/oppo-apps.json' with { type: 'json' };
 import type { AppPage } from './app-page.ts';
+import { xpathLiteral } from '../shade.ts';
 
 const packageName = oppoApps[0]!.packageName;
 const id = (name: string) => `id=${packageName}:id/${name}`;
@@ -19,6 +20,7 @@ export const DEMO_APP = {
     userIdField: id('login_user'),
     loginButton: id('login_btn'),
     logoutButton: id('logout_btn'),
+    lastMessage: `${packageName}:id/conversation_last_msg`,
   },
 } as const;
 
@@ -50,6 +52,12 @@ export const timDemoApp: AppPage = {
     await driver
       .$(DEMO_APP.selectors.userIdField)
       .waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: 'logout did not return to the login screen' });
+  },
+
+  async waitForOnlineMessage(driver, text) {
+    await driver
+      .$(`//*[@resource-id=${xpathLiteral(DEMO_APP.selectors.lastMessage)} and @text=${xpathLiteral(text)}]`)
+      .waitForExist({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the conversation list does not show ${JSON.stringify(text)}` });
   },
 
   async isLoggedIn(driver) {
