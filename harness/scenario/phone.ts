@@ -190,12 +190,16 @@ export class Phone {
    * screen forwarding to the main screen).
    */
   async launchedActivity(): Promise<string | undefined> {
-    const started = (await this.logcat())
-      .map((m) => m.match(/START u0 \{.*?cmp=([\w.]+)\/([\w.$]+)/))
-      .filter((m): m is RegExpMatchArray => m !== null && m[1] === this.app.packageName)
-      .at(-1);
-    if (!started) return undefined;
-    return started[2]!.startsWith('.') ? `${started[1]}${started[2]}` : started[2];
+    const log = await this.logcat();
+    const ofApp = (pattern: RegExp) =>
+      log
+        .map((m) => m.match(pattern))
+        .filter((m): m is RegExpMatchArray => m !== null && m[1] === this.app.packageName)
+        .at(-1);
+    // An implicit intent's START line may not name the component; then the first screen shown does.
+    const found = ofApp(/START u0 \{.*?cmp=([\w.]+)\/([\w.$]+)/) ?? ofApp(/Displayed ([\w.]+)\/([\w.$]+)/);
+    if (!found) return undefined;
+    return found[2]!.startsWith('.') ? `${found[1]}${found[2]}` : found[2];
   }
 
   // ---- lab-only switches

@@ -88,13 +88,13 @@ describe('click actions from the console certificate', () => {
       { type: 4, activity: PUSH_ACTIVITY },
     );
     await tap(after.text);
-    assert.equal(await phone.currentActivity(), PUSH_ACTIVITY);
+    assert.equal(await phone.launchedActivity(), PUSH_ACTIVITY);
   });
 
   it('open a specific activity: each top-level key of Ext arrives as a String extra', async () => {
     const sent = await pushWithExt(JSON.stringify(EXT));
     await tap(sent.text);
-    assert.equal(await phone.currentActivity(), PUSH_ACTIVITY);
+    assert.equal(await phone.launchedActivity(), PUSH_ACTIVITY);
     await expectExtras(phone, EXTRAS, { exact: true });
   });
 
@@ -103,7 +103,7 @@ describe('click actions from the console certificate', () => {
     const sent = await pushWithExt(JSON.stringify(EXT));
     assert.equal((await clickSent(sent)).click_action_type, 1);
     await tap(sent.text);
-    assert.equal(await phone.currentActivity(), PUSH_ACTIVITY);
+    assert.equal(await phone.launchedActivity(), PUSH_ACTIVITY);
     await expectExtras(phone, EXTRAS, { exact: true });
   });
 
@@ -120,7 +120,7 @@ describe('click actions from the console certificate', () => {
     await switchTo({ type: 'open_app' });
     const sent = await pushWithExt(JSON.stringify(EXT));
     await tap(sent.text);
-    assert.equal(await phone.currentActivity(), phone.app.launcherActivity);
+    assert.equal(await phone.launchedActivity(), phone.app.launcherActivity);
     await expectExtras(phone, EXTRAS, { exact: true });
   });
 
@@ -130,7 +130,7 @@ describe('click actions from the console certificate', () => {
     const [trace] = await s.console!.traces(sent.MsgKey);
     assert.ok(trace?.ignored.some((note) => /^Ext dropped/.test(note)), `trace.ignored: ${JSON.stringify(trace?.ignored)}`);
     await tap(sent.text);
-    assert.equal(await phone.currentActivity(), phone.app.launcherActivity);
+    assert.equal(await phone.launchedActivity(), phone.app.launcherActivity);
     await expectExtras(phone, {}, { exact: true });
   });
 });

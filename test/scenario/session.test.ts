@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { capabilityObjects } from '../../harness/scenario/session.ts';
+import { LAB_ENV, readLabEnv, writeLabEnv } from '../../harness/scenario/lab-env.ts';
+import { appPage } from '../../harness/scenario/apps/index.ts';
+
+test('capability objects of standalone, W3C and multiremote requests are the live objects (so they can be filled in)', () => {
+  const standalone = { platformName: 'Android' };
+  assert.equal(capabilityObjects(standalone)[0], standalone);
+  const w3c = { alwaysMatch: { platformName: 'Android' } };
+  assert.equal(capabilityObjects(w3c)[0], w3c.alwaysMatch);
+  const multi = { phoneA: { capabilities: { platformName: 'Android' } }, phoneB: { capabilities: { alwaysMatch: { platformName: 'Android' } } } };
+  const objects = capabilityObjects(multi);
+  assert.equal(objects.length, 2);
+  assert.equal(objects[0], multi.phoneA.capabilities);
+  assert.equal(objects[1], multi.phoneB.capabilities.alwaysMatch);
+});
+
+test('the lab URLs travel through the environment; a worker without them gets a clear error', () => {
+  const env: Record<string, string | undefined> = {};
+  assert.throws(() => readLabEnv(env), /E2E_LAB_URL, E2E_IM_URL, E2E_OPPO_URL not set: the lab is started by the LabLauncherService of wdio\.conf\.ts/);
+  writeLabEnv({ lab: 'http://127.0.0.1:1', im: 'http://127.0.0.1:2', oppo: 'http://127.0.0.1:3' }, env);
+  assert.equal(env[LAB_ENV.im], 'http://127.0.0.1:2');
+  assert.deepEqual(readLabEnv(env), { lab: 'http://127.0.0.1:1', im: 'http://127.0.0.1:2', oppo: 'http://127.0.0.1:3' });
+});
+
+test('app page objects: variant profiles share their base app screens; an unknown app is named', () => {
+  assert.equal(appPage('tim-demo').packageName, 'com.tencent.qcloud.tim.demo');
+  assert.equal(appPage('tim-demo-no-channel'), appPage('tim-demo'));
+  assert.throws(() => appPage('wechat'), /no app page object for app profile 'wechat' \(known: tim-demo\)/);
+});
