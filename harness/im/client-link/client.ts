@@ -4,7 +4,8 @@
  * Two ways to go away, as on a phone:
  * - close(): the process is killed; the socket closes (FIN), the server sees it at once → PushOnline.
  * - drop(): the network is gone; nothing more goes out or comes in, but no FIN reaches the server,
- *   which notices only when `heartbeatTimeout` passes without a frame (then it drops the socket).
+ *   which notices only when `heartbeatTimeout` passes without a frame; it then drops the socket
+ *   and this link emits 'close' (as the SDK notices its own dead connection).
  */
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
@@ -60,7 +61,7 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
     ws.on('close', () => {
       this.open = false;
       this.failPending('link closed');
-      if (!this.dropped) this.emit('close');
+      this.emit('close');
     });
     // An 'error' is always followed by 'close'; listening keeps it from crashing the process.
     ws.on('error', () => {});
