@@ -59,6 +59,9 @@ function serialOf(driver: WebdriverIO.Browser): string {
 }
 
 export class Scenario {
+  /** The scenario the running spec file opened last (one spec file per worker), for failure reports. */
+  static current: Scenario | undefined;
+
   readonly im: RecordingImRestClient;
   /** The lab's IM console and traces (absent on `live`). */
   readonly console: ImConsoleClient | undefined;
@@ -80,6 +83,7 @@ export class Scenario {
     this.oppo = clients.oppo;
     this.lab = clients.lab;
     this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
+    Scenario.current = this;
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
       this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial)));
