@@ -4,10 +4,10 @@
  * the form. Retries -1/-2/HTTP 5xx/network errors/timeouts with the configured real-time
  * backoff; re-authenticates once on code 11; never retries other codes.
  */
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../../mock-oppo/core/clock.ts';
 import { maskSecret } from '../../../mock-oppo/core/apps.ts';
+import { authSign } from '../../../mock-oppo/core/sign.ts';
 import { CODES, CODE_MESSAGES } from '../../../mock-oppo/core/codes.ts';
 import { DEFAULT_SETTINGS as OPPO_DEFAULTS } from '../../../mock-oppo/core/settings.ts';
 import type { CertificateConfig } from '../rules/certificates.ts';
@@ -113,7 +113,7 @@ export class OppoClient {
 
   private async authenticate(cert: CertificateConfig, attempts: OppoAttempt[]): Promise<CallResult> {
     const timestamp = String(this.opts.clock.now());
-    const sign = createHash('sha256').update(cert.appKey + timestamp + cert.masterSecret).digest('hex');
+    const sign = authSign(cert.appKey, timestamp, cert.masterSecret);
     const result = await this.post(AUTH_PATH, { app_key: cert.appKey, timestamp, sign }, { sign: maskSecret(sign) }, 'auth', attempts);
     if (result.kind !== 'answer') return result;
     const data = result.data as { auth_token?: unknown; create_time?: unknown } | undefined;
