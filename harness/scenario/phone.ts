@@ -48,6 +48,19 @@ export class Phone {
 
   // ---- the app's lifecycle
 
+  /**
+   * A clean slate for the next spec file on the same session: nobody logged in, the app stopped
+   * (a force-stop also clears its notifications), the network and the permission back on.
+   */
+  async reset(): Promise<void> {
+    if (this.lab) {
+      await this.lab.setNetwork(true);
+      await this.lab.setNotificationPermission(this.app.packageName, true);
+    }
+    if (await this.app.isLoggedIn(this.driver)) await this.app.logout(this.driver);
+    await this.driver.terminateApp(this.app.packageName);
+  }
+
   async launch(): Promise<void> {
     await this.driver.activateApp(this.app.packageName);
   }

@@ -311,7 +311,11 @@ function remoteOrLocal(s: Settings, drivers: string[]): AppiumTarget {
   };
 }
 
-/** Spec globs for the groups a profile runs (`specs/<requirement>/*.e2e.ts`). */
-export function specGlobs(profile: E2eProfile, root = './specs'): string[] {
-  return profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`);
+/**
+ * The spec files a profile runs (`specs/<requirement>/*.e2e.ts` for each group it can honour), as
+ * one WDIO spec group: they share one worker and one pair of sessions, so a run pays the worker and
+ * session start-up once instead of once per file (each spec file resets the phones it uses).
+ */
+export function specGlobs(profile: E2eProfile, root = './specs'): string[][] {
+  return [profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`)];
 }

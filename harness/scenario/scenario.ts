@@ -98,7 +98,9 @@ export class Scenario {
     if (profile.backend.kind === 'live') {
       const { im } = profile.backend;
       const signer = () => genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin });
-      return new Scenario(tag, profile, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
+      const scenario = new Scenario(tag, profile, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
+      await scenario.resetPhones();
+      return scenario;
     }
     const urls = readLabEnv();
     const console = new ImConsoleClient(urls.im);
@@ -106,7 +108,14 @@ export class Scenario {
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    return new Scenario(tag, profile, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+    const scenario = new Scenario(tag, profile, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+    await scenario.resetPhones();
+    return scenario;
+  }
+
+  /** Spec files share the session's phones: each starts from a clean slate. */
+  async resetPhones(): Promise<void> {
+    for (const phone of this.phones.values()) await phone.reset();
   }
 
   /** A phone of this session (`phoneA`, and `phoneB` in two-phone specs). */

@@ -21,7 +21,7 @@ test('no environment gives the virtual profile: two VirtualOppo phones, lab fake
   assert.equal(p.phones.phoneA['appium:automationName'], 'VirtualOppo');
   assert.equal(p.phones.phoneA['appium:appPackage'], 'com.tencent.qcloud.tim.demo');
   assert.ok(p.phones.phoneB);
-  assert.deepEqual(specGlobs(p), ['./specs/any/**/*.e2e.ts', './specs/fakes/**/*.e2e.ts', './specs/virtual/**/*.e2e.ts', './specs/two-phones/**/*.e2e.ts']);
+  assert.deepEqual(specGlobs(p), [['./specs/any/**/*.e2e.ts', './specs/fakes/**/*.e2e.ts', './specs/virtual/**/*.e2e.ts', './specs/two-phones/**/*.e2e.ts']]);
 });
 
 test('an unknown profile name lists the valid ones', () => {

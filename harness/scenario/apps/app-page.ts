@@ -13,12 +13,12 @@ export interface AppPage {
   readonly launcherActivity: string;
   /** Tag the app logs notification extras under (`key = K:value = V`). */
   readonly extrasLogTag: string;
-  /** Brings the app to the login screen (if logged out) and logs in as `userId`. */
+  /** Brings the app to the front and logs in as `userId` (logging out whoever is logged in first). */
   login(driver: WebdriverIO.Browser, userId: string): Promise<void>;
   /** Logs out through the app's UI (the IM SDK's `logout`). */
   logout(driver: WebdriverIO.Browser): Promise<void>;
   /** Waits until the app's main screen shows `text` as a conversation's latest message (online delivery). */
   waitForOnlineMessage(driver: WebdriverIO.Browser, text: string): Promise<void>;
-  /** Whether the app shows its logged-in main screen. */
+  /** Brings the app to the front; whether it shows its logged-in main screen. */
   isLoggedIn(driver: WebdriverIO.Browser): Promise<boolean>;
 }

@@ -34,10 +34,8 @@ export const timDemoApp: AppPage = {
   extrasLogTag: DEMO_APP.extrasLogTag,
 
   async login(driver, userId) {
-    await driver.activateApp(packageName);
-    const field = driver.$(DEMO_APP.selectors.userIdField);
-    await field.waitForDisplayed({ timeout: SCREEN_TIMEOUT_MS, timeoutMsg: `the demo app's login screen did not show` });
-    await field.setValue(userId);
+    if (await this.isLoggedIn(driver)) await this.logout(driver);
+    await driver.$(DEMO_APP.selectors.userIdField).setValue(userId);
     await driver.$(DEMO_APP.selectors.loginButton).click();
     await driver
       .$(DEMO_APP.selectors.logoutButton)
@@ -61,6 +59,14 @@ export const timDemoApp: AppPage = {
   },
 
   async isLoggedIn(driver) {
-    return driver.$(DEMO_APP.selectors.logoutButton).isDisplayed();
+    await driver.activateApp(packageName);
+    const field = driver.$(DEMO_APP.selectors.userIdField);
+    const logout = driver.$(DEMO_APP.selectors.logoutButton);
+    // The demo logs in again by itself after a restart: wait until it settled on one screen.
+    await driver.waitUntil(async () => (await field.isDisplayed()) || (await logout.isDisplayed()), {
+      timeout: SCREEN_TIMEOUT_MS,
+      timeoutMsg: 'the demo app shows neither its login screen nor its main screen',
+    });
+    return logout.isDisplayed();
   },
 };
