@@ -24,6 +24,7 @@ export class ImLinkError extends Error {
 /** Code for requests that could not reach the server (link closed or dropped). */
 export const LINK_GONE = -1;
 
+type Platform = Extract<ClientToServer, { op: 'login' }>['platform'];
 type Request = { resolve: () => void; reject: (err: ImLinkError) => void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -83,7 +84,7 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
   }
 
   /** Rejects with ImLinkError { code } (e.g. 70001 expired, 70009 bad signature, 70052 kicked ticket). */
-  login(o: { userId: string; userSig: string; platform?: 'Android'; deviceId: string; sdkVersion?: string }): Promise<void> {
+  login(o: { userId: string; userSig: string; platform?: Platform; deviceId: string; sdkVersion?: string }): Promise<void> {
     return this.request({ op: 'login', userId: o.userId, userSig: o.userSig, platform: o.platform ?? 'Android', deviceId: o.deviceId, sdkVersion: o.sdkVersion ?? '8.0.0' });
   }
 
