@@ -1,0 +1,84 @@
+/**
+ * `npm run lab`: mock-oppo and the IM server together on loopback, with the fixtures' apps,
+ * certificate and users. Prints one line per service once ready and serves until SIGINT/SIGTERM.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { VirtualClock } from '../../mock-oppo/core/clock.ts';
+import { normalizeApp, type AppConfig } from '../../mock-oppo/core/apps.ts';
+import { parseImApp } from '../im/fixtures.ts';
+import type { ImApp } from '../im/rules/accounts.ts';
+import { startLab } from './lab.ts';
+
+const HELP = `Usage: npm run lab -- [options]
+
+Starts mock-oppo and the fake Tencent IM server on one virtual clock, wired together.
+
+Options:
+  --im <file>      IM app JSON {"sdkAppId", "secretKey", "admin"} (default fixtures/im-app.json)
+  --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
+  --host <addr>    address to bind (default 127.0.0.1)
+  --frozen         freeze the clock (time moves only through the control API);
+                   by default it flows with real time, so backends can sign with Date.now()
+  --help           show this help
+
+Docs: harness/im/README.md`;
+
+async function readJson(file: string): Promise<unknown> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+async function main(): Promise<number> {
+  let values: { im?: string; apps?: string; host?: string; frozen?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  let imApp: ImApp | undefined;
+  let oppoApps: AppConfig[] | undefined;
+  try {
+    if (values.im !== undefined) imApp = parseImApp(await readJson(values.im));
+  } catch (err) {
+    console.error(`cannot load the IM app from ${values.im}: ${(err as Error).message}`);
+    return 2;
+  }
+  try {
+    if (values.apps !== undefined) {
+      const parsed = await readJson(values.apps);
+      if (!Array.isArray(parsed) || parsed.length === 0) throw new TypeError('the file must hold a non-empty JSON array of apps');
+      oppoApps = parsed.map((a) => normalizeApp(a));
+    }
+  } catch (err) {
+    console.error(`cannot load apps from ${values.apps}: ${(err as Error).message}`);
+    return 2;
+  }
+
+  const lab = await startLab({
+    clock: new VirtualClock({ flowing: !values.frozen }),
+    ...(values.host ? { host: values.host } : {}),
+    ...(imApp ? { imApp } : {}),
+    ...(oppoApps ? { oppoApps } : {}),
+  });
+  const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
+  for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
+  console.log('Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await lab.stop();
+  lab.clock.dispose();
+  console.log('lab stopped.');
+  return 0;
+}
+
+process.exitCode = await main();

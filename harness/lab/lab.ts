@@ -1,0 +1,129 @@
+/**
+ * The lab: mock-oppo and the IM server on loopback, on one virtual clock, wired together (the IM
+ * server's OPPO base URL is the mock). A small stack of services, each closed in reverse order on
+ * stop(); phones are the next service to add.
+ *
+ * Time: a frozen clock jumps synchronously, but whatever a timer makes a client send (a heartbeat)
+ * reaches the servers over a socket only later. advance() therefore steps from one due timer to
+ * the next and, between steps, awaits every registered barrier (a link's sync()), so each reaction
+ * lands at the virtual instant it belongs to.
+ */
+import { parseDuration, VirtualClock, type Duration } from '../../mock-oppo/core/clock.ts';
+import type { MockSettings } from '../../mock-oppo/core/settings.ts';
+import { createMockOppo, type AppConfig, type MockOppo } from '../../mock-oppo/index.ts';
+import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
+
+export interface LabOptions {
+  /** Default: a frozen VirtualClock at the current real time. */
+  clock?: VirtualClock;
+  /** Address every service binds (default 127.0.0.1). */
+  host?: string;
+  /** mock-oppo's apps (default fixtures/oppo-apps.json). */
+  oppoApps?: AppConfig[];
+  /** The IM app (default fixtures/im-app.json). */
+  imApp?: ImApp;
+  /** IM console certificates (default fixtures/im-certificates.json). */
+  certificates?: CertificateConfig[];
+  /** Pre-imported IM accounts (default fixtures/users.json). */
+  accounts?: Array<{ userId: string; nick?: string }>;
+  imSettings?: Partial<ImSettings>;
+  oppoSettings?: Partial<MockSettings>;
+}
+
+/** Awaited between clock steps; should resolve once its link has settled. */
+export type Barrier = () => Promise<unknown>;
+
+export interface Lab {
+  clock: VirtualClock;
+  oppo: { url: string; mock: MockOppo };
+  im: { url: string; server: ImServer };
+  /** Name and URL of every service, in start order (what the CLI prints). */
+  services: Array<{ name: string; url: string }>;
+  /** Registers a barrier for advance(); returns a function that removes it. */
+  addBarrier(barrier: Barrier): () => void;
+  /** Moves the clock by `by`, timer by timer, awaiting the barriers (and `extra`) between steps. Returns the steps taken. */
+  advance(by: Duration, extra?: Barrier[]): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Guards against a timer that re-arms itself at the same instant forever. */
+const MAX_STEPS = 1_000_000;
+
+/** The stepping behind lab.advance, for any frozen VirtualClock. */
+export async function advanceStepwise(clock: VirtualClock, by: Duration, barriers: Iterable<Barrier>): Promise<number> {
+  const target = clock.now() + parseDuration(by);
+  const settle = () => Promise.all([...barriers].map((b) => b()));
+  await settle();
+  let steps = 0;
+  for (let next = clock.nextDueAt(); next !== undefined && next <= target; next = clock.nextDueAt()) {
+    if (++steps > MAX_STEPS) throw new Error(`advance: more than ${MAX_STEPS} timer steps before ${new Date(target).toISOString()}`);
+    clock.set(Math.max(next, clock.now()));
+    await settle();
+  }
+  if (clock.now() < target) clock.set(target);
+  await settle();
+  return steps;
+}
+
+/** A barrier over a link with sync(): settles it while connected, and is a no-op once it is gone. */
+export function linkBarrier(link: { readonly connected: boolean; sync(): Promise<void> }): Barrier {
+  return async () => {
+    if (!link.connected) return;
+    try {
+      await link.sync();
+    } catch (err) {
+      if (link.connected) throw err;
+    }
+  };
+}
+
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const clock = options.clock ?? new VirtualClock();
+  const host = options.host ?? '127.0.0.1';
+  const closers: Array<() => Promise<void>> = [];
+  const services: Lab['services'] = [];
+  if (!options.clock) closers.push(async () => clock.dispose());
+  const stop = async () => {
+    while (closers.length > 0) await closers.pop()!();
+  };
+  try {
+    const mock = createMockOppo({
+      clock,
+      ...(options.oppoApps ? { apps: options.oppoApps } : {}),
+      ...(options.oppoSettings ? { settings: options.oppoSettings } : {}),
+    });
+    const oppo = await mock.listen({ port: 0, host });
+    closers.push(oppo.close);
+    services.push({ name: 'mock-oppo', url: oppo.url });
+
+    const server = createImServer({
+      clock,
+      app: options.imApp ?? defaultImApp(),
+      oppoBaseUrl: oppo.url,
+      ...(options.certificates ? { certificates: options.certificates } : {}),
+      ...(options.accounts ? { accounts: options.accounts } : {}),
+      ...(options.imSettings ? { settings: options.imSettings } : {}),
+    });
+    const im = await server.listen({ port: 0, host });
+    closers.push(im.close);
+    services.push({ name: 'im', url: im.url });
+
+    const barriers = new Set<Barrier>();
+    return {
+      clock,
+      oppo: { url: oppo.url, mock },
+      im: { url: im.url, server },
+      services,
+      addBarrier(barrier) {
+        barriers.add(barrier);
+        return () => barriers.delete(barrier);
+      },
+      // Read the set at every step: phones come and go while time moves.
+      advance: (by, extra = []) => advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() }),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

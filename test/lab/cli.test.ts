@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = new URL('../../harness/lab/cli.ts', import.meta.url).pathname;
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout! });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { child, lines, stderr: () => stderr };
+}
+
+test('npm run lab prints one URL per service, serves them, and stops cleanly on SIGTERM', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const imFile = join(dir, 'im.json');
+  await writeFile(imFile, JSON.stringify({ sdkAppId: 1400000009, secretKey: 'k'.repeat(64), admin: 'ops' }));
+  const { child, lines, stderr } = run(['--im', imFile]);
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const urls = new Map<string, string>();
+  for await (const line of lines) {
+    const m = /^(mock-oppo|im)\s+(http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+    if (m) urls.set(m[1]!, m[2]!);
+    if (urls.size === 2) break;
+  }
+  assert.equal(urls.size, 2, stderr());
+  const clock = (await (await fetch(`${urls.get('mock-oppo')}/_mock/v1/clock`)).json()) as { now: number };
+  assert.equal(typeof clock.now, 'number');
+  const imSettings = (await (await fetch(`${urls.get('im')}/_im/v1/settings`)).json()) as { now: number };
+  assert.equal(typeof imSettings.now, 'number');
+  // The --im app is the one the REST API checks.
+  const rest = await fetch(`${urls.get('im')}/v4/openim/querystate?sdkappid=1400000001&identifier=administrator&usersig=x`, { method: 'POST', body: '{}' });
+  assert.equal(((await rest.json()) as { ErrorCode: number }).ErrorCode, 60006);
+  const exited = once(child, 'close');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  assert.equal(code, 0, stderr());
+});
+
+test('npm run lab -- --help and bad arguments', async () => {
+  const help = run(['--help']);
+  const out: string[] = [];
+  for await (const line of help.lines) out.push(line);
+  assert.match(out.join('\n'), /--im <file>/);
+  const bad = run(['--nope']);
+  const [code] = await once(bad.child, 'close');
+  assert.equal(code, 2);
+  assert.match(bad.stderr(), /--nope/);
+});
