@@ -1,0 +1,178 @@
+/**
+ * `npm run bench:e2e` — the end-to-end numbers, side by side with their baseline in the same run:
+ *
+ * 1. Push latency as a spec sees it: `sendmsg` → the notification visible through WebDriver
+ *    (`mobile: getNotifications`) on a virtual phone, over `--messages` messages (default 500):
+ *    median, p90, p99, max. Target: p99 < 50 ms.
+ * 2. Harness overhead: the suite's wall time (`npm run e2e`, `--runs` times in a row, default 10)
+ *    next to an empty WDIO run (same config, lab, Appium, driver and sessions; one empty test).
+ *    Target: suite < 3 × empty. Every suite run must pass, and leave no process behind.
+ *
+ * `--skip-latency` / `--skip-suite` run one half only.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { remote } from 'webdriverio';
+import imApp from '../fixtures/im-app.json' with { type: 'json' };
+import { genUserSig } from '../harness/im/usersig.ts';
+import { RemotePhone } from '../harness/phone/http/index.ts';
+import type { StatusBarNotification } from '../harness/phone/api.ts';
+import { timDemoApp } from '../harness/scenario/apps/tim-demo.ts';
+import { ImConsoleClient } from '../harness/scenario/im-console.ts';
+import { ImRestClient } from '../harness/scenario/im-rest.ts';
+import { startLabForRun } from '../harness/scenario/lab-starter.ts';
+import { Phone } from '../harness/scenario/phone.ts';
+import { resolveProfile } from '../harness/scenario/profiles.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '10' },
+    'skip-latency': { type: 'boolean', default: false },
+    'skip-suite': { type: 'boolean', default: false },
+  },
+});
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+// ---- 1. push latency ---------------------------------------------------------------------------
+
+// Imported by name so tsc does not load appium's raw .ts typings (see test/driver/appium-server.ts).
+const APPIUM: string = 'appium';
+
+async function latency(messages: number, warmup: number): Promise<number[]> {
+  const lab = await startLabForRun({ kind: 'lab', clock: 'virtual', host: '127.0.0.1', portBase: 0 });
+  const { main } = (await import(APPIUM)) as { main: (a: Record<string, unknown>) => Promise<{ address(): AddressInfo | string | null; close(): Promise<void> } | undefined> };
+  const appium = await main({ port: 0, address: '127.0.0.1', useDrivers: ['virtualoppo'], loglevel: 'error' });
+  if (!appium) throw new Error('Appium did not start');
+  let driver: WebdriverIO.Browser | undefined;
+  try {
+    const booted = await RemotePhone.boot(lab.urls.lab, { appProfiles: [timDemoApp.profile] });
+    driver = await remote({
+      hostname: '127.0.0.1',
+      port: (appium.address() as AddressInfo).port,
+      path: '/',
+      logLevel: 'error',
+      capabilities: { ...resolveProfile({}).phones.phoneA, 'appium:udid': booted.serial, 'appium:labUrl': lab.urls.lab },
+    });
+    const phone = new Phone('bench', driver, timDemoApp, booted.serial);
+    const now = await new ImConsoleClient(lab.urls.im).now();
+    const sig = genUserSig({ sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey, userId: imApp.admin, now });
+    const im = new ImRestClient({ baseUrl: lab.urls.im, sdkAppId: imApp.sdkAppId, admin: imApp.admin, userSig: () => sig });
+    await im.importAccount('bench_sender', 'Bench');
+    await im.importAccount('bench_receiver');
+    await phone.login('bench_receiver');
+    await phone.kill();
+
+    const samples: number[] = [];
+    for (let i = 0; i < warmup + messages; i++) {
+      const text = `bench ${i}`;
+      const started = performance.now();
+      await im.sendText('bench_sender', 'bench_receiver', text);
+      for (;;) {
+        const { statusBarNotifications } = (await driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] };
+        if (statusBarNotifications.some((n) => n.notification.text === text)) break;
+      }
+      if (i >= warmup) samples.push(performance.now() - started);
+      // Outside the timed window: a force-stop clears the app's notifications, so the shade does not grow.
+      await driver.terminateApp(timDemoApp.packageName);
+    }
+    return samples.sort((a, b) => a - b);
+  } finally {
+    await driver?.deleteSession().catch(() => undefined);
+    await appium.close();
+    await lab.stop();
+  }
+}
+
+// ---- 2. suite wall time vs an empty run --------------------------------------------------------
+
+interface Run {
+  ms: number;
+  exitCode: number;
+  leftovers: string[];
+}
+
+/**
+ * Live processes still in the run's process group after it exited (Appium, workers, anything it
+ * spawned). Zombies are not counted: they hold no ports, and a container's init may reap them late.
+ */
+function leftoversOf(pgid: number): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/))
+    .filter((m): m is RegExpMatchArray => m !== null && Number(m[2]) === pgid && !m[3]!.startsWith('Z'))
+    .map((m) => `${m[1]} ${m[4]!.slice(0, 120)}`);
+}
+
+/** One `wdio run` in its own process group; ports die with processes, so no leftover process means no leftover port. */
+function wdioRun(extra: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(join(ROOT, 'node_modules/.bin/wdio'), ['run', 'wdio.conf.ts', ...extra], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const run = { ms: performance.now() - started, exitCode: code ?? 1, leftovers: leftoversOf(child.pid!) };
+      if (run.exitCode !== 0) console.error(output.split('\n').slice(-40).join('\n'));
+      for (const line of run.leftovers) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
+      resolve(run);
+    });
+  });
+}
+
+function emptySpec(): string {
+  const dir = join(ROOT, '.tmp', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'empty.e2e.ts');
+  writeFileSync(file, "describe('empty', () => {\n  it('opens the sessions and does nothing', () => {});\n});\n");
+  return file;
+}
+
+async function suite(runs: number): Promise<void> {
+  const empty = await wdioRun(['--spec', emptySpec()]);
+  if (empty.exitCode !== 0) throw new Error('the empty WDIO run failed');
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await wdioRun([]);
+    results.push(run);
+    console.log(`  suite run ${i + 1}/${runs}: ${(run.ms / 1000).toFixed(1)} s, exit ${run.exitCode}${run.leftovers.length ? `, LEFTOVERS: ${run.leftovers.join('; ')}` : ''}`);
+  }
+  const times = results.map((r) => r.ms).sort((a, b) => a - b);
+  const median = percentile(times, 50);
+  const failed = results.filter((r) => r.exitCode !== 0).length;
+  const leaked = results.filter((r) => r.leftovers.length > 0).length;
+  console.log('\nSuite wall time (virtual profile)');
+  console.log(`  empty WDIO run         ${(empty.ms / 1000).toFixed(1)} s`);
+  console.log(`  suite, median of ${runs}    ${(median / 1000).toFixed(1)} s (min ${(times[0]! / 1000).toFixed(1)}, max ${(times.at(-1)! / 1000).toFixed(1)})`);
+  console.log(`  ratio                  ${(median / empty.ms).toFixed(2)} × (target < 3 ×)`);
+  console.log(`  failed runs            ${failed} of ${runs}`);
+  console.log(`  runs leaving processes ${leaked} of ${runs}`);
+  if (failed || leaked) process.exitCode = 1;
+}
+
+async function mainBench(): Promise<void> {
+  if (!args['skip-latency']) {
+    const messages = Number(args.messages);
+    console.log(`Push latency: sendmsg → notification visible to the spec, ${messages} messages (after ${args.warmup} warm-up)`);
+    const samples = await latency(messages, Number(args.warmup));
+    console.log(`  median ${ms(percentile(samples, 50))}  p90 ${ms(percentile(samples, 90))}  p99 ${ms(percentile(samples, 99))}  max ${ms(samples.at(-1)!)}  (target p99 < 50 ms)\n`);
+  }
+  if (!args['skip-suite']) await suite(Number(args.runs));
+}
+
+await mainBench();
