@@ -40,7 +40,8 @@ export function createImServer(options: ImServerOptions): ImServer {
   const pusher = new OppoClient({
     baseUrl: options.oppoBaseUrl ?? OPPO_CN_BASE_URL,
     clock: options.clock,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Looked up per call, so msw's setupServer().listen() after createImServer still intercepts.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     retryDelaysMs: settings.oppoRetryDelaysMs,
     timeoutMs: settings.oppoRequestTimeoutMs,
   });
@@ -56,6 +57,9 @@ export function createImServer(options: ImServerOptions): ImServer {
   app.disable('x-powered-by');
   app.use(restRouter(core));
   app.use(controlRouter(core));
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path} (REST is POST /v4/<service>/<command>, the lab API is under /_im/v1)` } });
+  });
   const { dispose, ...rules } = core;
 
   return {
