@@ -4,15 +4,27 @@
  */
 import type { Clock, TimerHandle } from './clock.ts';
 
-interface Entry {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
-}
-
 export interface DeadlineHandle {
   cancel(): void;
+}
+
+/** One deadline; it is its own handle (no closure per deadline: one is made per queued message). */
+class Entry<T = unknown> implements DeadlineHandle {
+  cancelled = false;
+
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly fn: (arg: T) => void,
+    readonly arg: T,
+    private readonly owner: Deadlines,
+  ) {}
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.owner.noteCancelled();
+  }
 }
 
 export class Deadlines {
@@ -23,17 +35,17 @@ export class Deadlines {
 
   constructor(private readonly clock: Clock) {}
 
-  at(time: number, fn: () => void): DeadlineHandle {
-    const entry: Entry = { at: time, seq: this.seq++, fn, cancelled: false };
-    this.pushEntry(entry);
+  /** Calls `fn(arg)` once the clock reaches `time`. */
+  at<T>(time: number, fn: (arg: T) => void, arg: T): DeadlineHandle {
+    const entry = new Entry(time, this.seq++, fn, arg, this);
+    this.pushEntry(entry as Entry);
     this.arm();
-    return {
-      cancel: () => {
-        if (entry.cancelled) return;
-        entry.cancelled = true;
-        if (++this.cancelled > 1024 && this.cancelled * 2 > this.heap.length) this.rebuild();
-      },
-    };
+    return entry;
+  }
+
+  /** @internal called by a cancelled entry. */
+  noteCancelled(): void {
+    if (++this.cancelled > 1024 && this.cancelled * 2 > this.heap.length) this.rebuild();
   }
 
   /** Drops cancelled entries in one pass, so cancelled deadlines do not pile up until they fall due. */
@@ -74,7 +86,7 @@ export class Deadlines {
     while (next && next.at <= now) {
       this.popEntry();
       next.cancelled = true; // fired: a later cancel() is a no-op
-      next.fn();
+      next.fn(next.arg);
       next = this.peekLive();
     }
     this.arm();
@@ -99,7 +111,9 @@ export class Deadlines {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const swap = h[i]!;
+      h[i] = h[parent]!;
+      h[parent] = swap;
       i = parent;
     }
   }
@@ -117,7 +131,9 @@ export class Deadlines {
       if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
       if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
       if (m === i) return;
-      [h[i], h[m]] = [h[m]!, h[i]!];
+      const swap = h[i]!;
+      h[i] = h[m]!;
+      h[m] = swap;
       i = m;
     }
   }

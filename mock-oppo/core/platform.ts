@@ -39,6 +39,8 @@ export interface TargetRecord {
   targetType: 1 | 2 | 5 | 6;
   targetValue: string;
   registrationId?: string;
+  /** The registration it was resolved to (internal; not in views). */
+  registration?: Registration;
   state: TargetState;
   reason?: string;
   code?: number;
@@ -261,7 +263,7 @@ export class OppoPlatform extends EventEmitter {
     if (sign.toLowerCase() !== expected) throw new OppoError(CODES.INVALID_SIGNATURE);
     if (this.tokens.size > 10_000) this.pruneTokens(now);
     // [uncertain] whether a new token revokes the old one: both stay valid until they expire.
-    const authToken = this.ids.hex(24);
+    const authToken = this.ids.objectId(now);
     this.tokens.set(authToken, { appId: app.appId, region, createdAt: now });
     return { authToken, createTime: now };
   }
@@ -421,7 +423,7 @@ export class OppoPlatform extends EventEmitter {
       return dup as MessageRecord;
     }
     this.takeFlow(app, 1);
-    const messageId = `${app.appId}-1-1-${this.ids.hex(24)}`;
+    const messageId = `${app.appId}-1-1-${this.ids.objectId(this.clock.now())}`;
     const message = this.newMessage(app, region, 'unicast', messageId, messageId, input.spec, classification, input.verifyRegistrationId);
     const resolved = this.resolveTarget(app, region, input.targetType, input.targetValue, endpoint);
     const target = this.newTarget(message, input.targetType as 2 | 5, input.targetValue);
@@ -431,6 +433,7 @@ export class OppoPlatform extends EventEmitter {
       throw new OppoError(resolved);
     }
     target.registrationId = resolved.regId;
+    target.registration = resolved;
     if (classification === 'public') {
       try {
         this.takeQuota(app, 1);
@@ -468,7 +471,7 @@ export class OppoPlatform extends EventEmitter {
       if (this.settings.duplicateAppMessageId === 'reject') throw new OppoError(CODES.DATA_DUPLICATE, 'app_message_id already saved');
       return dup as SavedContent;
     }
-    const saved: SavedContent = { messageId: this.ids.hex(24), appId: app.appId, region, spec, classification, createdAt: this.clock.now() };
+    const saved: SavedContent = { messageId: this.ids.objectId(this.clock.now()), appId: app.appId, region, spec, classification, createdAt: this.clock.now() };
     this.saved.set(saved.messageId, saved);
     if (dupKey) this.dedupe.set(dupKey, saved);
     return saved;
@@ -511,7 +514,7 @@ export class OppoPlatform extends EventEmitter {
     }
     this.takeFlow(app, Math.max(1, accepted.length));
     if (content.classification === 'public') this.takeQuota(app, accepted.length);
-    const taskId = this.ids.hex(24);
+    const taskId = this.ids.objectId(this.clock.now());
     const message = this.newMessage(app, region, 'broadcast', content.messageId, taskId, content.spec, content.classification, false);
     message.invalidTargets = invalid;
     for (const [code, values] of Object.entries(invalid)) {
@@ -521,6 +524,7 @@ export class OppoPlatform extends EventEmitter {
     for (const { value, reg } of accepted) {
       const target = this.newTarget(message, targetType as 1 | 2 | 5 | 6, value);
       target.registrationId = reg.regId;
+      target.registration = reg;
       this.dispatch(app, target, reg);
     }
     return { messageId: content.messageId, taskId, invalid };
@@ -723,9 +727,10 @@ export class OppoPlatform extends EventEmitter {
 
   /** Malformed, unknown or other-region regIds → 10000; unregistered/uninstalled → 10001. */
   private resolveRegId(app: App, region: Region, regId: string): Registration | OppoCode {
-    if (!isWellFormedRegId(regId) || regionOfRegId(regId) !== region) return CODES.INVALID_REGID;
     const reg = this.registrations.get(regId);
-    if (!reg || reg.appId !== app.appId) return CODES.INVALID_REGID;
+    // The mock's own regIds are well formed by construction, so only unknown ones need the format rules.
+    if (!reg && (!isWellFormedRegId(regId) || regionOfRegId(regId) !== region)) return CODES.INVALID_REGID;
+    if (!reg || reg.appId !== app.appId || reg.region !== region) return CODES.INVALID_REGID;
     if (reg.state !== 'active') return CODES.REGID_UNSUBSCRIBED;
     return reg;
   }
@@ -823,26 +828,26 @@ export class OppoPlatform extends EventEmitter {
     const expiresAt = target.message.createdAt + spec.offLineTtl * 1000;
     if (waitingWindow) {
       const start = spec.notification.showStartTime!;
-      target.deadline = this.deadlines.at(Math.min(start, expiresAt), () => {
-        target.deadline = undefined;
-        if (target.state !== 'queued' || target.message.evicted) return;
-        const sink = this.devices.get(reg.deviceId)?.sink;
-        if (sink && this.tryDeliver(target, reg, sink)) return;
-        this.armExpiry(target, reg, expiresAt);
-      });
+      target.deadline = this.deadlines.at(Math.min(start, expiresAt), this.onShowWindowOpen, target);
     } else {
-      this.armExpiry(target, reg, expiresAt);
+      target.deadline = this.deadlines.at(expiresAt, this.onOfflineTtl, target);
     }
   }
 
-  private armExpiry(target: TargetRecord, reg: Registration, expiresAt: number): void {
-    if (target.state === 'queued' && target.reason === 'waiting_show_window') this.setState(target, 'queued', 'device_offline');
-    target.deadline = this.deadlines.at(expiresAt, () => {
-      target.deadline = undefined;
-      if (target.state !== 'queued') return;
-      this.finish(target, 'expired', 'off_line_ttl');
-    });
-  }
+  private readonly onShowWindowOpen = (target: TargetRecord): void => {
+    target.deadline = undefined;
+    const reg = target.registration!;
+    if (target.state !== 'queued' || target.message.evicted) return;
+    const sink = this.devices.get(reg.deviceId)?.sink;
+    if (sink && this.tryDeliver(target, reg, sink)) return;
+    this.setState(target, 'queued', 'device_offline');
+    target.deadline = this.deadlines.at(target.message.createdAt + target.message.spec.offLineTtl * 1000, this.onOfflineTtl, target);
+  };
+
+  private readonly onOfflineTtl = (target: TargetRecord): void => {
+    target.deadline = undefined;
+    if (target.state === 'queued') this.finish(target, 'expired', 'off_line_ttl');
+  };
 
   /** Hands the target to the phone unless its show window is still ahead (false) or already over (expired). */
   private tryDeliver(target: TargetRecord, reg: Registration, sink: DeviceSink): boolean {
@@ -908,7 +913,7 @@ export class OppoPlatform extends EventEmitter {
   }
 
   private countQueued(target: TargetRecord, entering: boolean): void {
-    const reg = target.registrationId !== undefined ? this.registrations.get(target.registrationId) : undefined;
+    const reg = target.registration;
     if (!reg) return;
     if (entering) {
       reg.queuedCount++;

@@ -52,7 +52,7 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   feedbackClearsOnFetch: true,
   journalCapacity: 1000,
   receiptLogCapacity: 1000,
-  messageRetention: 20_000,
+  messageRetention: 10_000,
   maxBodyBytes: 10 * 1024 * 1024,
   seed: 20240601,
 };

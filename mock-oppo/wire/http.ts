@@ -189,7 +189,8 @@ export class HttpCore {
    * form, then query parameters, as a servlet would); device-host endpoints read a JSON object.
    */
   private readCall(req: WireRequest, region: Region, kind: 'form' | 'json'): { api: ApiCall; fields: RawFields; badEncoding: boolean } {
-    const contentType = req.header('content-type')?.toLowerCase() ?? '';
+    const rawType = req.header('content-type') ?? '';
+    const contentType = /[A-Z]/.test(rawType) ? rawType.toLowerCase() : rawType;
     const charsetAt = contentType.indexOf('charset=');
     const charset = charsetAt === -1 ? undefined : contentType.slice(charsetAt + 8).split(/[;\s]/)[0]!.replace(/"/g, '');
     const badEncoding = (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (req.body.length > 0 && !isUtf8(req.body));
