@@ -75,7 +75,7 @@ test('a vendor push reaches the phone: title, content, Ext as extras, channel, c
   assert.equal(unicast.form.message, undefined);
 });
 
-test('title falls back to From_Account without a Nick; non-object Ext is dropped (the push still goes)', async (t) => {
+test('title falls back to From_Account without a Nick; non-object Ext is dropped (the push still goes); over-long texts are cut', async (t) => {
   const c = await chain(t);
   c.im.accounts.import('zed');
   const { trace } = await c.send({ From_Account: 'zed', MsgBody: text('yo'), OfflinePushInfo: { Ext: 'plain text' } });
@@ -86,6 +86,10 @@ test('title falls back to From_Account without a Nick; non-object Ext is dropped
   const titled = await c.send({ MsgBody: text('yo'), OfflinePushInfo: { Title: 'Team chat', Desc: 'New message' } });
   assert.equal(titled.trace.oppo?.outcome, 'accepted');
   assert.deepEqual([c.shown[1]!.notification.title, c.shown[1]!.notification.content], ['Team chat', 'New message']);
+  const long = await c.send({ MsgBody: text('x'.repeat(250)), OfflinePushInfo: { Title: '标'.repeat(60) } });
+  assert.equal(long.trace.oppo?.outcome, 'accepted');
+  assert.deepEqual([[...c.shown[2]!.notification.title].length, c.shown[2]!.notification.content.length], [50, 200]);
+  assert.deepEqual(long.trace.ignored, ['title shortened from 60 to 50 characters (OPPO limit)', 'content shortened from 250 to 200 characters (OPPO limit)']);
 });
 
 test('click actions from the certificate map to click_action_type and its field', async (t) => {
