@@ -1,7 +1,9 @@
 /**
  * `npm run bench:oppo`: authenticated unicast against mock-oppo over HTTP vs a bare node:http
- * handler returning a fixed JSON, same load generator (autocannon), connections and duration,
- * in one process run. Prints req/s and p99 for both and the ratio (target: ≥ 60 %, p99 < 10 ms).
+ * handler returning a fixed JSON, same load generator (autocannon, in this process), connections
+ * and duration, in one process run. Rounds alternate (mock, bare, mock, bare) so a noisy
+ * neighbour hits both alike; the best round of each is compared, and the worst mock p99 is shown.
+ * Prints req/s and p99 for both and the ratio (target: ≥ 60 %, p99 < 10 ms).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +11,9 @@ import autocannon from 'autocannon';
 import { createMockOppo, demoApp, authSign } from '../mock-oppo/index.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
-const WARMUP_S = 2;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WARMUP_S = 1;
 
 interface Numbers {
   rps: number;
@@ -20,13 +23,18 @@ interface Numbers {
 }
 
 async function load(url: string, body: string, headers: Record<string, string>, duration: number): Promise<Numbers> {
-  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration, headers, body, workers: 1 });
+  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration, headers, body });
   return { rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
 }
 
-async function measure(url: string, body: string, headers: Record<string, string>): Promise<Numbers> {
-  await load(url, body, headers, WARMUP_S);
-  return load(url, body, headers, DURATION_S);
+function best(rounds: Numbers[]): Numbers {
+  const top = rounds.reduce((a, b) => (b.rps > a.rps ? b : a));
+  return {
+    rps: top.rps,
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    non2xx: rounds.reduce((n, r) => n + r.non2xx, 0),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+  };
 }
 
 function listen(server: Server): Promise<string> {
@@ -65,9 +73,19 @@ async function main(): Promise<void> {
     }).toString();
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
 
-    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each (after a ${WARMUP_S} s warm-up), POST ${body.length} bytes`);
-    const mockNumbers = await measure(`${server.url}/server/v1/message/notification/unicast`, body, headers);
-    const bareNumbers = await measure(bareUrl, body, headers);
+    const mockUrl = `${server.url}/server/v1/message/notification/unicast`;
+    console.log(`autocannon: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION_S} s each (after ${WARMUP_S} s warm-ups), POST ${body.length} bytes`);
+    await load(mockUrl, body, headers, WARMUP_S);
+    await load(bareUrl, body, headers, WARMUP_S);
+    const mockRounds: Numbers[] = [];
+    const bareRounds: Numbers[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      mockRounds.push(await load(mockUrl, body, headers, DURATION_S));
+      bareRounds.push(await load(bareUrl, body, headers, DURATION_S));
+    }
+    const mockNumbers = best(mockRounds);
+    const bareNumbers = best(bareRounds);
+    console.log(`rounds (req/s): mock ${mockRounds.map((r) => r.rps.toFixed(0)).join(', ')}; bare ${bareRounds.map((r) => r.rps.toFixed(0)).join(', ')}`);
     const codes = new Set(mock.journal().filter((e) => e.endpoint === 'unicast').map((e) => e.code));
 
     const ratio = mockNumbers.rps / bareNumbers.rps;
