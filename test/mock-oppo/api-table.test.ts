@@ -1,10 +1,12 @@
 /**
- * One table of requests → expected answers, run through both transports (express over real HTTP
- * on 127.0.0.1:0, and msw intercepting the real OPPO hosts); both runs must also answer
- * byte-for-byte the same. Covers every endpoint and every code of the issue.
+ * One table of requests → expected answers, run through every transport (the express app and
+ * `listen()`'s server, both over real HTTP on 127.0.0.1:0, and msw intercepting the real OPPO
+ * hosts); all runs must answer byte-for-byte the same. Covers every endpoint and every code.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setupServer } from 'msw/node';
 import { CODES, HOSTS, type MockOppo } from '../../mock-oppo/index.ts';
 import { DEMO, TEST_APP, T0, authForm, makeLab, unicastMessage } from './helpers.ts';
@@ -291,14 +293,11 @@ async function run(transport: Transport, mock: MockOppo): Promise<Array<{ status
   return out;
 }
 
-test('the request table gives the expected codes over HTTP and through msw, byte for byte the same', async (t) => {
-  const httpLab = makeLab();
-  const server = await httpLab.mock.listen();
-  t.after(() => server.close());
-  const overHttp = await run({
+function overHttp(base: string): Transport {
+  return {
     async send(row, ctx) {
       const prefix = row.host === 'apiIntl' ? '/intl' : '';
-      const [url, init] = buildRequest(row, ctx, `${server.url}${prefix}${row.path}`);
+      const [url, init] = buildRequest(row, ctx, `${base}${prefix}${row.path}`);
       try {
         const res = await fetch(url, init);
         return { status: res.status, text: await res.text() };
@@ -306,7 +305,20 @@ test('the request table gives the expected codes over HTTP and through msw, byte
         return 'DROPPED';
       }
     },
-  }, httpLab.mock);
+  };
+}
+
+test('the request table gives the expected codes through express, listen() and msw, byte for byte the same', async (t) => {
+  const expressLab = makeLab();
+  const expressServer = createServer(expressLab.mock.app);
+  await new Promise<void>((resolve) => expressServer.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { expressServer.closeAllConnections(); expressServer.close(() => resolve()); }));
+  const viaExpress = await run(overHttp(`http://127.0.0.1:${(expressServer.address() as AddressInfo).port}`), expressLab.mock);
+
+  const httpLab = makeLab();
+  const server = await httpLab.mock.listen();
+  t.after(() => server.close());
+  const viaListen = await run(overHttp(server.url), httpLab.mock);
 
   const mswLab = makeLab();
   const msw = setupServer(...mswLab.mock.handlers);
@@ -324,8 +336,11 @@ test('the request table gives the expected codes over HTTP and through msw, byte
     },
   }, mswLab.mock);
 
-  assert.equal(overHttp.length, ROWS.length);
-  for (let i = 0; i < ROWS.length; i++) assert.deepEqual(viaMsw[i], overHttp[i], `row "${ROWS[i]!.name}" differs between transports`);
+  assert.equal(viaExpress.length, ROWS.length);
+  for (let i = 0; i < ROWS.length; i++) {
+    assert.deepEqual(viaListen[i], viaExpress[i], `row "${ROWS[i]!.name}" differs between express and listen()`);
+    assert.deepEqual(viaMsw[i], viaExpress[i], `row "${ROWS[i]!.name}" differs between express and msw`);
+  }
   assert.deepEqual(httpLab.mock.journal().map((e) => e.code), mswLab.mock.journal().map((e) => e.code));
   assert.ok(mswLab.mock.journal().every((e) => e.via === 'msw'));
 });
