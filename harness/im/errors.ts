@@ -63,12 +63,6 @@ export class ImError extends Error {
   }
 }
 
-/** The `(code, message)` pair of a named error. */
-export function imError(name: ImErrorName): { code: number; message: string } {
-  const [code, message] = IM_ERRORS[name];
-  return { code, message };
-}
-
 /** Limits from the reference, used by both validation and docs. */
 export const IM_LIMITS = {
   userIdBytes: 32,

@@ -2,11 +2,10 @@
  * `npm run lab`: mock-oppo and the IM server together on loopback, with the fixtures' apps,
  * certificate and users. Prints one line per service once ready and serves until SIGINT/SIGTERM.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { normalizeApp, type AppConfig } from '../../mock-oppo/core/apps.ts';
-import { parseImApp } from '../im/fixtures.ts';
+import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
 
@@ -23,10 +22,6 @@ Options:
   --help           show this help
 
 Docs: harness/im/README.md`;
-
-async function readJson(file: string): Promise<unknown> {
-  return JSON.parse(await readFile(file, 'utf8'));
-}
 
 async function main(): Promise<number> {
   let values: { im?: string; apps?: string; host?: string; frozen?: boolean; help?: boolean };
@@ -46,14 +41,14 @@ async function main(): Promise<number> {
   let imApp: ImApp | undefined;
   let oppoApps: AppConfig[] | undefined;
   try {
-    if (values.im !== undefined) imApp = parseImApp(await readJson(values.im));
+    if (values.im !== undefined) imApp = parseImApp(readJson(values.im));
   } catch (err) {
     console.error(`cannot load the IM app from ${values.im}: ${(err as Error).message}`);
     return 2;
   }
   try {
     if (values.apps !== undefined) {
-      const parsed = await readJson(values.apps);
+      const parsed = readJson(values.apps);
       if (!Array.isArray(parsed) || parsed.length === 0) throw new TypeError('the file must hold a non-empty JSON array of apps');
       oppoApps = parsed.map((a) => normalizeApp(a));
     }

@@ -60,6 +60,7 @@ test('control: traces by MsgKey and by user, sessions, journal, UserSig helper',
   assert.deepEqual(byKey.json.traces.map((tr: { to: string; reason: string }) => [tr.to, tr.reason]), [['bob', 'push_online']]);
   assert.equal((await call(im.url, 'GET', `/traces?msgKey=${MsgKey}`)).json.traces.length, 1);
   assert.deepEqual((await call(im.url, 'GET', '/traces?user=bob')).json.traces.map((tr: { msgKey: string }) => tr.msgKey), [MsgKey]);
+  assert.deepEqual(im.server.traces.byUser('bob').map((tr) => tr.msgKey), [MsgKey]);
   assert.equal((await call(im.url, 'GET', '/traces/1_2_3')).status, 404);
 
   const sessions = (await call(im.url, 'GET', '/sessions?user=bob')).json.sessions;

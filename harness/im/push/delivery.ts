@@ -5,12 +5,11 @@
  */
 import type { Clock } from '../../../mock-oppo/core/clock.ts';
 import type { AccountStore } from '../rules/accounts.ts';
-import type { CertificateStore } from '../rules/certificates.ts';
+import type { CertificateConfig, CertificateStore } from '../rules/certificates.ts';
 import { decide } from '../rules/decision.ts';
 import { pushText, toLinkMessage, type ImMessage } from '../rules/messages.ts';
 import type { Session, SessionStore } from '../rules/sessions.ts';
-import type { PushTrace, TraceStore, OppoExchange } from '../rules/traces.ts';
-import type { CertificateConfig } from '../rules/certificates.ts';
+import type { OppoExchange, PushTrace, TraceStore } from '../rules/traces.ts';
 import type { ResolvedImSettings } from '../settings.ts';
 import { buildOppoUnicast, pushTitle } from './oppo-notification.ts';
 
@@ -54,9 +53,9 @@ export class Delivery {
     const onlineDelivered = s.link !== undefined && (s.state === 'online' || s.state === 'background');
     if (onlineDelivered) s.link!.deliver(toLinkMessage(m, to));
     const d = decide(s, m, content, certificates, settings.nonObjectExt);
-    if (d.decision !== 'vendor_push') {
-      const base = { decision: d.decision, reason: d.reason, onlineDelivered, ignored: [] };
-      return this.record(m, to, device, 'detail' in d && d.detail !== undefined ? { ...base, detail: d.detail } : base);
+    if (d.decision === 'online') return this.record(m, to, device, { decision: 'online', reason: d.reason, onlineDelivered, ignored: [] });
+    if (d.decision === 'suppressed') {
+      return this.record(m, to, device, { decision: 'suppressed', reason: d.reason, onlineDelivered, ignored: [], ...(d.detail === undefined ? {} : { detail: d.detail }) });
     }
     const title = pushTitle(m, accounts.get(m.from)?.nick, settings.defaultTitle);
     const { message, ignored } = buildOppoUnicast({ certificate: d.certificate, token: d.token.token, message: m, title, content });
@@ -65,7 +64,7 @@ export class Delivery {
       reason: d.reason,
       onlineDelivered,
       ignored,
-      certificate: d.pendingEditEffectiveAt === undefined ? { id: d.certificate.id, version: d.certificateVersion } : { id: d.certificate.id, version: d.certificateVersion, pendingEditEffectiveAt: d.pendingEditEffectiveAt },
+      certificate: { id: d.certificate.id, version: d.certificateVersion, ...(d.pendingEditEffectiveAt === undefined ? {} : { pendingEditEffectiveAt: d.pendingEditEffectiveAt }) },
       token: d.token.token,
       ...(d.detail === undefined ? {} : { detail: d.detail }),
     });

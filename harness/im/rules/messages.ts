@@ -49,7 +49,7 @@ export type MessageDraft = Omit<ImMessage, 'msgKey' | 'msgTime' | 'msgSeq'> & { 
  * Placeholders for elements without text. Tencent localizes them and does not publish the exact
  * strings; these English forms are our choice. [uncertain]
  */
-export const ELEMENT_PLACEHOLDERS: Readonly<Record<string, string>> = {
+const ELEMENT_PLACEHOLDERS: Readonly<Record<string, string>> = {
   TIMLocationElem: '[Location]',
   TIMFaceElem: '[Face]',
   TIMImageElem: '[Image]',
