@@ -11,6 +11,8 @@ import { CLIENT_LINK_PATH, type ClientToServer, type ServerToClient } from './pr
 
 const PLATFORMS: ReadonlySet<string> = new Set<Platform>(['Android', 'iPhone', 'iPad', 'Windows', 'Mac', 'Web']);
 const DEFAULT_SDK_VERSION = 'unknown';
+/** Larger frames close the link (ws code 1009); no SDK request comes near it. */
+const MAX_FRAME_BYTES = 64 * 1024;
 
 class LinkConnection {
   private session: Session | undefined;
@@ -148,7 +150,7 @@ class LinkConnection {
 
 /** Serves the client link on `server` at CLIENT_LINK_PATH. */
 export function attachClientLink(core: ImCore, server: Server): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH });
+  const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH, maxPayload: MAX_FRAME_BYTES });
   wss.on('connection', (ws) => new LinkConnection(core, ws));
   return {
     close: () =>
