@@ -13,13 +13,26 @@ interface Mistake {
   title: string;
   layer: Layer;
   reason: string;
+  /** What the app's log must show about the mistake (the SDK's error callback). */
+  logs?: RegExp;
 }
 
 const MISTAKES: Mistake[] = [
   { appProfile: 'tim-demo-no-push-register', title: 'token never reported: not pushed, reason no_token', layer: 'im', reason: 'no_token' },
-  { appProfile: 'tim-demo-token-before-login', title: 'token reported before login: not pushed, reason token_before_login', layer: 'im', reason: 'token_before_login' },
-  // The console rejects the report (22001), so IM holds no token for the device.
-  { appProfile: 'tim-demo-wrong-certificate', title: 'token reported with an unknown certificate ID: not pushed, reason no_token', layer: 'im', reason: 'no_token' },
+  {
+    appProfile: 'tim-demo-token-before-login',
+    title: 'token reported before login: not pushed, reason token_before_login',
+    layer: 'im',
+    reason: 'token_before_login',
+  },
+  // The IM server refuses the report (22001), so it holds no token for the device.
+  {
+    appProfile: 'tim-demo-wrong-certificate',
+    title: 'token reported with an unknown certificate ID: refused with 22001, not pushed, reason no_token',
+    layer: 'im',
+    reason: 'no_token',
+    logs: /setOfflinePushConfig failed businessID=7006 code=22001/,
+  },
   { appProfile: 'tim-demo-no-channel', title: 'channel never created (Android 8+): pushed, but the phone drops it, reason channel_missing', layer: 'phone', reason: 'channel_missing' },
   { appProfile: 'tim-demo-no-notification-permission', title: 'notification permission off: pushed, but not shown, reason notification_permission_off', layer: 'phone', reason: 'notification_permission_off' },
 ];
@@ -41,7 +54,12 @@ describe('integration mistakes', () => {
     it(mistake.title, async () => {
       const phone = await s.bootPhone({ appProfile: mistake.appProfile });
       const user = await s.user(`user${i}`, `User ${i}`);
+      await phone.markLogcat();
       await phone.login(user);
+      if (mistake.logs) {
+        const log = await phone.logcat();
+        assert.ok(log.some((line) => mistake.logs!.test(line)), `the app's log has no line matching ${mistake.logs}`);
+      }
       await phone.kill();
 
       const sent = await s.im.sendText(alice, user, `check ${mistake.appProfile}`);
