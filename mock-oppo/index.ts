@@ -101,7 +101,9 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
 }
 
 export { OppoPlatform } from './core/platform.ts';
-export type { MessageRecord, TargetRecord, TargetState, Registration, DeviceSink } from './core/platform.ts';
+export type { MessageRecord, MessageView, RegistrationView, TargetRecord, TargetState, TargetView, Registration, DeviceSink } from './core/platform.ts';
+export { VirtualClock, SystemClock, parseDuration, type Clock } from './core/clock.ts';
+export { attachDeviceLink } from './device-link/server.ts';
 export { CODES, CODE_MESSAGES, DOCUMENTED_CODES, OppoError } from './core/codes.ts';
 export { DEFAULT_SETTINGS, type MockSettings } from './core/settings.ts';
 export { demoApp, normalizeApp, type App, type AppConfig, type ChannelConfig } from './core/apps.ts';
@@ -111,5 +113,5 @@ export { isWellFormedRegId, regionOfRegId, type Region } from './core/region.ts'
 export { HOSTS, HttpCore, type JournalEntry, type WireRequest, type WireResponse } from './wire/http.ts';
 export { DeviceLinkClient, DeviceLinkError, type NotificationFrame } from './device-link/client.ts';
 export { DEVICE_LINK_PATH } from './device-link/protocol.ts';
-export { MockOppoControl } from './control-client.ts';
+export { MockOppoControl, MockOppoControlError } from './control-client.ts';
 export { authSign } from './core/sign.ts';
