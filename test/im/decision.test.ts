@@ -164,3 +164,13 @@ test('SyncOtherMachine 1 delivers to the sender\'s other online devices', async 
   await alice.sync();
   assert.deepEqual(got.map((m) => m.body), [text('synced')]);
 });
+
+test("settings: nonObjectExt 'skip_push' suppresses, defaultTitle 'fixed' names every untitled push", async (t) => {
+  const im = await startIm(t, { settings: { oppoRetryDelays: [], nonObjectExt: 'skip_push', defaultTitle: { from: 'fixed', text: 'a new message' } } });
+  const bob = await im.device('bob', 'bob-phone');
+  await kill(im.server, bob, 'bob');
+  const skipped = await im.send('bob', { MsgBody: text('hi'), OfflinePushInfo: { Ext: '[1,2]' } });
+  assert.deepEqual(await decisionsFor(im, skipped.MsgKey), [{ device: 'bob-phone', decision: 'suppressed', reason: 'ext_not_json_object' }]);
+  await im.send('bob', { MsgBody: text('hi'), OfflinePushInfo: { Ext: '{"k":"v"}' } });
+  assert.deepEqual(im.oppo.unicasts().map((u) => [u.notification.title, u.notification.action_parameters]), [['a new message', '{"k":"v"}']]);
+});

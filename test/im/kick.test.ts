@@ -67,3 +67,16 @@ test('REST kick: kicked event (rest_kick), session ended, token cleared, UserSig
   assert.equal(im.oppo.calls.length, 0);
   assert.equal((await im.rest('im_open_login_svc/kick', { Identifier: 'nobody' })).ErrorCode, 70107);
 });
+
+test('multiTerminal.singlePlatform: an iPhone login kicks the Android device; Web stays', async (t) => {
+  const im = await startIm(t, { settings: { oppoRetryDelays: [], multiTerminal: { instancesPerPlatform: 1, singlePlatform: true } } });
+  const android = await im.device('bob', 'bob-android');
+  const web = await ImClientLink.connect(im.url);
+  const iphone = await ImClientLink.connect(im.url);
+  t.after(() => Promise.all([web.close(), iphone.close()]));
+  await web.login({ userId: 'bob', userSig: im.sig('bob'), deviceId: 'bob-web', platform: 'Web' });
+  const kicked = once(android, 'kicked');
+  await iphone.login({ userId: 'bob', userSig: im.sig('bob'), deviceId: 'bob-iphone', platform: 'iPhone' });
+  assert.deepEqual(await kicked, ['login_elsewhere']);
+  assert.deepEqual(im.server.sessions.onlineState('bob').detail, [{ platform: 'Web', status: 'Online' }, { platform: 'iPhone', status: 'Online' }]);
+});

@@ -94,6 +94,9 @@ export function toLinkMessage(m: ImMessage, to: string): LinkMessage {
   return link;
 }
 
+/** A long-running lab forgets the oldest messages beyond this many. */
+export const MESSAGE_RETENTION = 50_000;
+
 /** Assigns MsgTime and a unique MsgKey `<seq>_<random>_<time>` (the shape of every published sample). */
 export class MessageLog {
   private readonly messages = new Map<string, ImMessage>();
@@ -108,6 +111,8 @@ export class MessageLog {
     const msgTime = Math.floor(nowMs / 1000);
     const message: ImMessage = { ...draft, msgSeq: draft.msgSeq ?? serverSeq, msgTime, msgKey: `${serverSeq}_${draft.msgRandom}_${msgTime}` };
     this.messages.set(message.msgKey, message);
+    // Maps iterate in insertion order: the first key is the oldest message.
+    if (this.messages.size > MESSAGE_RETENTION) this.messages.delete(this.messages.keys().next().value!);
     return message;
   }
 

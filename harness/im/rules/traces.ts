@@ -52,11 +52,15 @@ export interface PushTrace {
   ignored: string[];
 }
 
+/** A long-running lab forgets the oldest records beyond this many. */
+export const TRACE_RETENTION = 50_000;
+
 export class TraceStore {
   private readonly traces: PushTrace[] = [];
 
   add(trace: PushTrace): void {
     this.traces.push(trace);
+    if (this.traces.length > TRACE_RETENTION) this.traces.splice(0, this.traces.length - TRACE_RETENTION);
   }
 
   query(filter: { msgKey?: string; user?: string } = {}): PushTrace[] {
