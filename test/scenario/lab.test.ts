@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SevereServiceError } from 'webdriverio';
+import { RemotePhone } from '../../harness/phone/http/index.ts';
+import { LabClient } from '../../harness/scenario/lab-client.ts';
+import { LAB_ENV } from '../../harness/scenario/lab-env.ts';
+import { LabLauncherService, type LabBackend } from '../../harness/scenario/lab-service.ts';
+import { startLabForRun } from '../../harness/scenario/lab-starter.ts';
+import { resolveProfile } from '../../harness/scenario/profiles.ts';
+
+const VIRTUAL: LabBackend = { kind: 'lab', clock: 'virtual', host: '127.0.0.1', portBase: 0 };
+
+test('the launcher service starts the lab, hands its URLs to the workers, and stops it', async (t) => {
+  const saved = Object.values(LAB_ENV).map((name) => [name, process.env[name]] as const);
+  t.after(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  const calls: string[] = [];
+  const service = new LabLauncherService({
+    profile: resolveProfile({}),
+    start: async (backend) => {
+      calls.push(`start ${backend.clock}`);
+      return { urls: { lab: 'http://127.0.0.1:1', im: 'http://127.0.0.1:2', oppo: 'http://127.0.0.1:3' }, stop: async () => void calls.push('stop') };
+    },
+  });
+  await service.onPrepare();
+  assert.equal(process.env[LAB_ENV.lab], 'http://127.0.0.1:1');
+  assert.equal(process.env[LAB_ENV.oppo], 'http://127.0.0.1:3');
+  await service.onComplete();
+  await service.onComplete();
+  assert.deepEqual(calls, ['start virtual', 'stop']);
+});
+
+test('a lab that cannot start aborts the run (SevereServiceError), and live profiles start no lab', async () => {
+  const failing = new LabLauncherService({ profile: resolveProfile({}), start: async () => Promise.reject(new Error('EADDRINUSE')) });
+  await assert.rejects(failing.onPrepare(), (error: unknown) => error instanceof SevereServiceError && /the lab did not start: EADDRINUSE/.test((error as Error).message));
+  let started = false;
+  const live = resolveProfile({ E2E_PROFILE: 'live', TIM_SDKAPPID: '1400000001', TIM_SECRET_KEY: 'k', OPPO_APP_KEY: 'a', OPPO_MASTER_SECRET: 'm', E2E_UDID: 'X' });
+  const none = new LabLauncherService({ profile: live, start: async () => ((started = true), Promise.reject(new Error('unreachable'))) });
+  await none.onPrepare();
+  await none.onComplete();
+  assert.equal(started, false);
+});
+
+test('the run lab: phones boot over HTTP, the clock advances through the lab, phone switches answer, bad input is a JSON 400', async (t) => {
+  const lab = await startLabForRun(VIRTUAL);
+  t.after(() => lab.stop());
+  const client = new LabClient(lab.urls.lab);
+  const phone = await RemotePhone.boot(lab.urls.lab, { appProfiles: ['tim-demo'] });
+  assert.match(phone.serial, /^virtual-oppo-\d+$/);
+  assert.deepEqual((await RemotePhone.list(lab.urls.lab)).map((p) => p.serial), [phone.serial]);
+
+  const before = await client.now();
+  assert.equal(await client.advance('10m'), before + 600_000);
+  assert.equal(await client.now(), before + 600_000);
+
+  await client.phone(phone.serial).setNetwork(false);
+  await client.phone(phone.serial).setNetwork(true);
+  await client.phone(phone.serial).setNotificationPermission('com.tencent.qcloud.tim.demo', false);
+  await assert.rejects(client.phone('nope').setNetwork(false), /no phone 'nope' in the lab/);
+  await assert.rejects(client.advance('ten minutes'), /lab POST \/clock\/advance: cannot parse duration/);
+});
