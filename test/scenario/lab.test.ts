@@ -21,7 +21,7 @@ test('the launcher service starts the lab, hands its URLs to the workers, and st
   const calls: string[] = [];
   const service = new LabLauncherService({
     profile: resolveProfile({}),
-    start: async (backend) => {
+    start: async (backend: LabBackend) => {
       calls.push(`start ${backend.clock}`);
       return { urls: { lab: 'http://127.0.0.1:1', im: 'http://127.0.0.1:2', oppo: 'http://127.0.0.1:3' }, stop: async () => void calls.push('stop') };
     },
