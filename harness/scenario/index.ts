@@ -9,3 +9,4 @@ export { LabClient } from './lab-client.ts';
 export { resolveProfile, ProfileError, PROFILE_ENV, type E2eProfile, type ProfileName, type PhoneName } from './profiles.ts';
 export { appPage, type AppPage } from './apps/index.ts';
 export { DEMO_APP } from './apps/tim-demo.ts';
+export { DEFAULT_NOTIFICATION_SOUND, type NotificationMatch, type NotificationRecord } from './shade.ts';

@@ -35,9 +35,14 @@ export interface NotificationRecord {
   packageName: string;
   key: string;
   channel?: string;
+  /** The sound the notification plays: its channel's `mSound` on Android 8+ (the system default is `content://settings/system/notification_sound`). */
+  sound?: string;
   title?: string;
   text?: string;
 }
+
+/** Android's default notification sound URI. */
+export const DEFAULT_NOTIFICATION_SOUND = 'content://settings/system/notification_sound';
 
 /**
  * Parses the record list of `dumpsys notification --noredact` (android-automation.md §6.2).
@@ -53,9 +58,11 @@ export function parseNotificationDump(dump: string): NotificationRecord[] {
       packageName: header.match(/pkg=(\S+)/)?.[1] ?? '',
       key: header.match(/key=(\S+?)(?::| |appImportance|$)/)?.[1] ?? block.match(/^\s*key=(\S+)/m)?.[1] ?? '',
     };
+    const sound = block.match(/effectiveNotificationChannel=NotificationChannel\{.*?mSound=([^,}\s]+)/)?.[1];
     const title = extra('title');
     const text = extra('text');
     if (channel !== undefined) record.channel = channel;
+    if (sound !== undefined && sound !== 'null') record.sound = sound;
     if (title !== undefined) record.title = title;
     if (text !== undefined) record.text = text;
     return record;

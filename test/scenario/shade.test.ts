@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DOMParser } from '@xmldom/xmldom';
 import xpath from 'xpath';
-import { parseExtrasLog, parseNotificationDump, titleXPath, xpathLiteral } from '../../harness/scenario/shade.ts';
+import { DEFAULT_NOTIFICATION_SOUND, parseExtrasLog, parseNotificationDump, titleXPath, xpathLiteral } from '../../harness/scenario/shade.ts';
 
 // A shade as UiAutomator2 renders a stock/ColorOS one: template views wrapped in OEM containers.
 const SHADE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -48,6 +48,7 @@ test('dumpsys notification records give package, key, channel, title and text', 
     '    NotificationRecord(0x0a1b2c3d: pkg=com.tencent.qcloud.tim.demo user=UserHandle{0} id=17 tag=null importance=4 key=0|com.tencent.qcloud.tim.demo|17|null|10086: Notification(channel=tuikit shortcut=null contentView=null vibrate=null sound=null defaults=0x0 flags=0x10 color=0x00000000 vis=PRIVATE))',
     '      uid=10086 userId=0',
     '      key=0|com.tencent.qcloud.tim.demo|17|null|10086',
+    "      effectiveNotificationChannel=NotificationChannel{mId='tuikit', mName=TUIKit messages, mImportance=4, mBypassDnd=false, mSound=content://settings/system/notification_sound, mLights=false}",
     '      extras={',
     '          android.title=String (Alice)',
     '          android.text=String (hi (again))',
@@ -58,7 +59,7 @@ test('dumpsys notification records give package, key, channel, title and text', 
     '      }',
   ].join('\n');
   assert.deepEqual(parseNotificationDump(dump), [
-    { packageName: 'com.tencent.qcloud.tim.demo', key: '0|com.tencent.qcloud.tim.demo|17|null|10086', channel: 'tuikit', title: 'Alice', text: 'hi (again)' },
+    { packageName: 'com.tencent.qcloud.tim.demo', key: '0|com.tencent.qcloud.tim.demo|17|null|10086', channel: 'tuikit', sound: DEFAULT_NOTIFICATION_SOUND, title: 'Alice', text: 'hi (again)' },
     { packageName: 'com.android.shell', key: '0|com.android.shell|2020|t|2000', channel: 'shell_cmd', title: 'x' },
   ]);
   assert.deepEqual(parseNotificationDump('Current Notification Manager state:\n  Notification List:\n'), []);
