@@ -11,12 +11,15 @@ import { startLab } from './lab.ts';
 
 const HELP = `Usage: npm run lab -- [options]
 
-Starts mock-oppo and the fake Tencent IM server on one virtual clock, wired together.
+Starts mock-oppo, the fake Tencent IM server and virtual OPPO phones on one virtual clock, wired
+together, plus the lab's control API (clock, phones) that the VirtualOppo Appium driver attaches to
+with appium:labUrl.
 
 Options:
   --im <file>      IM app JSON {"sdkAppId", "secretKey", "admin"} (default fixtures/im-app.json)
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
   --host <addr>    address to bind (default 127.0.0.1)
+  --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
   --help           show this help
@@ -24,10 +27,10 @@ Options:
 Docs: harness/im/README.md`;
 
 async function main(): Promise<number> {
-  let values: { im?: string; apps?: string; host?: string; frozen?: boolean; help?: boolean };
+  let values: { im?: string; apps?: string; host?: string; phones?: string; frozen?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } },
       strict: true,
     }));
   } catch (err) {
@@ -37,6 +40,11 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(HELP);
     return 0;
+  }
+  const phones = values.phones === undefined ? 0 : Number(values.phones);
+  if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
+    console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
+    return 2;
   }
   let imApp: ImApp | undefined;
   let oppoApps: AppConfig[] | undefined;
@@ -62,9 +70,11 @@ async function main(): Promise<number> {
     ...(values.host ? { host: values.host } : {}),
     ...(imApp ? { imApp } : {}),
     ...(oppoApps ? { oppoApps } : {}),
+    phones,
   });
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
+  for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

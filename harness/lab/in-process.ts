@@ -1,9 +1,9 @@
 /**
- * Placeholder until the lab lands: the contract the Appium driver uses to run a lab inside its own
- * process when a session gives no `appium:labUrl`. The driver turns the rejection into a
- * SessionNotCreatedError with this message.
+ * A lab inside the calling process, for an Appium session that gives no `appium:labUrl`: the driver
+ * boots phones in it and talks to them directly. Stopped when its last session ends.
  */
 import type { BootOptions, PhoneApi } from '../phone/api.ts';
+import { startLab } from './lab.ts';
 
 export interface InProcessLab {
   resolve(serial: string): PhoneApi | undefined;
@@ -12,5 +12,10 @@ export interface InProcessLab {
 }
 
 export async function startInProcessLab(): Promise<InProcessLab> {
-  throw new Error('no lab URL given and the in-process lab is not available yet');
+  const lab = await startLab();
+  return {
+    resolve: (serial) => lab.farm.get(serial),
+    boot: async (options) => (await lab.farm.boot(options)).serial,
+    stop: () => lab.stop(),
+  };
 }

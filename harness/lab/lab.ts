@@ -12,6 +12,10 @@ import { parseDuration, VirtualClock, type Duration } from '../../mock-oppo/core
 import type { MockSettings } from '../../mock-oppo/core/settings.ts';
 import { createMockOppo, type AppConfig, type MockOppo } from '../../mock-oppo/index.ts';
 import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
+import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
+import type { PhoneSettings } from '../phone/settings.ts';
+import { createLabControlApp } from './control-api.ts';
+import { listenOnLoopback } from './listen.ts';
 
 export interface LabOptions {
   /** Default: a frozen VirtualClock at the current real time. */
@@ -28,6 +32,10 @@ export interface LabOptions {
   accounts?: Array<{ userId: string; nick?: string }>;
   imSettings?: Partial<ImSettings>;
   oppoSettings?: Partial<MockSettings>;
+  /** Phones to boot at start: a count of default phones, or one boot option per phone. */
+  phones?: number | FarmBootOptions[];
+  /** Settings every phone of the farm starts with. */
+  phoneSettings?: Partial<PhoneSettings>;
 }
 
 /** Awaited between clock steps; should resolve once its link has settled. */
@@ -37,6 +45,10 @@ export interface Lab {
   clock: VirtualClock;
   oppo: { url: string; mock: MockOppo };
   im: { url: string; server: ImServer };
+  /** Where the virtual phones live. */
+  farm: PhoneFarm;
+  /** The lab's control API (`/_lab/v1`: clock, phones); what the Appium driver's `appium:labUrl` points at. */
+  url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
   services: Array<{ name: string; url: string }>;
   /** Registers a barrier for advance(); returns a function that removes it. */
@@ -108,18 +120,41 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     closers.push(im.close);
     services.push({ name: 'im', url: im.url });
 
-    const barriers = new Set<Barrier>();
+    const imApp = server.imApp;
+    const farm = new PhoneFarm({
+      clock,
+      oppoUrl: oppo.url,
+      imUrl: im.url,
+      im: { sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey },
+      ...(options.phoneSettings ? { settings: options.phoneSettings } : {}),
+    });
+    closers.push(() => farm.shutdownAll());
+
+    // Every phone's links settle between clock steps, so a heartbeat a timer triggers lands in time.
+    const barriers = new Set<Barrier>([() => farm.syncAll()]);
+    // Read the set at every step: phones and links come and go while time moves.
+    const advance = (by: Duration, extra: Barrier[] = []) =>
+      advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
+
+    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services }), host);
+    closers.push(control.close);
+    services.push({ name: 'lab', url: control.url });
+
+    const boots = typeof options.phones === 'number' ? Array.from({ length: options.phones }, () => ({})) : (options.phones ?? []);
+    for (const boot of boots) await farm.boot(boot);
+
     return {
       clock,
       oppo: { url: oppo.url, mock },
       im: { url: im.url, server },
+      farm,
+      url: control.url,
       services,
       addBarrier(barrier) {
         barriers.add(barrier);
         return () => barriers.delete(barrier);
       },
-      // Read the set at every step: phones come and go while time moves.
-      advance: (by, extra = []) => advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() }),
+      advance,
       stop,
     };
   } catch (err) {

@@ -22,17 +22,23 @@ test('npm run lab prints one URL per service, serves them, and stops cleanly on 
   t.after(() => rm(dir, { recursive: true, force: true }));
   const imFile = join(dir, 'im.json');
   await writeFile(imFile, JSON.stringify({ sdkAppId: 1400000009, secretKey: 'k'.repeat(64), admin: 'ops' }));
-  const { child, lines, stderr } = run(['--im', imFile]);
+  const { child, lines, stderr } = run(['--im', imFile, '--phones', '2']);
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
   const urls = new Map<string, string>();
+  const serials: string[] = [];
   for await (const line of lines) {
-    const m = /^(mock-oppo|im)\s+(http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+    const m = /^(mock-oppo|im|lab)\s+(http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
     if (m) urls.set(m[1]!, m[2]!);
-    if (urls.size === 2) break;
+    const phone = /^phone\s+(\S+)$/.exec(line);
+    if (phone) serials.push(phone[1]!);
+    if (/^Ctrl-C/.test(line)) break;
   }
-  assert.equal(urls.size, 2, stderr());
+  assert.equal(urls.size, 3, stderr());
+  assert.deepEqual(serials, ['virtual-oppo-5554', 'virtual-oppo-5556']);
+  const labInfo = (await (await fetch(`${urls.get('lab')}/_lab/v1`)).json()) as { value: { phones: string[] } };
+  assert.deepEqual(labInfo.value.phones, serials);
   const clock = (await (await fetch(`${urls.get('mock-oppo')}/_mock/v1/clock`)).json()) as { now: number };
   assert.equal(typeof clock.now, 'number');
   const imSettings = (await (await fetch(`${urls.get('im')}/_im/v1/settings`)).json()) as { now: number };
@@ -55,4 +61,8 @@ test('npm run lab -- --help and bad arguments', async () => {
   const [code] = await once(bad.child, 'close');
   assert.equal(code, 2);
   assert.match(bad.stderr(), /--nope/);
+  const badPhones = run(['--phones', 'two']);
+  const [phonesCode] = await once(badPhones.child, 'close');
+  assert.equal(phonesCode, 2);
+  assert.match(badPhones.stderr(), /--phones takes a whole number/);
 });

@@ -39,7 +39,7 @@ test('lab.advance steps timer by timer: a client heartbeating every 2 min stays 
 test('the lab wires IM to mock-oppo with the fixtures: certificate 7005 pushes to a registered phone', async (t) => {
   const lab = await startLab({ clock: new VirtualClock({ start: START }) });
   t.after(() => lab.stop());
-  assert.deepEqual(lab.services.map((s) => s.name), ['mock-oppo', 'im']);
+  assert.deepEqual(lab.services.map((s) => s.name), ['mock-oppo', 'im', 'lab']);
   const app = demoApp();
   const phone = await DeviceLinkClient.connect(lab.oppo.url, { deviceId: 'bob-phone' });
   const link = await ImClientLink.connect(lab.im.url);

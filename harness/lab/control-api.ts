@@ -1,0 +1,119 @@
+/**
+ * The lab's own HTTP API (`/_lab/v1`): the one virtual clock (advancing steps timer by timer and lets
+ * every link settle in between), the phones (the PhoneApi routes, boot, list) and the phones'
+ * lab-only switches that have no Appium counterpart (network, notification permission, kill modes).
+ * Every answer is `{ value }`, every failure `{ error: { code, message } }`, like the phone API.
+ */
+import express from 'express';
+import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo/core/clock.ts';
+import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
+import type { PhoneFarm } from '../phone/farm.ts';
+import type { VirtualPhone } from '../phone/phone.ts';
+
+export const LAB_API_PATH = '/_lab/v1';
+
+export interface LabControlDeps {
+  clock: VirtualClock;
+  farm: PhoneFarm;
+  advance(by: Duration): Promise<number>;
+  services: Array<{ name: string; url: string }>;
+}
+
+class BadRequest extends Error {}
+class NotFound extends Error {}
+
+type Handler = (req: express.Request) => unknown;
+
+function route(handler: Handler): express.RequestHandler {
+  return (req, res) => {
+    Promise.resolve()
+      .then(() => handler(req))
+      .then(
+        (value) => res.json({ value: value ?? null }),
+        (error: unknown) => {
+          const status = error instanceof NotFound ? 404 : error instanceof BadRequest ? 400 : 500;
+          const code = status === 404 ? 'not_found' : status === 400 ? 'bad_request' : 'internal';
+          res.status(status).json({ error: { code, message: (error as Error).message } });
+        },
+      );
+  };
+}
+
+function body(req: express.Request): Record<string, unknown> {
+  return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+}
+
+function durationOf(value: unknown): Duration {
+  if (typeof value !== 'string' && typeof value !== 'number') throw new BadRequest('give "by": a duration such as "10m" or a number of ms');
+  try {
+    parseDuration(value);
+  } catch (err) {
+    throw new BadRequest((err as Error).message);
+  }
+  return value;
+}
+
+export function createLabControlApp(deps: LabControlDeps): express.Express {
+  const { clock, farm } = deps;
+  const phoneOf = (req: express.Request): VirtualPhone => {
+    const phone = farm.get(String(req.params.serial));
+    if (!phone) throw new NotFound(`no phone '${req.params.serial}' in the lab`);
+    return phone;
+  };
+  const packageOf = (req: express.Request): string => {
+    const name = body(req).packageName;
+    if (typeof name !== 'string' || name === '') throw new BadRequest('give "packageName"');
+    return name;
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '100kb' }));
+  app.get(
+    LAB_API_PATH,
+    route(() => ({ now: clock.now(), services: deps.services, phones: farm.list().map((p) => p.serial) })),
+  );
+  app.get(`${LAB_API_PATH}/clock`, route(() => ({ now: clock.now(), frozen: !clock.flowing })));
+  app.post(
+    `${LAB_API_PATH}/clock/advance`,
+    route(async (req) => {
+      const steps = await deps.advance(durationOf(body(req).by));
+      return { now: clock.now(), steps };
+    }),
+  );
+  app.post(
+    `${LAB_API_PATH}/phones/:serial/network`,
+    route(async (req) => {
+      const on = body(req).on;
+      if (typeof on !== 'boolean') throw new BadRequest('give "on": true or false');
+      await phoneOf(req).setNetwork(on);
+    }),
+  );
+  app.post(
+    `${LAB_API_PATH}/phones/:serial/notification-permission`,
+    route((req) => {
+      const granted = body(req).granted;
+      if (typeof granted !== 'boolean') throw new BadRequest('give "granted": true or false');
+      phoneOf(req).setNotificationPermission(packageOf(req), granted);
+    }),
+  );
+  app.post(
+    `${LAB_API_PATH}/phones/:serial/kill`,
+    route(async (req) => {
+      const mode = body(req).mode ?? 'process-death';
+      if (mode !== 'force-stop' && mode !== 'process-death') throw new BadRequest('"mode" is "force-stop" or "process-death"');
+      return phoneOf(req).kill(packageOf(req), mode);
+    }),
+  );
+  app.use(
+    PHONES_PATH,
+    createPhoneRouter((serial) => farm.get(serial), {
+      boot: async (options) => (await farm.boot(options)).serial,
+      list: () => farm.list().map((p) => p.serial),
+    }),
+  );
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `no lab route ${req.method} ${req.path}` } });
+  });
+  return app;
+}
