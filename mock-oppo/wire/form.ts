@@ -1,31 +1,56 @@
 /**
  * `application/x-www-form-urlencoded` → Map (first value of a key wins, as a servlet's
- * getParameter does). Hand-rolled because it sits on every push request and URLSearchParams
- * cost more than the rest of the parse; malformed escapes are kept as they are, as browsers do.
+ * getParameter does). Decoded straight from the body bytes in one pass: this sits on every push
+ * request, and URLSearchParams (string copy, '+' replace, percent-decode) cost more than the rest
+ * of the parse. Malformed escapes are kept as they are and invalid UTF-8 becomes U+FFFD, as
+ * URLSearchParams does.
  */
-import { unescape } from 'node:querystring';
+let scratch = Buffer.allocUnsafe(16 * 1024);
 
-function decode(text: string): string {
-  const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
-  if (!spaced.includes('%')) return spaced;
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return unescape(spaced);
-  }
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
 }
 
-export function parseForm(text: string): Map<string, string> {
+function decodeRange(bytes: Uint8Array, start: number, end: number): string {
+  if (scratch.length < end - start) scratch = Buffer.allocUnsafe(Math.max(end - start, scratch.length * 2));
+  const out = scratch;
+  let j = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 0x2b) {
+      out[j++] = 0x20;
+    } else if (c === 0x25 && i + 2 < end) {
+      const hi = hexValue(bytes[i + 1]!);
+      const lo = hi === -1 ? -1 : hexValue(bytes[i + 2]!);
+      if (lo === -1) {
+        out[j++] = c;
+      } else {
+        out[j++] = (hi << 4) | lo;
+        i += 2;
+      }
+    } else {
+      out[j++] = c;
+    }
+  }
+  return out.toString('utf8', 0, j);
+}
+
+export function parseForm(body: Uint8Array | string): Map<string, string> {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const out = new Map<string, string>();
   let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('&', start);
-    if (end === -1) end = text.length;
+  const length = bytes.length;
+  while (start < length) {
+    let end = bytes.indexOf(0x26, start);
+    if (end === -1) end = length;
     if (end > start) {
-      const eq = text.indexOf('=', start);
-      const hasValue = eq !== -1 && eq < end;
-      const key = decode(text.slice(start, hasValue ? eq : end));
-      if (!out.has(key)) out.set(key, hasValue ? decode(text.slice(eq + 1, end)) : '');
+      let eq = bytes.indexOf(0x3d, start);
+      if (eq === -1 || eq > end) eq = -1;
+      const key = decodeRange(bytes, start, eq === -1 ? end : eq);
+      if (!out.has(key)) out.set(key, eq === -1 ? '' : decodeRange(bytes, eq + 1, end));
     }
     start = end + 1;
   }

@@ -194,7 +194,7 @@ export class HttpCore {
     const charsetAt = contentType.indexOf('charset=');
     const charset = charsetAt === -1 ? undefined : contentType.slice(charsetAt + 8).split(/[;\s]/)[0]!.replace(/"/g, '');
     const badEncoding = (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (req.body.length > 0 && !isUtf8(req.body));
-    const text = badEncoding || req.body.length === 0 ? '' : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8');
+    const empty = badEncoding || req.body.length === 0;
     const headerToken = req.header('auth_token') || undefined;
     const query = req.query ? parseForm(req.query) : EMPTY_FORM;
 
@@ -202,7 +202,7 @@ export class HttpCore {
       let obj: Record<string, unknown> = Object.create(null);
       let badJson = false;
       try {
-        const parsed: unknown = text ? JSON.parse(text) : undefined;
+        const parsed: unknown = empty ? undefined : JSON.parse(Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8'));
         if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) obj = parsed as Record<string, unknown>;
         else badJson = true;
       } catch {
@@ -219,7 +219,7 @@ export class HttpCore {
       };
     }
 
-    const form = text && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(text) : EMPTY_FORM;
+    const form = !empty && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(req.body) : EMPTY_FORM;
     const field = (name: string): unknown => form.get(name) ?? query.get(name);
     const fields: RawFields = { form, query };
     const api: ApiCall = { region, field };

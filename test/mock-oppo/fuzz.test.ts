@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DOCUMENTED_CODES, HOSTS, type WireRequest, type WireResponse } from '../../mock-oppo/index.ts';
+import { parseForm } from '../../mock-oppo/wire/form.ts';
 import { DEMO, T0, authForm, makeLab, postForm, tokenFor } from './helpers.ts';
 
 const PATHS = [
@@ -126,4 +127,17 @@ test('generated requests over real HTTP: the server keeps serving', async (t) =>
     { numRuns: 300, seed: 77 },
   );
   assert.equal((await postForm(server.url, '/server/v1/auth', authForm(DEMO, T0))).body.code, 0);
+});
+
+test('the form parser decodes exactly as URLSearchParams does (first value of a key wins)', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.stringMatching(/^[a-z%+=&0-9A-F]*$/)), (text) => {
+      const reference = new Map<string, string>();
+      // A body is not a URL query: a leading '?' is data, so keep URLSearchParams from stripping it.
+      for (const [key, value] of new URLSearchParams(`&${text}`)) if (!reference.has(key)) reference.set(key, value);
+      assert.deepEqual([...parseForm(text)], [...reference]);
+      assert.deepEqual([...parseForm(Buffer.from(text))], [...reference]);
+    }),
+    { numRuns: 5000, seed: 99 },
+  );
 });
