@@ -152,8 +152,6 @@ interface Counter {
   count: number;
 }
 
-const TERMINAL: ReadonlySet<TargetState> = new Set(['acked', 'expired', 'dropped', 'rejected']);
-
 /**
  * Events: 'target' (every per-target state change: messageId, taskId, registrationId, state,
  * reason, code, at) and 'device' ({ deviceId, connected }) when a phone's link comes or goes.
@@ -758,6 +756,7 @@ export class OppoPlatform extends EventEmitter {
       notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message,
     };
     message.targets.push(target);
+    if (this.listenerCount('target') > 0) this.emit('target', { messageId: message.messageId, taskId: message.taskId, targetValue, ...target.history[0] });
     return target;
   }
 
@@ -980,10 +979,6 @@ export class OppoPlatform extends EventEmitter {
       ...(d.connectedAt !== undefined ? { connectedAt: d.connectedAt } : {}), lastSeen: d.lastSeen,
     }));
   }
-}
-
-export function isTerminal(state: TargetState): boolean {
-  return TERMINAL.has(state);
 }
 
 export interface TargetView {

@@ -19,10 +19,6 @@ export class Ring<T> {
     return this.items.slice(this.start).concat(this.items.slice(0, this.start));
   }
 
-  get size(): number {
-    return this.items.length;
-  }
-
   clear(): void {
     this.items = [];
     this.start = 0;

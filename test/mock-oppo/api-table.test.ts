@@ -348,7 +348,8 @@ test('the request table gives the expected codes through express, listen() and m
 test('every documented code appears in the table', () => {
   const covered = new Set(ROWS.flatMap((r) => [r.code, ...(r.covers ?? [])]).filter((c) => c !== undefined));
   for (const [name, code] of Object.entries(CODES)) {
-    if (name === 'DATA_DUPLICATE' || name === 'APP_CALL_FREQUENCY_LIMIT') continue; // settings-dependent: platform tests cover them
+    // Settings-dependent (duplicateAppMessageId: 'reject', flowControlCode: 55): platform.test.ts covers them.
+    if (name === 'DATA_DUPLICATE' || name === 'APP_CALL_FREQUENCY_LIMIT') continue;
     assert.ok(covered.has(code), `code ${code} (${name}) has no row`);
   }
 });

@@ -132,7 +132,7 @@ test('quota and QPS numbers follow the documented tiers', () => {
 });
 
 test('QPS flow control counts targets per second per app (code by setting)', () => {
-  for (const flowControlCode of [-2, 13] as const) {
+  for (const flowControlCode of [-2, 13, 55] as const) {
     const { clock, p, app, reg } = setup(makeLab({ qpsFactor: 0.001, flowControlCode }));
     for (let i = 0; i < 5; i++) p.unicast(app, 'CN', input(reg.regId, PRIVATE));
     assert.throws(() => p.unicast(app, 'CN', input(reg.regId, PRIVATE)), (e: OppoError) => e.code === flowControlCode);
@@ -279,4 +279,13 @@ test('reset returns to the initial apps and clears state; a second connection re
   assert.equal(p.listMessages().length, 0);
   assert.equal(p.listRegistrations().length, 0);
   assert.equal(second.closed.length, 1);
+});
+
+test("'target' events report every state change (for traces)", () => {
+  const { p, app, reg } = setup();
+  const seen: string[] = [];
+  p.on('target', (e: { state: string; reason?: string; registrationId?: string }) => seen.push(`${e.registrationId === reg.regId}:${e.state}:${e.reason ?? ''}`));
+  p.unicast(app, 'CN', input(reg.regId, PRIVATE));
+  p.connectDevice('phone-1', 'CN', fakeSink());
+  assert.deepEqual(seen, ['false:accepted:', 'true:queued:device_offline', 'true:delivered:']);
 });
