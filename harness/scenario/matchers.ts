@@ -48,7 +48,10 @@ export async function expectNotification(
   expected: ExpectedNotification,
   options: { sent?: SendMsgResult; within?: Duration; timeoutMs?: number } = {},
 ): Promise<ShownNotification> {
-  const shown = await phone.waitForNotification(expected, options.timeoutMs);
+  const shown = await phone.waitForNotification(expected, {
+    withChannel: expected.channel !== undefined,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   const problem = notificationMismatch(expected, shown, options.sent, options.within);
   if (problem) fail(`${phone.name}: ${problem}`);
   return shown;

@@ -122,10 +122,13 @@ export class Phone {
     await this.driver.pressKeyCode(KEY_BACK);
   }
 
-  /** The app's notifications still showing, newest first (`mobile: getNotifications`). */
-  async notifications(): Promise<ShownNotification[]> {
+  /**
+   * The app's notifications still showing, newest first (`mobile: getNotifications`). `withChannel`
+   * also reads each one's channel from `dumpsys notification` (needs adb shell, which farms lack).
+   */
+  async notifications(withChannel = false): Promise<ShownNotification[]> {
     const result = (await this.driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] };
-    const records = await this.records();
+    const records = withChannel ? await this.records() : [];
     return result.statusBarNotifications
       .filter((n) => n.packageName === this.app.packageName && !n.isRemoved)
       .map((n) => {
@@ -148,14 +151,15 @@ export class Phone {
   }
 
   /** Waits until a matching notification is in the shade (opens the shade to look, as a user does). */
-  async waitForNotification(match: NotificationMatch, timeoutMs?: number): Promise<ShownNotification> {
+  async waitForNotification(match: NotificationMatch, options: { timeoutMs?: number; withChannel?: boolean } = {}): Promise<ShownNotification> {
+    const { timeoutMs, withChannel = false } = options;
     await this.openShade();
     const xpath = titleXPath(match);
     await this.driver.$(xpath).waitForExist({
       ...(timeoutMs ? { timeout: timeoutMs } : {}),
       timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} in the shade`,
     });
-    const shown = (await this.notifications()).find((n) => n.title === match.title && (match.text === undefined || n.text === match.text));
+    const shown = (await this.notifications(withChannel)).find((n) => n.title === match.title && (match.text === undefined || n.text === match.text));
     if (!shown) throw new Error(`${this.name}: ${JSON.stringify(match)} is in the shade but not in getNotifications`);
     return shown;
   }
