@@ -839,8 +839,13 @@ export class OppoPlatform extends EventEmitter {
     if (target.state !== 'queued' || target.message.evicted) return;
     const sink = this.devices.get(reg.deviceId)?.sink;
     if (sink && this.tryDeliver(target, reg, sink)) return;
+    const expiresAt = target.message.createdAt + target.message.spec.offLineTtl * 1000;
+    if (this.clock.now() >= expiresAt) {
+      this.finish(target, 'expired', 'off_line_ttl');
+      return;
+    }
     this.setState(target, 'queued', 'device_offline');
-    target.deadline = this.deadlines.at(target.message.createdAt + target.message.spec.offLineTtl * 1000, this.onOfflineTtl, target);
+    target.deadline = this.deadlines.at(expiresAt, this.onOfflineTtl, target);
   };
 
   private readonly onOfflineTtl = (target: TargetRecord): void => {

@@ -258,7 +258,7 @@ function buildRequest(row: Row, ctx: Ctx, url: string): [string, RequestInit] {
   return [url, { method, headers, ...(body !== undefined ? { body } : {}) }];
 }
 
-async function run(transport: Transport, mock: MockOppo): Promise<Array<{ status: number; text: string } | 'DROPPED'>> {
+async function run(transport: Transport, mock: MockOppo, rows: Row[] = ROWS): Promise<Array<{ status: number; text: string } | 'DROPPED'>> {
   const p = mock.platform;
   const demo = p.appById(DEMO.appId)!;
   const ctx = {
@@ -271,7 +271,7 @@ async function run(transport: Transport, mock: MockOppo): Promise<Array<{ status
   p.invalidateRegId(ctx.regGone, 'uninstalled');
   p.setAlias(demo, ctx.regA, 'alice');
   const out: Array<{ status: number; text: string } | 'DROPPED'> = [];
-  for (const row of ROWS) {
+  for (const row of rows) {
     row.before?.(mock, ctx);
     const res = await transport.send(row, ctx);
     out.push(res);
@@ -345,11 +345,39 @@ test('the request table gives the expected codes through express, listen() and m
   assert.ok(mswLab.mock.journal().every((e) => e.via === 'msw'));
 });
 
-test('every documented code appears in the table', () => {
-  const covered = new Set(ROWS.flatMap((r) => [r.code, ...(r.covers ?? [])]).filter((c) => c !== undefined));
-  for (const [name, code] of Object.entries(CODES)) {
-    // Settings-dependent (duplicateAppMessageId: 'reject', flowControlCode: 55): platform.test.ts covers them.
-    if (name === 'DATA_DUPLICATE' || name === 'APP_CALL_FREQUENCY_LIMIT') continue;
-    assert.ok(covered.has(code), `code ${code} (${name}) has no row`);
-  }
+/** Codes that only other settings produce: duplicates refused with 32, flow control answered with 55 (1 target/s). */
+const SETTINGS_ROWS: Row[] = [
+  { name: 'auth', path: '/server/v1/auth', form: () => authForm(DEMO, T0), code: 0, save: (b, c) => (c.token = b.data.auth_token) },
+  { name: 'first push of app_message_id a1', path: UNICAST, form: uni((c) => c.regA, { app_message_id: 'a1', channel_id: 'tuikit' }), code: 0 },
+  { name: 'repeat of app_message_id a1 → 32', path: UNICAST, form: uni((c) => c.regA, { app_message_id: 'a1', channel_id: 'tuikit' }), code: CODES.DATA_DUPLICATE },
+  { name: 'save of s1', path: SAVE, form: (c) => ({ ...tok(c), title: 't', content: 'c', app_message_id: 's1' }), code: 0 },
+  { name: 'repeat save of s1 → 32', path: SAVE, form: (c) => ({ ...tok(c), title: 't', content: 'c', app_message_id: 's1' }), code: CODES.DATA_DUPLICATE },
+  { name: 'second target this second → 55', path: UNICAST, form: uni((c) => c.regA, { channel_id: 'tuikit' }), code: CODES.APP_CALL_FREQUENCY_LIMIT },
+  { name: 'next second', path: UNICAST, form: uni((c) => c.regA, { channel_id: 'tuikit' }), before: (m) => void (m.clock as any).advance('1s'), code: 0 },
+];
+const SETTINGS = { duplicateAppMessageId: 'reject', flowControlCode: 55, qpsFactor: 0.0002 } as const;
+
+test('settings-dependent codes (32, 55) through express and msw alike', async (t) => {
+  const expressLab = makeLab(SETTINGS);
+  const expressServer = createServer(expressLab.mock.app);
+  await new Promise<void>((resolve) => expressServer.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { expressServer.closeAllConnections(); expressServer.close(() => resolve()); }));
+  const viaExpress = await run(overHttp(`http://127.0.0.1:${(expressServer.address() as AddressInfo).port}`), expressLab.mock, SETTINGS_ROWS);
+  const mswLab = makeLab(SETTINGS);
+  const msw = setupServer(...mswLab.mock.handlers);
+  msw.listen({ onUnhandledRequest: 'error' });
+  t.after(() => msw.close());
+  const viaMsw = await run({
+    async send(row, ctx) {
+      const [url, init] = buildRequest(row, ctx, `https://${HOSTS[row.host ?? 'api']}${row.path}`);
+      const res = await fetch(url, init);
+      return { status: res.status, text: await res.text() };
+    },
+  }, mswLab.mock, SETTINGS_ROWS);
+  assert.deepEqual(viaMsw, viaExpress);
+});
+
+test('every documented code appears in a table', () => {
+  const covered = new Set([...ROWS, ...SETTINGS_ROWS].flatMap((r) => [r.code, ...(r.covers ?? [])]).filter((c) => c !== undefined));
+  for (const [name, code] of Object.entries(CODES)) assert.ok(covered.has(code), `code ${code} (${name}) has no row`);
 });

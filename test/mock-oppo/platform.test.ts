@@ -289,3 +289,10 @@ test("'target' events report every state change (for traces)", () => {
   p.connectDevice('phone-1', 'CN', fakeSink());
   assert.deepEqual(seen, ['false:accepted:', 'true:queued:device_offline', 'true:delivered:']);
 });
+
+test('a show window that opens after off_line_ttl ends expires the message when the TTL runs out', () => {
+  const { mock, clock, p, app, reg } = setup();
+  const m = p.unicast(app, 'CN', input(reg.regId, { ...PRIVATE, off_line_ttl: 60, show_time_type: 1, show_start_time: T0 + 3_600_000, show_end_time: T0 + 7_200_000 }));
+  clock.advance('61s');
+  assert.deepEqual(states(mock, m.messageId), ['accepted', 'queued:waiting_show_window', 'expired:off_line_ttl']);
+});
