@@ -21,6 +21,7 @@ import {
 import { canSendPrivate, dailyPublicQuota, dayKey, perDeviceDailyPublic, qpsLimit } from './quota.ts';
 import { authSign } from './sign.ts';
 import { Receipts, type ReceiptEvent, type ReceiptSender } from './receipts.ts';
+import { Ring } from './ring.ts';
 import { formatRegId, isWellFormedRegId, regionOfRegId, type Region } from './region.ts';
 import type { MockSettings } from './settings.ts';
 
@@ -172,10 +173,8 @@ export class OppoPlatform extends EventEmitter {
   private devices = new Map<string, Device>();
   private aliases = new Map<string, Map<string, string>>();
   private tagDefs = new Map<string, Map<string, { desc: string; group?: string }>>();
-  private messages = new Map<string, MessageRecord>();
-  /** Insertion order of `messages` for eviction (a Map's first entry gets slow to reach after many deletes). */
-  private messageOrder: string[] = [];
-  private messageOrderHead = 0;
+  /** The newest `messageRetention` messages, oldest first (no id index: lookups are for inspection, not the request path). */
+  private messages: Ring<MessageRecord>;
   private saved = new Map<string, SavedContent>();
   private dedupe = new Map<string, MessageRecord | SavedContent>();
   private invalidFeedback = new Map<string, string[]>();
@@ -194,6 +193,7 @@ export class OppoPlatform extends EventEmitter {
     this.deadlines = new Deadlines(options.clock);
     this.faults = new Faults(options.clock);
     this.receipts = new Receipts(options.clock, this.faults, options.receiptSender, options.settings.receiptLogCapacity);
+    this.messages = new Ring(options.settings.messageRetention);
     this.initialApps = options.apps.map(normalizeApp);
     for (const app of this.initialApps) this.putApp(app);
   }
@@ -206,13 +206,12 @@ export class OppoPlatform extends EventEmitter {
     this.receipts.clear();
     for (const map of [
       this.appsById, this.appsByKey, this.tokens, this.registrations, this.regByDevicePackage, this.devices,
-      this.aliases, this.tagDefs, this.messages, this.saved, this.dedupe, this.invalidFeedback,
+      this.aliases, this.tagDefs, this.saved, this.dedupe, this.invalidFeedback,
       this.quotaUsed, this.deviceDaily, this.qpsWindow, this.awaitingAck,
     ] as Map<unknown, unknown>[]) map.clear();
     this.ids = new IdGenerator(this.settings.seed);
     this.notifySeq = 0;
-    this.messageOrder = [];
-    this.messageOrderHead = 0;
+    this.messages.clear();
     for (const app of this.initialApps) this.putApp(app);
   }
 
@@ -530,7 +529,7 @@ export class OppoPlatform extends EventEmitter {
 
   /** Broadcast counters ([uncertain] endpoint; the shape a third-party SDK parses). `openCount` stays 0: phones report no clicks. */
   statistics(app: App, messageId: string, taskId?: string): Record<string, number | string> {
-    const message = [...this.messages.values()].find(
+    const message = this.messages.findLast(
       (m) => m.appId === app.appId && m.messageId === messageId && (taskId === undefined || m.taskId === taskId),
     );
     if (!message) throw new OppoError(CODES.DATA_NOT_EXIST, 'no such message_id/task_id');
@@ -762,16 +761,8 @@ export class OppoPlatform extends EventEmitter {
 
   /** Keeps the newest `messageRetention` messages; evicted ones still queued are dropped (reason `evicted`) and never delivered. */
   private store(message: MessageRecord): void {
-    this.messages.set(message.taskId, message);
-    this.messageOrder.push(message.taskId);
-    if (this.messages.size <= this.settings.messageRetention) return;
-    const oldestId = this.messageOrder[this.messageOrderHead++]!;
-    if (this.messageOrderHead > 1024 && this.messageOrderHead * 2 > this.messageOrder.length) {
-      this.messageOrder = this.messageOrder.slice(this.messageOrderHead);
-      this.messageOrderHead = 0;
-    }
-    const oldest = this.messages.get(oldestId)!;
-    this.messages.delete(oldestId);
+    const oldest = this.messages.push(message);
+    if (!oldest) return;
     oldest.evicted = true;
     for (const t of oldest.targets) {
       if (t.state === 'queued') {
@@ -947,15 +938,12 @@ export class OppoPlatform extends EventEmitter {
   // ---- inspection (control API) -------------------------------------------------------------
 
   findMessage(id: string): MessageRecord | undefined {
-    const direct = this.messages.get(id);
-    if (direct) return direct;
-    for (const m of this.messages.values()) if (m.messageId === id) return m;
-    return undefined;
+    return this.messages.findLast((m) => m.taskId === id) ?? this.messages.findLast((m) => m.messageId === id);
   }
 
   listMessages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string } = {}): MessageRecord[] {
     const out: MessageRecord[] = [];
-    for (const m of this.messages.values()) {
+    for (const m of this.messages.toArray()) {
       if (filter.appId !== undefined && m.appId !== filter.appId) continue;
       if (filter.appMessageId !== undefined && m.appMessageId !== filter.appMessageId) continue;
       if (filter.messageId !== undefined && m.messageId !== filter.messageId) continue;

@@ -5,18 +5,31 @@ export class Ring<T> {
 
   constructor(readonly capacity: number) {}
 
-  push(item: T): void {
-    if (this.capacity <= 0) return;
+  /** Appends; when full, the oldest entry makes room and is returned. */
+  push(item: T): T | undefined {
+    if (this.capacity <= 0) return item;
     if (this.items.length < this.capacity) {
       this.items.push(item);
-      return;
+      return undefined;
     }
+    const evicted = this.items[this.start];
     this.items[this.start] = item;
     this.start = (this.start + 1) % this.capacity;
+    return evicted;
   }
 
   toArray(): T[] {
     return this.items.slice(this.start).concat(this.items.slice(0, this.start));
+  }
+
+  /** The newest entry matching `pred`. */
+  findLast(pred: (item: T) => boolean): T | undefined {
+    const n = this.items.length;
+    for (let k = 1; k <= n; k++) {
+      const item = this.items[(this.start - k + n) % n]!;
+      if (pred(item)) return item;
+    }
+    return undefined;
   }
 
   clear(): void {

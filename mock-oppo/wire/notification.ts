@@ -80,8 +80,12 @@ function readActionParameters(get: FieldSource): Record<string, string> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('action_parameters', 'must be a JSON object');
   const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(parsed)) {
-    Object.defineProperty(out, key, { value: typeof v === 'string' ? v : JSON.stringify(v), enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(parsed)) {
+    const v = (parsed as Record<string, unknown>)[key];
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    // `__proto__` must become an own key, not the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: text, enumerable: true, writable: true, configurable: true });
+    else out[key] = text;
   }
   return out;
 }
