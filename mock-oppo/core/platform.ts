@@ -910,12 +910,14 @@ export class OppoPlatform extends EventEmitter {
   private countQueued(target: TargetRecord, entering: boolean): void {
     const reg = target.registration;
     if (!reg) return;
+    // Only a notify_id from the request can repeat; generated ones are unique, so they stay out of the index.
+    const indexed = target.message.spec.notification.notifyId !== undefined;
     if (entering) {
       reg.queuedCount++;
-      reg.queuedByNotifyId.set(target.notifyId, target);
+      if (indexed) reg.queuedByNotifyId.set(target.notifyId, target);
     } else {
       reg.queuedCount--;
-      if (reg.queuedByNotifyId.get(target.notifyId) === target) reg.queuedByNotifyId.delete(target.notifyId);
+      if (indexed && reg.queuedByNotifyId.get(target.notifyId) === target) reg.queuedByNotifyId.delete(target.notifyId);
     }
   }
 

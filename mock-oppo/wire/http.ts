@@ -10,6 +10,7 @@ import { Ring } from '../core/ring.ts';
 import { maskSecret } from '../core/apps.ts';
 import { handleControl } from './control-api.ts';
 import { EMPTY_FORM, parseForm } from './form.ts';
+import { FormFields, jsonFields } from './notification.ts';
 import { ENDPOINTS, appIdOf, codeEnvelope, envelopeOf, regIdsOf, type ApiCall, type Envelope } from './server-api.ts';
 
 export interface WireRequest {
@@ -208,8 +209,8 @@ export class HttpCore {
       } catch {
         badJson = true;
       }
-      const field = (name: string): unknown => (Object.hasOwn(obj, name) ? obj[name] : undefined);
-      const bodyToken = field('auth_token');
+      const field = jsonFields(obj);
+      const bodyToken = field.get('auth_token');
       const fields: RawFields = { json: obj };
       if (headerToken !== undefined) fields.headerToken = headerToken;
       return {
@@ -220,9 +221,8 @@ export class HttpCore {
     }
 
     const form = !empty && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(req.body) : EMPTY_FORM;
-    const field = (name: string): unknown => form.get(name) ?? query.get(name);
     const fields: RawFields = { form, query };
-    const api: ApiCall = { region, field };
+    const api: ApiCall = { region, field: new FormFields(form, query) };
     if (headerToken !== undefined) api.headerToken = fields.headerToken = headerToken;
     return { api, fields, badEncoding };
   }

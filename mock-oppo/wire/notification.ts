@@ -9,7 +9,9 @@ import { LIMITS, NOTIFY_LEVELS, PRIVATE_CATEGORIES, PUBLIC_CATEGORIES, type Noti
 import type { MockSettings } from '../core/settings.ts';
 
 /** Reads one field by its snake_case name; form and JSON sources both fit. */
-export type FieldSource = (name: string) => unknown;
+export interface FieldSource {
+  get(name: string): unknown;
+}
 
 const CLICK_ACTION_TYPES = new Set([0, 1, 2, 4, 5]);
 
@@ -33,7 +35,7 @@ function isUnset(value: unknown): boolean {
 }
 
 export function readString(get: FieldSource, field: string, max?: number): string | undefined {
-  const value = get(field);
+  const value = get.get(field);
   if (isUnset(value)) return undefined;
   let text: string;
   if (typeof value === 'string') text = value;
@@ -45,7 +47,7 @@ export function readString(get: FieldSource, field: string, max?: number): strin
 
 /** Integers arrive as numbers or decimal strings; 0 is kept (the caller decides whether 0 means unset). */
 export function readInt(get: FieldSource, field: string, min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const value = get(field);
+  const value = get.get(field);
   if (isUnset(value)) return undefined;
   let n: number;
   if (typeof value === 'number') n = value;
@@ -56,7 +58,7 @@ export function readInt(get: FieldSource, field: string, min = -Number.MAX_SAFE_
 }
 
 export function readBool(get: FieldSource, field: string): boolean | undefined {
-  const value = get(field);
+  const value = get.get(field);
   if (isUnset(value)) return undefined;
   if (value === true || value === 'true' || value === 1 || value === '1') return true;
   if (value === false || value === 'false' || value === 0 || value === '0') return false;
@@ -65,7 +67,7 @@ export function readBool(get: FieldSource, field: string): boolean | undefined {
 
 /** `action_parameters`: a JSON object serialised to text (some clients send the object itself). */
 function readActionParameters(get: FieldSource): Record<string, string> {
-  const value = get('action_parameters');
+  const value = get.get('action_parameters');
   if (isUnset(value)) return {};
   let text: string;
   if (typeof value === 'string') text = value;
@@ -211,6 +213,26 @@ export function readNotification(get: FieldSource, ctx: NotificationContext): No
 }
 
 /** Field reader over a parsed JSON object: own properties only, so `__proto__`/`constructor` never leak in. */
+class JsonFields implements FieldSource {
+  constructor(private readonly obj: Record<string, unknown>) {}
+
+  get(name: string): unknown {
+    return Object.hasOwn(this.obj, name) ? this.obj[name] : undefined;
+  }
+}
+
 export function jsonFields(obj: Record<string, unknown>): FieldSource {
-  return (name) => (Object.hasOwn(obj, name) ? obj[name] : undefined);
+  return new JsonFields(obj);
+}
+
+/** Field reader over a form body, then the query string (as a servlet's getParameter). */
+export class FormFields implements FieldSource {
+  constructor(
+    private readonly form: ReadonlyMap<string, string>,
+    private readonly query: ReadonlyMap<string, string>,
+  ) {}
+
+  get(name: string): unknown {
+    return this.form.get(name) ?? this.query.get(name);
+  }
 }

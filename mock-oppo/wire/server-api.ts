@@ -44,7 +44,7 @@ export function codeEnvelope(code: OppoCode): Envelope {
 }
 
 function str(call: ApiCall, name: string): string | undefined {
-  const v = call.field(name);
+  const v = call.field.get(name);
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
@@ -76,7 +76,7 @@ function readUnicastMessage(platform: OppoPlatform, raw: unknown): UnicastInput 
   if (targetType === undefined) throw new OppoError(CODES.MISSING_ARGUMENTS, 'target_type is required');
   const targetValue = readString(get, 'target_value');
   if (targetValue === undefined) throw new OppoError(CODES.MISSING_ARGUMENTS, 'target_value is required');
-  const notification = get('notification');
+  const notification = get.get('notification');
   if (notification === undefined || notification === null) throw new OppoError(CODES.MISSING_ARGUMENTS, 'notification is required');
   if (typeof notification !== 'object' || Array.isArray(notification)) throw new OppoError(CODES.INVALID_ARGUMENTS, 'notification must be a JSON object');
   const spec = readNotification(jsonFields(notification as Record<string, unknown>), { broadcast: false, settings: platform.settings });
@@ -254,7 +254,7 @@ export function regIdsOf(endpoint: Endpoint, call: ApiCall): string[] {
       case 'broadcast':
         return (str(call, 'target_value') ?? '').split(';');
       default: {
-        const regId = call.field('registration_id');
+        const regId = call.field.get('registration_id');
         return typeof regId === 'string' ? [regId] : [];
       }
     }
