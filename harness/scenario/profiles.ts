@@ -8,6 +8,8 @@
  * fakes or the real services), and which spec groups can run on that target.
  */
 import './wdio-capabilities.ts';
+import { loadAppProfile, loadDeviceProfile } from '../phone/profiles.ts';
+import { APP_PROFILE_ENV, appPage } from './apps/index.ts';
 import { DEMO_APP } from './apps/tim-demo.ts';
 
 export const PROFILE_ENV = 'E2E_PROFILE';
@@ -110,6 +112,15 @@ class Settings {
       return fallback ?? 0;
     }
     return n;
+  }
+
+  /** Runs a validator that throws with a readable message; the message becomes a problem. */
+  check(name: string, value: string, validate: (value: string) => unknown): void {
+    try {
+      validate(value);
+    } catch (error) {
+      this.problems.push(`${name}='${value}': ${(error as Error).message}`);
+    }
   }
 
   oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
@@ -235,6 +246,8 @@ export function resolveProfile(env: Env = process.env): E2eProfile {
   const s = new Settings(env);
   const name = s.oneOf<ProfileName>(PROFILE_ENV, PROFILE_NAMES, 'virtual');
   if (s.problems.length) throw new ProfileError(env[PROFILE_ENV] ?? '', s.problems);
+  const appProfile = s.optional(APP_PROFILE_ENV);
+  if (appProfile) s.check(APP_PROFILE_ENV, appProfile, appPage);
   const profile = build(name, s);
   if (s.problems.length) throw new ProfileError(name, s.problems);
   return profile;
@@ -246,6 +259,10 @@ function build(name: ProfileName, s: Settings): E2eProfile {
   switch (name) {
     case 'virtual': {
       const deviceProfile = s.optional('E2E_DEVICE_PROFILE');
+      // Virtual phones are built from fixtures: a typo fails here, not at the first session.
+      if (deviceProfile) s.check('E2E_DEVICE_PROFILE', deviceProfile, loadDeviceProfile);
+      const app = s.optional(APP_PROFILE_ENV);
+      if (app) s.check(APP_PROFILE_ENV, app, loadAppProfile);
       const caps: WebdriverIO.Capabilities = {
         ...appCaps(),
         'appium:automationName': 'VirtualOppo',

@@ -110,3 +110,12 @@ test('farm: each vendor gets its endpoint and capability conventions; keys are r
   assert.deepEqual(grid.runs, ['any', 'fakes']);
   assert.match(problemsOf({ [PROFILE_ENV]: 'farm', E2E_FARM: 'perfecto' })[0]!, /E2E_FARM='perfecto' must be one of: browserstack, saucelabs, lambdatest, grid/);
 });
+
+test('virtual phones are checked against the fixtures: an unknown device or app profile is named with the known ones', () => {
+  const problems = problemsOf({ E2E_DEVICE_PROFILE: 'nokia-3310', E2E_APP_PROFILE: 'tim-demo-typo' });
+  assert.equal(problems.length, 2);
+  assert.match(problems[0]!, /^E2E_DEVICE_PROFILE='nokia-3310': no devices profile 'nokia-3310' \(known: .*find-x7.*\)$/);
+  assert.match(problems[1]!, /^E2E_APP_PROFILE='tim-demo-typo': no apps profile 'tim-demo-typo' \(known: .*tim-demo-no-channel.*\)$/);
+  assert.match(problemsOf({ E2E_APP_PROFILE: 'wechat' })[0]!, /^E2E_APP_PROFILE='wechat': no app page object for app profile 'wechat'/);
+  assert.equal(resolveProfile({ E2E_DEVICE_PROFILE: 'r15', E2E_APP_PROFILE: 'tim-demo-no-channel' }).phones.phoneA['appium:deviceProfile'], 'r15');
+});
