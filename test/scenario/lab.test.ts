@@ -45,7 +45,7 @@ test('a lab that cannot start aborts the run (SevereServiceError), and live prof
   assert.equal(started, false);
 });
 
-test('the run lab: phones boot over HTTP, the clock advances through the lab, phone switches answer, bad input is a JSON 400', async (t) => {
+test('the run lab: phones boot over HTTP, the clock advances through the lab, phone switches answer, bad input gets a JSON error', async (t) => {
   const lab = await startLabForRun(VIRTUAL);
   t.after(() => lab.stop());
   const client = new LabClient(lab.urls.lab);
