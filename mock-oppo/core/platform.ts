@@ -661,8 +661,10 @@ export class OppoPlatform extends EventEmitter {
    */
   classify(app: App, spec: NotificationSpec): Classification {
     const { category, notifyLevel, channelId, showTtl } = spec.notification;
-    const channel = channelId !== undefined ? app.channels.find((c) => c.id === channelId) : undefined;
-    const privateChannel = channel?.private === true && canSendPrivate(app);
+    let privateChannel = false;
+    if (channelId !== undefined) {
+      for (const c of app.channels) if (c.id === channelId) privateChannel = c.private === true && canSendPrivate(app);
+    }
     let classification: Classification;
     if (category !== undefined && PRIVATE_CATEGORIES.has(category)) {
       if (!privateChannel) throw new OppoError(CODES.CATEGORY_ERROR, `category ${category} needs an approved private channel`);

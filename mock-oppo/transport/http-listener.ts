@@ -14,6 +14,32 @@ function hostOf(req: IncomingMessage): string {
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 }
 
+/** A node request as the HTTP core sees it (a class, not a literal with closures: it is made per request). */
+class NodeWireRequest implements WireRequest {
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  readonly query: string;
+  readonly via = 'http' as const;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly body: Uint8Array,
+  ) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    this.method = req.method ?? 'GET';
+    this.host = hostOf(req);
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.query = q === -1 ? '' : url.slice(q + 1);
+  }
+
+  header(name: string): string | undefined {
+    const v = this.req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+}
+
 function write(res: ServerResponse, reply: WireResponse): void {
   if (reply.kind === 'drop') {
     res.socket?.destroy();
@@ -50,20 +76,7 @@ export function createRequestListener(core: HttpCore, maxBodyBytes: number): Req
     req.on('error', () => res.socket?.destroy());
     req.on('end', () => {
       if (refused) return;
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const wire: WireRequest = {
-        method: req.method ?? 'GET',
-        host: hostOf(req),
-        path: q === -1 ? url : url.slice(0, q),
-        query: q === -1 ? '' : url.slice(q + 1),
-        header: (name) => {
-          const v = req.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        },
-        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
-        via: 'http',
-      };
+      const wire = new NodeWireRequest(req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       let reply: WireResponse | Promise<WireResponse>;
       try {
         reply = core.handle(wire);
