@@ -756,7 +756,10 @@ export class OppoPlatform extends EventEmitter {
       targetType, targetValue, state: 'accepted', history: [{ at: this.clock.now(), state: 'accepted' }],
       notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message,
     };
-    message.targets.push(target);
+    // Literal arrays for the first entries: a pushed-to empty array reserves 16 slots, and up to
+    // `messageRetention` messages stay in memory.
+    if (message.targets.length === 0) message.targets = [target];
+    else message.targets.push(target);
     if (this.listenerCount('target') > 0) this.emit('target', { messageId: message.messageId, taskId: message.taskId, targetValue, ...target.history[0] });
     return target;
   }
@@ -903,7 +906,8 @@ export class OppoPlatform extends EventEmitter {
     const change: StateChange = { at: this.clock.now(), state };
     if (reason !== undefined) change.reason = reason;
     if (code !== undefined) change.code = code;
-    target.history.push(change);
+    if (target.history.length < 4) target.history = [...target.history, change];
+    else target.history.push(change);
     if (this.listenerCount('target') > 0) {
       this.emit('target', { messageId: target.message.messageId, taskId: target.message.taskId, registrationId: target.registrationId, targetValue: target.targetValue, ...change });
     }

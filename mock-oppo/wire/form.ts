@@ -1,6 +1,6 @@
 /**
- * `application/x-www-form-urlencoded` → Map (first value of a key wins, as a servlet's
- * getParameter does). Decoded straight from the body bytes in one pass: this sits on every push
+ * `application/x-www-form-urlencoded` → a prototype-less record (first value of a key wins, as a
+ * servlet's getParameter does; `__proto__` is an ordinary key on such an object). Decoded straight from the body bytes in one pass: this sits on every push
  * request, and URLSearchParams (string copy, '+' replace, percent-decode) cost more than the rest
  * of the parse. Malformed escapes are kept as they are and invalid UTF-8 becomes U+FFFD, as
  * URLSearchParams does.
@@ -38,9 +38,11 @@ function decodeRange(bytes: Uint8Array, start: number, end: number): string {
   return out.toString('utf8', 0, j);
 }
 
-export function parseForm(body: Uint8Array | string): Map<string, string> {
+export type Form = Readonly<Record<string, string>>;
+
+export function parseForm(body: Uint8Array | string): Form {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const out = new Map<string, string>();
+  const out: Record<string, string> = Object.create(null);
   let start = 0;
   const length = bytes.length;
   while (start < length) {
@@ -50,11 +52,11 @@ export function parseForm(body: Uint8Array | string): Map<string, string> {
       let eq = bytes.indexOf(0x3d, start);
       if (eq === -1 || eq > end) eq = -1;
       const key = decodeRange(bytes, start, eq === -1 ? end : eq);
-      if (!out.has(key)) out.set(key, eq === -1 ? '' : decodeRange(bytes, eq + 1, end));
+      if (out[key] === undefined) out[key] = eq === -1 ? '' : decodeRange(bytes, eq + 1, end);
     }
     start = end + 1;
   }
   return out;
 }
 
-export const EMPTY_FORM: ReadonlyMap<string, string> = new Map();
+export const EMPTY_FORM: Form = Object.freeze(Object.create(null));

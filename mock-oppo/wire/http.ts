@@ -9,7 +9,7 @@ import type { Region } from '../core/region.ts';
 import { Ring } from '../core/ring.ts';
 import { maskSecret } from '../core/apps.ts';
 import { handleControl } from './control-api.ts';
-import { EMPTY_FORM, parseForm } from './form.ts';
+import { EMPTY_FORM, parseForm, type Form } from './form.ts';
 import { FormFields, jsonFields } from './notification.ts';
 import { ENDPOINTS, appIdOf, codeEnvelope, envelopeOf, regIdsOf, type ApiCall, type Envelope } from './server-api.ts';
 
@@ -52,8 +52,8 @@ export interface JournalEntry {
 
 /** What the journal keeps per call: the parsed fields by reference, masked only when someone reads them. */
 interface RawFields {
-  form?: ReadonlyMap<string, string>;
-  query?: ReadonlyMap<string, string>;
+  form?: Form;
+  query?: Form;
   json?: Record<string, unknown>;
   headerToken?: string;
 }
@@ -64,8 +64,7 @@ function maskedView(raw: RawFields): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   const put = (key: string, value: unknown) => (out[key] = MASKED_FIELDS.has(key) && typeof value === 'string' ? maskSecret(value) : value);
   if (raw.headerToken !== undefined) out['header:auth_token'] = maskSecret(raw.headerToken);
-  raw.query?.forEach((value, key) => put(key, value));
-  raw.form?.forEach((value, key) => put(key, value));
+  for (const source of [raw.query, raw.form]) if (source) for (const key of Object.keys(source)) put(key, source[key]);
   if (raw.json) for (const key of Object.keys(raw.json)) put(key, raw.json[key]);
   return out;
 }

@@ -7,6 +7,7 @@
 import { CODES, OppoError } from '../core/codes.ts';
 import { LIMITS, NOTIFY_LEVELS, PRIVATE_CATEGORIES, PUBLIC_CATEGORIES, type NotificationSpec } from '../core/notification.ts';
 import type { MockSettings } from '../core/settings.ts';
+import type { Form } from './form.ts';
 
 /** Reads one field by its snake_case name; form and JSON sources both fit. */
 export interface FieldSource {
@@ -228,11 +229,11 @@ export function jsonFields(obj: Record<string, unknown>): FieldSource {
 /** Field reader over a form body, then the query string (as a servlet's getParameter). */
 export class FormFields implements FieldSource {
   constructor(
-    private readonly form: ReadonlyMap<string, string>,
-    private readonly query: ReadonlyMap<string, string>,
+    private readonly form: Form,
+    private readonly query: Form,
   ) {}
 
   get(name: string): unknown {
-    return this.form.get(name) ?? this.query.get(name);
+    return this.form[name] ?? this.query[name];
   }
 }
