@@ -22,6 +22,11 @@ export interface LabOptions {
   clock?: VirtualClock;
   /** Address every service binds (default 127.0.0.1). */
   host?: string;
+  /**
+   * 0 (default): every service on an ephemeral port. Otherwise fixed ports, so a real phone can reach
+   * the lab through `adb reverse`: mock-oppo on portBase, IM on portBase + 1, the lab API on portBase + 2.
+   */
+  portBase?: number;
   /** mock-oppo's apps (default fixtures/oppo-apps.json). */
   oppoApps?: AppConfig[];
   /** The IM app (default fixtures/im-app.json). */
@@ -104,7 +109,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.oppoApps ? { apps: options.oppoApps } : {}),
       ...(options.oppoSettings ? { settings: options.oppoSettings } : {}),
     });
-    const oppo = await mock.listen({ port: 0, host });
+    const portBase = options.portBase ?? 0;
+    if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new RangeError(`portBase must be 0 or a port from 1 to 65533, got ${portBase}`);
+    const portOf = (offset: number) => (portBase === 0 ? 0 : portBase + offset);
+    const oppo = await mock.listen({ port: portOf(0), host });
     closers.push(oppo.close);
     services.push({ name: 'mock-oppo', url: oppo.url });
 
@@ -116,7 +124,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.accounts ? { accounts: options.accounts } : {}),
       ...(options.imSettings ? { settings: options.imSettings } : {}),
     });
-    const im = await server.listen({ port: 0, host });
+    const im = await server.listen({ port: portOf(1), host });
     closers.push(im.close);
     services.push({ name: 'im', url: im.url });
 
@@ -136,7 +144,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const advance = (by: Duration, extra: Barrier[] = []) =>
       advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services }), host);
+    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services }), host, portOf(2));
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
 

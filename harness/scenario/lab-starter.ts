@@ -9,7 +9,7 @@ import type { LabStarter } from './lab-service.ts';
 export const startLabForRun: LabStarter = async (backend) => {
   // Real phones run on real time: a flowing clock; virtual phones on the frozen one specs advance.
   const clock = new VirtualClock({ flowing: backend.clock === 'system' });
-  const lab = await startLab({ clock, host: backend.host });
+  const lab = await startLab({ clock, host: backend.host, portBase: backend.portBase });
   return {
     urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url },
     async stop() {

@@ -64,3 +64,19 @@ test('the in-process lab boots phones that a driver reaches directly', async (t)
   assert.equal((await phone.deviceInfo()).platformVersion, '8.1.0');
   assert.equal(lab.resolve('virtual-oppo-1'), undefined);
 });
+
+test('portBase puts mock-oppo, IM and the lab API on fixed consecutive ports (for adb reverse)', async (t) => {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const base = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+  const lab = await startLab({ clock: new VirtualClock({ start: START }), portBase: base });
+  t.after(() => lab.stop());
+  assert.deepEqual(
+    lab.services.map((s) => [s.name, Number(new URL(s.url).port)]),
+    [['mock-oppo', base], ['im', base + 1], ['lab', base + 2]],
+  );
+  await assert.rejects(startLab({ portBase: -5 }), /portBase must be 0 or a port/);
+});
