@@ -27,7 +27,46 @@ class Entry<T = unknown> implements DeadlineHandle {
   }
 }
 
+/** Deadlines that share an instant and a callback: one heap entry for all of them. */
+class Batch<T> {
+  items: Array<T | undefined> = [];
+  live = 0;
+  fired = false;
+  entry: DeadlineHandle | undefined;
+
+  constructor(
+    readonly at: number,
+    readonly fn: (arg: T) => void,
+  ) {}
+}
+
+class BatchSlot<T> implements DeadlineHandle {
+  constructor(
+    private readonly batch: Batch<T>,
+    private readonly index: number,
+  ) {}
+
+  cancel(): void {
+    const { batch } = this;
+    if (batch.items[this.index] === undefined) return;
+    batch.items[this.index] = undefined;
+    if (--batch.live === 0) batch.entry?.cancel();
+  }
+}
+
+function fireBatch<T>(batch: Batch<T>): void {
+  batch.fired = true;
+  for (let i = 0; i < batch.items.length; i++) {
+    const item = batch.items[i];
+    if (item === undefined) continue;
+    batch.items[i] = undefined; // fired: a later cancel() of its slot is a no-op
+    batch.fn(item);
+  }
+}
+
 export class Deadlines {
+  /** The batch the latest `batched()` call joined; consecutive calls for the same instant share it. */
+  private lastBatch: Batch<never> | undefined;
   private heap: Entry[] = [];
   private seq = 0;
   private cancelled = 0;
@@ -41,6 +80,21 @@ export class Deadlines {
     this.pushEntry(entry as Entry);
     this.arm();
     return entry;
+  }
+
+  /**
+   * Like `at`, for the common case of many deadlines at the same instant (messages queued in the
+   * same millisecond with the same TTL): they share one heap entry.
+   */
+  batched<T>(time: number, fn: (arg: T) => void, arg: T): DeadlineHandle {
+    let batch = this.lastBatch as Batch<T> | undefined;
+    if (!batch || batch.at !== time || batch.fn !== fn || batch.fired || batch.live === 0) {
+      batch = new Batch(time, fn);
+      batch.entry = this.at(time, fireBatch, batch);
+      this.lastBatch = batch as unknown as Batch<never>;
+    }
+    batch.live++;
+    return new BatchSlot(batch, batch.items.push(arg) - 1);
   }
 
   /** @internal called by a cancelled entry. */
@@ -58,6 +112,7 @@ export class Deadlines {
 
   clear(): void {
     this.heap = [];
+    this.lastBatch = undefined;
     this.cancelled = 0;
     this.armed?.handle.cancel();
     this.armed = undefined;

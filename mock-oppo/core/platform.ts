@@ -825,7 +825,7 @@ export class OppoPlatform extends EventEmitter {
       const start = spec.notification.showStartTime!;
       target.deadline = this.deadlines.at(Math.min(start, expiresAt), this.onShowWindowOpen, target);
     } else {
-      target.deadline = this.deadlines.at(expiresAt, this.onOfflineTtl, target);
+      target.deadline = this.deadlines.batched(expiresAt, this.onOfflineTtl, target);
     }
   }
 
@@ -841,7 +841,7 @@ export class OppoPlatform extends EventEmitter {
       return;
     }
     this.setState(target, 'queued', 'device_offline');
-    target.deadline = this.deadlines.at(expiresAt, this.onOfflineTtl, target);
+    target.deadline = this.deadlines.batched(expiresAt, this.onOfflineTtl, target);
   };
 
   private readonly onOfflineTtl = (target: TargetRecord): void => {

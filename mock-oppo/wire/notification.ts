@@ -42,7 +42,8 @@ export function readString(get: FieldSource, field: string, max?: number): strin
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
   else throw invalid(field, 'must be a string');
-  if (max !== undefined && (text.length > max * 2 || charLength(text) > max)) throw invalid(field, `exceeds ${max} characters`);
+  // Code points never outnumber UTF-16 units, so only a long text needs counting.
+  if (max !== undefined && text.length > max && (text.length > max * 2 || charLength(text) > max)) throw invalid(field, `exceeds ${max} characters`);
   return text;
 }
 
