@@ -219,7 +219,9 @@ class JsonFields implements FieldSource {
   constructor(private readonly obj: Record<string, unknown>) {}
 
   get(name: string): unknown {
-    return Object.hasOwn(this.obj, name) ? this.obj[name] : undefined;
+    const value = this.obj[name];
+    // Most fields are absent: check ownership only for a value that might be inherited.
+    return value !== undefined && Object.hasOwn(this.obj, name) ? value : undefined;
   }
 }
 
