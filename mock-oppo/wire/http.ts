@@ -173,10 +173,7 @@ export class HttpCore {
 
   private envelope(entry: StoredEntry, envelope: Envelope): WireResponse {
     entry.code = envelope.code;
-    // Rendered by hand in the real field order; on every push reply this is cheaper than a generic stringify.
-    const head = `{"code":${envelope.code},"message":${JSON.stringify(envelope.message)}`;
-    const body = envelope.data === undefined ? `${head}}` : `${head},"data":${JSON.stringify(envelope.data)}}`;
-    return { kind: 'reply', status: 200, body, contentType: JSON_TYPE };
+    return json(200, envelope);
   }
 
   tooLarge(): WireResponse {
