@@ -419,9 +419,11 @@ export class OppoPlatform extends EventEmitter {
       if (this.settings.duplicateAppMessageId === 'reject') throw new OppoError(CODES.DATA_DUPLICATE, 'app_message_id already pushed to this target');
       return dup as MessageRecord;
     }
-    this.takeFlow(app, 1);
-    const messageId = `${app.appId}-1-1-${this.ids.objectId(this.clock.now())}`;
-    const message = this.newMessage(app, region, 'unicast', messageId, messageId, input.spec, classification, input.verifyRegistrationId);
+    // One reading of the clock for the whole call: the message, its target and its first states share the instant.
+    const now = this.clock.now();
+    this.takeFlow(app, 1, now);
+    const messageId = `${app.appId}-1-1-${this.ids.objectId(now)}`;
+    const message = this.newMessage(app, region, 'unicast', messageId, messageId, input.spec, classification, input.verifyRegistrationId, now);
     const resolved = this.resolveTarget(app, region, input.targetType, input.targetValue, endpoint);
     const target = this.newTarget(message, input.targetType as 2 | 5, input.targetValue);
     if (typeof resolved === 'number') {
@@ -442,7 +444,7 @@ export class OppoPlatform extends EventEmitter {
     }
     this.store(message);
     if (dupKey) this.dedupe.set(dupKey, message);
-    this.dispatch(app, target, resolved);
+    this.dispatch(app, target, resolved, now);
     return message;
   }
 
@@ -509,10 +511,11 @@ export class OppoPlatform extends EventEmitter {
         }
       }
     }
-    this.takeFlow(app, Math.max(1, accepted.length));
+    const now = this.clock.now();
+    this.takeFlow(app, Math.max(1, accepted.length), now);
     if (content.classification === 'public') this.takeQuota(app, accepted.length);
-    const taskId = this.ids.objectId(this.clock.now());
-    const message = this.newMessage(app, region, 'broadcast', content.messageId, taskId, content.spec, content.classification, false);
+    const taskId = this.ids.objectId(now);
+    const message = this.newMessage(app, region, 'broadcast', content.messageId, taskId, content.spec, content.classification, false, now);
     message.invalidTargets = invalid;
     for (const [code, values] of Object.entries(invalid)) {
       for (const value of values) this.setState(this.newTarget(message, targetType as 2 | 5, value), 'rejected', CODE_MESSAGES[Number(code) as OppoCode], Number(code));
@@ -522,7 +525,7 @@ export class OppoPlatform extends EventEmitter {
       const target = this.newTarget(message, targetType as 1 | 2 | 5 | 6, value);
       target.registrationId = reg.regId;
       target.registration = reg;
-      this.dispatch(app, target, reg);
+      this.dispatch(app, target, reg, now);
     }
     return { messageId: content.messageId, taskId, invalid };
   }
@@ -684,8 +687,8 @@ export class OppoPlatform extends EventEmitter {
   }
 
   /** QPS counted in targets per second per app, all endpoints together. */
-  private takeFlow(app: App, targets: number): void {
-    const second = Math.floor(this.clock.now() / 1000);
+  private takeFlow(app: App, targets: number, now: number): void {
+    const second = Math.floor(now / 1000);
     let counter = this.qpsWindow.get(app.appId);
     if (!counter || counter.key !== second) this.qpsWindow.set(app.appId, (counter = { key: second, count: 0 }));
     if (counter.count + targets > qpsLimit(app, this.settings.qpsFactor)) throw new OppoError(this.settings.flowControlCode);
@@ -744,16 +747,16 @@ export class OppoPlatform extends EventEmitter {
 
   private newMessage(
     app: App, region: Region, kind: 'unicast' | 'broadcast', messageId: string, taskId: string,
-    spec: NotificationSpec, classification: Classification, verifyRegistrationId: boolean,
+    spec: NotificationSpec, classification: Classification, verifyRegistrationId: boolean, now: number,
   ): MessageRecord {
-    const message: MessageRecord = { messageId, taskId, appId: app.appId, region, kind, classification, createdAt: this.clock.now(), spec, verifyRegistrationId, targets: [] };
+    const message: MessageRecord = { messageId, taskId, appId: app.appId, region, kind, classification, createdAt: now, spec, verifyRegistrationId, targets: [] };
     if (spec.appMessageId !== undefined) message.appMessageId = spec.appMessageId;
     return message;
   }
 
   private newTarget(message: MessageRecord, targetType: 1 | 2 | 5 | 6, targetValue: string): TargetRecord {
     const target: TargetRecord = {
-      targetType, targetValue, state: 'accepted', history: [{ at: this.clock.now(), state: 'accepted' }],
+      targetType, targetValue, state: 'accepted', history: [{ at: message.createdAt, state: 'accepted' }],
       notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message,
     };
     // Literal arrays for the first entries: a pushed-to empty array reserves 16 slots, and up to
@@ -784,10 +787,10 @@ export class OppoPlatform extends EventEmitter {
     }
   }
 
-  private dispatch(app: App, target: TargetRecord, reg: Registration): void {
+  private dispatch(app: App, target: TargetRecord, reg: Registration, now: number): void {
     const message = target.message;
     if (message.classification === 'public') {
-      const day = dayKey(this.clock.now());
+      const day = dayKey(now);
       let counter = this.deviceDaily.get(reg.regId);
       if (!counter || counter.key !== day) this.deviceDaily.set(reg.regId, (counter = { key: day, count: 0 }));
       if (counter.count >= perDeviceDailyPublic(app)) {
@@ -806,18 +809,17 @@ export class OppoPlatform extends EventEmitter {
     const superseded = reg.queuedByNotifyId.get(target.notifyId);
     if (superseded) this.finish(superseded, 'dropped', `replaced_by:${message.messageId}`);
     if (device?.sink && this.tryDeliver(target, reg, device.sink)) return;
-    this.enqueue(target, reg);
+    this.enqueue(target, reg, now);
   }
 
-  private enqueue(target: TargetRecord, reg: Registration): void {
+  private enqueue(target: TargetRecord, reg: Registration, now: number): void {
     const { spec } = target.message;
-    const now = this.clock.now();
     if (spec.showTimeType === 1 && now > spec.notification.showEndTime!) {
       this.finish(target, 'expired', 'show_window_passed');
       return;
     }
     const waitingWindow = spec.showTimeType === 1 && now < spec.notification.showStartTime!;
-    this.setState(target, 'queued', waitingWindow ? 'waiting_show_window' : 'device_offline');
+    this.setState(target, 'queued', waitingWindow ? 'waiting_show_window' : 'device_offline', undefined, now);
     reg.queue.push(target);
     if (reg.queue.length > 64 && reg.queue.length > 2 * reg.queuedCount) reg.queue = reg.queue.filter((t) => t.state === 'queued');
     const expiresAt = target.message.createdAt + spec.offLineTtl * 1000;
@@ -897,13 +899,13 @@ export class OppoPlatform extends EventEmitter {
     this.setState(target, state, reason);
   }
 
-  private setState(target: TargetRecord, state: TargetState, reason?: string, code?: number): void {
+  private setState(target: TargetRecord, state: TargetState, reason?: string, code?: number, now = this.clock.now()): void {
     const was = target.state;
     if ((was === 'queued') !== (state === 'queued')) this.countQueued(target, state === 'queued');
     target.state = state;
     target.reason = reason;
     if (code !== undefined) target.code = code;
-    const change: StateChange = { at: this.clock.now(), state };
+    const change: StateChange = { at: now, state };
     if (reason !== undefined) change.reason = reason;
     if (code !== undefined) change.code = code;
     if (target.history.length < 4) target.history = [...target.history, change];
