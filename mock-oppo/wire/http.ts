@@ -50,22 +50,13 @@ export interface JournalEntry {
   request: Record<string, unknown>;
 }
 
-/** What the journal keeps per call: the parsed fields by reference, masked only when someone reads them. */
-interface RawFields {
-  form?: Form;
-  query?: Form;
-  json?: Record<string, unknown>;
-  headerToken?: string;
-}
+/** The journal keeps the call itself (its parsed fields by reference) and masks only when read. */
+type StoredEntry = Omit<JournalEntry, 'request'> & { call: ApiCall };
 
-type StoredEntry = Omit<JournalEntry, 'request'> & { fields: RawFields };
-
-function maskedView(raw: RawFields): Record<string, unknown> {
+function maskedView(call: ApiCall): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  const put = (key: string, value: unknown) => (out[key] = MASKED_FIELDS.has(key) && typeof value === 'string' ? maskSecret(value) : value);
-  if (raw.headerToken !== undefined) out['header:auth_token'] = maskSecret(raw.headerToken);
-  for (const source of [raw.query, raw.form]) if (source) for (const key of Object.keys(source)) put(key, source[key]);
-  if (raw.json) for (const key of Object.keys(raw.json)) put(key, raw.json[key]);
+  if (call.headerToken !== undefined) out['header:auth_token'] = maskSecret(call.headerToken);
+  for (const [key, value] of call.field.entries()) out[key] = MASKED_FIELDS.has(key) && typeof value === 'string' ? maskSecret(value) : value;
   return out;
 }
 
@@ -103,7 +94,7 @@ export class HttpCore {
 
   /** The journal, oldest first, with secrets masked. */
   journalEntries(): JournalEntry[] {
-    return this.journal.toArray().map(({ fields, ...entry }) => ({ ...entry, request: maskedView(fields) }));
+    return this.journal.toArray().map(({ call, ...entry }) => ({ ...entry, request: maskedView(call) }));
   }
 
   clearJournal(): void {
@@ -134,13 +125,13 @@ export class HttpCore {
     const call = this.readCall(req, region, endpoint.body);
     const entry: StoredEntry = {
       seq: ++this.seq, at: this.platform.clock.now(), via: req.via, method: req.method, host: req.host, path,
-      region, endpoint: endpoint.name, status: 200, fields: call.fields,
+      region, endpoint: endpoint.name, status: 200, call,
     };
     this.journal.push(entry);
 
     let delayMs = 0;
     if (!this.platform.faults.empty) {
-      const scope = { endpoint: endpoint.name, ...appIdOf(this.platform, endpoint, call.api), regIds: regIdsOf(endpoint, call.api) };
+      const scope = { endpoint: endpoint.name, ...appIdOf(this.platform, endpoint, call), regIds: regIdsOf(endpoint, call) };
       if (scope.appId !== undefined) entry.appId = scope.appId;
       const latency = this.platform.faults.take(['latency'], scope);
       if (latency) delayMs = latency.delayMs;
@@ -161,12 +152,12 @@ export class HttpCore {
     else if (call.badEncoding) envelope = codeEnvelope(CODES.INVALID_ENCODING);
     else {
       try {
-        envelope = endpoint.handle(this.platform, call.api);
+        envelope = endpoint.handle(this.platform, call);
       } catch (err) {
         if (!(err instanceof OppoError)) throw err;
         envelope = envelopeOf(err);
       }
-      if (call.api.appId !== undefined) entry.appId = call.api.appId;
+      if (call.appId !== undefined) entry.appId = call.appId;
     }
     return this.delay(this.envelope(entry, envelope), delayMs);
   }
@@ -190,7 +181,7 @@ export class HttpCore {
    * Push endpoints read `application/x-www-form-urlencoded` (other content types count as an empty
    * form, then query parameters, as a servlet would); device-host endpoints read a JSON object.
    */
-  private readCall(req: WireRequest, region: Region, kind: 'form' | 'json'): { api: ApiCall; fields: RawFields; badEncoding: boolean } {
+  private readCall(req: WireRequest, region: Region, kind: 'form' | 'json'): ApiCall {
     const rawType = req.header('content-type') ?? '';
     const contentType = /[A-Z]/.test(rawType) ? rawType.toLowerCase() : rawType;
     const charsetAt = contentType.indexOf('charset=');
@@ -198,8 +189,7 @@ export class HttpCore {
     const badEncoding = (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') || (req.body.length > 0 && !isUtf8(req.body));
     const empty = badEncoding || req.body.length === 0;
     const headerToken = req.header('auth_token') || undefined;
-    const query = req.query ? parseForm(req.query) : EMPTY_FORM;
-
+    let call: ApiCall;
     if (kind === 'json') {
       let obj: Record<string, unknown> = Object.create(null);
       let badJson = false;
@@ -210,21 +200,13 @@ export class HttpCore {
       } catch {
         badJson = true;
       }
-      const field = jsonFields(obj);
-      const bodyToken = field.get('auth_token');
-      const fields: RawFields = { json: obj };
-      if (headerToken !== undefined) fields.headerToken = headerToken;
-      return {
-        api: { region, field, headerToken: typeof bodyToken === 'string' && bodyToken ? bodyToken : headerToken, badJson },
-        fields,
-        badEncoding,
-      };
+      call = { region, field: jsonFields(obj), badJson };
+    } else {
+      const form = !empty && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(req.body) : EMPTY_FORM;
+      call = { region, field: new FormFields(form, req.query ? parseForm(req.query) : EMPTY_FORM) };
     }
-
-    const form = !empty && contentType.startsWith('application/x-www-form-urlencoded') ? parseForm(req.body) : EMPTY_FORM;
-    const fields: RawFields = { form, query };
-    const api: ApiCall = { region, field: new FormFields(form, query) };
-    if (headerToken !== undefined) api.headerToken = fields.headerToken = headerToken;
-    return { api, fields, badEncoding };
+    if (headerToken !== undefined) call.headerToken = headerToken;
+    if (badEncoding) call.badEncoding = true;
+    return call;
   }
 }

@@ -12,6 +12,8 @@ import type { Form } from './form.ts';
 /** Reads one field by its snake_case name; form and JSON sources both fit. */
 export interface FieldSource {
   get(name: string): unknown;
+  /** Every field as received (for the journal). */
+  entries(): Array<[string, unknown]>;
 }
 
 const CLICK_ACTION_TYPES = new Set([0, 1, 2, 4, 5]);
@@ -223,6 +225,10 @@ class JsonFields implements FieldSource {
     // Most fields are absent: check ownership only for a value that might be inherited.
     return value !== undefined && Object.hasOwn(this.obj, name) ? value : undefined;
   }
+
+  entries(): Array<[string, unknown]> {
+    return Object.entries(this.obj);
+  }
 }
 
 export function jsonFields(obj: Record<string, unknown>): FieldSource {
@@ -238,5 +244,9 @@ export class FormFields implements FieldSource {
 
   get(name: string): unknown {
     return this.form[name] ?? this.query[name];
+  }
+
+  entries(): Array<[string, unknown]> {
+    return [...Object.entries(this.query), ...Object.entries(this.form)];
   }
 }

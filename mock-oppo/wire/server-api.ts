@@ -24,6 +24,8 @@ export interface ApiCall {
   headerToken?: string;
   /** Device host: the body was not a JSON object. */
   badJson?: boolean;
+  /** The body was not UTF-8 (code 25). */
+  badEncoding?: boolean;
   /** Set once the token named an app (for the journal). */
   appId?: string;
 }
