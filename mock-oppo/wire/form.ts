@@ -40,6 +40,32 @@ function decodeRange(bytes: Uint8Array, start: number, end: number): string {
 
 export type Form = Readonly<Record<string, string>>;
 
+/**
+ * Field names the API reads, by byte length. A key that matches one is returned as that constant
+ * string: no new string per request, and V8 need not internalize a fresh property key.
+ */
+const KNOWN_KEYS = new Map<number, Array<{ name: string; bytes: Buffer }>>();
+for (const name of [
+  'auth_token', 'message', 'messages', 'app_key', 'timestamp', 'sign', 'sdk_version', 'message_id', 'task_id',
+  'target_type', 'target_value', 'title', 'sub_title', 'content', 'style', 'channel_id', 'category', 'notify_level',
+  'click_action_type', 'click_action_activity', 'click_action_url', 'action_parameters', 'off_line', 'off_line_ttl',
+  'call_back_url', 'call_back_parameter', 'app_message_id', 'show_time_type', 'show_start_time', 'show_end_time',
+]) {
+  const list = KNOWN_KEYS.get(name.length) ?? [];
+  list.push({ name, bytes: Buffer.from(name) });
+  KNOWN_KEYS.set(name.length, list);
+}
+
+function knownKey(bytes: Uint8Array, start: number, end: number): string | undefined {
+  const candidates = KNOWN_KEYS.get(end - start);
+  if (!candidates) return undefined;
+  next: for (const { name, bytes: known } of candidates) {
+    for (let i = 0; i < known.length; i++) if (bytes[start + i] !== known[i]) continue next;
+    return name;
+  }
+  return undefined;
+}
+
 export function parseForm(body: Uint8Array | string): Form {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const out: Record<string, string> = Object.create(null);
@@ -51,7 +77,8 @@ export function parseForm(body: Uint8Array | string): Form {
     if (end > start) {
       let eq = bytes.indexOf(0x3d, start);
       if (eq === -1 || eq > end) eq = -1;
-      const key = decodeRange(bytes, start, eq === -1 ? end : eq);
+      const keyEnd = eq === -1 ? end : eq;
+      const key = knownKey(bytes, start, keyEnd) ?? decodeRange(bytes, start, keyEnd);
       if (out[key] === undefined) out[key] = eq === -1 ? '' : decodeRange(bytes, eq + 1, end);
     }
     start = end + 1;
