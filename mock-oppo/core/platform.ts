@@ -749,15 +749,18 @@ export class OppoPlatform extends EventEmitter {
     app: App, region: Region, kind: 'unicast' | 'broadcast', messageId: string, taskId: string,
     spec: NotificationSpec, classification: Classification, verifyRegistrationId: boolean, now: number,
   ): MessageRecord {
-    const message: MessageRecord = { messageId, taskId, appId: app.appId, region, kind, classification, createdAt: now, spec, verifyRegistrationId, targets: [] };
-    if (spec.appMessageId !== undefined) message.appMessageId = spec.appMessageId;
-    return message;
+    return {
+      messageId, taskId, appId: app.appId, region, kind, appMessageId: spec.appMessageId, classification, createdAt: now, spec,
+      verifyRegistrationId, targets: [], invalidTargets: undefined, evicted: undefined,
+    };
   }
 
   private newTarget(message: MessageRecord, targetType: 1 | 2 | 5 | 6, targetValue: string): TargetRecord {
+    // Every field present from the start: one object shape for all targets (they are made per request).
     const target: TargetRecord = {
-      targetType, targetValue, state: 'accepted', history: [{ at: message.createdAt, state: 'accepted' }],
-      notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message,
+      targetType, targetValue, registrationId: undefined, registration: undefined, state: 'accepted', reason: undefined, code: undefined,
+      displayed: undefined, history: [{ at: message.createdAt, state: 'accepted' }],
+      notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message, deadline: undefined,
     };
     // Literal arrays for the first entries: a pushed-to empty array reserves 16 slots, and up to
     // `messageRetention` messages stay in memory.

@@ -7,11 +7,11 @@
  */
 let scratch = Buffer.allocUnsafe(16 * 1024);
 
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const lower = c | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
+/** Hex digit → value, −1 for anything else. */
+const HEX = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX[d.toString(16).charCodeAt(0)] = d;
+  HEX[d.toString(16).toUpperCase().charCodeAt(0)] = d;
 }
 
 function decodeRange(bytes: Uint8Array, start: number, end: number): string {
@@ -20,20 +20,16 @@ function decodeRange(bytes: Uint8Array, start: number, end: number): string {
   let j = 0;
   for (let i = start; i < end; i++) {
     const c = bytes[i]!;
-    if (c === 0x2b) {
-      out[j++] = 0x20;
-    } else if (c === 0x25 && i + 2 < end) {
-      const hi = hexValue(bytes[i + 1]!);
-      const lo = hi === -1 ? -1 : hexValue(bytes[i + 2]!);
-      if (lo === -1) {
-        out[j++] = c;
-      } else {
+    if (c === 0x25 && i + 2 < end) {
+      const hi = HEX[bytes[i + 1]!]!;
+      const lo = HEX[bytes[i + 2]!]!;
+      if ((hi | lo) >= 0) {
         out[j++] = (hi << 4) | lo;
         i += 2;
+        continue;
       }
-    } else {
-      out[j++] = c;
     }
+    out[j++] = c === 0x2b ? 0x20 : c;
   }
   return out.toString('utf8', 0, j);
 }
