@@ -9,7 +9,7 @@ import type { Region } from '../core/region.ts';
 import { Ring } from '../core/ring.ts';
 import { maskSecret } from '../core/apps.ts';
 import { handleControl } from './control-api.ts';
-import { EMPTY_FORM, parseForm, type Form } from './form.ts';
+import { EMPTY_FORM, parseForm } from './form.ts';
 import { FormFields, jsonFields } from './notification.ts';
 import { ENDPOINTS, appIdOf, codeEnvelope, envelopeOf, regIdsOf, type ApiCall, type Envelope } from './server-api.ts';
 

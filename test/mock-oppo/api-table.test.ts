@@ -191,7 +191,7 @@ const ROWS: Row[] = [
 
   // ---- device host: alias and tags (JSON)
   device('set_alias', (c) => ({ registration_id: c.regB, alias: 'bobby' }), 0),
-  device('set_alias', (c) => ({ registration_id: 'bad', alias: 'bobby' }), CODES.INVALID_REGID),
+  device('set_alias', () => ({ registration_id: 'bad', alias: 'bobby' }), CODES.INVALID_REGID),
   device('set_alias', (c) => ({ registration_id: c.regB, alias: 'z'.repeat(65) }), CODES.INVALID_ALIAS),
   device('set_alias', (c) => ({ registration_id: c.regB }), CODES.MISSING_ARGUMENTS),
   device('delete_alias', () => ({ alias: 'nobody' }), CODES.ALIAS_UNSUBSCRIBED),
