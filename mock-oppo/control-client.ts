@@ -2,7 +2,7 @@
 import type { App, AppConfig } from './core/apps.ts';
 import type { Duration } from './core/clock.ts';
 import type { Fault, FaultSpec } from './core/faults.ts';
-import type { MessageView, RegistrationView } from './core/platform.ts';
+import type { MessageView, RegistrationView } from './core/views.ts';
 import type { ReceiptRecord } from './core/receipts.ts';
 import type { Region } from './core/region.ts';
 import type { MockSettings } from './core/settings.ts';

@@ -101,7 +101,8 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
 }
 
 export { OppoPlatform } from './core/platform.ts';
-export type { MessageRecord, MessageView, RegistrationView, TargetRecord, TargetState, TargetView, Registration, DeviceSink } from './core/platform.ts';
+export type { MessageRecord, TargetRecord, TargetState, Registration, DeviceSink } from './core/records.ts';
+export type { MessageView, RegistrationView, TargetView } from './core/views.ts';
 export { VirtualClock, SystemClock, parseDuration, type Clock } from './core/clock.ts';
 export { attachDeviceLink } from './device-link/server.ts';
 export { CODES, CODE_MESSAGES, DOCUMENTED_CODES, OppoError } from './core/codes.ts';

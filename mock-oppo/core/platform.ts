@@ -4,11 +4,10 @@
  * delivery to connected devices and receipts. Everything time-dependent reads the injected clock.
  */
 import { EventEmitter } from 'node:events';
-import type { MockToPhone } from '../device-link/protocol.ts';
 import { normalizeApp, type App, type AppConfig } from './apps.ts';
 import type { Clock } from './clock.ts';
 import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from './codes.ts';
-import { Deadlines, type DeadlineHandle } from './deadlines.ts';
+import { Deadlines } from './deadlines.ts';
 import { Faults } from './faults.ts';
 import { IdGenerator } from './ids.ts';
 import {
@@ -24,79 +23,10 @@ import { Receipts, type ReceiptEvent, type ReceiptSender } from './receipts.ts';
 import { Ring } from './ring.ts';
 import { formatRegId, isWellFormedRegId, regionOfRegId, type Region } from './region.ts';
 import type { MockSettings } from './settings.ts';
-
-export type TargetState = 'accepted' | 'queued' | 'delivered' | 'acked' | 'expired' | 'dropped' | 'rejected';
-export type Classification = 'public' | 'private';
-
-export interface StateChange {
-  at: number;
-  state: TargetState;
-  reason?: string;
-  code?: number;
-}
-
-export interface TargetRecord {
-  /** 1 all, 2 regId, 5 alias, 6 tag expression: how this target was addressed. */
-  targetType: 1 | 2 | 5 | 6;
-  targetValue: string;
-  registrationId?: string;
-  /** The registration it was resolved to (internal; not in views). */
-  registration?: Registration;
-  state: TargetState;
-  reason?: string;
-  code?: number;
-  /** From the phone's ack: whether the notification manager showed it. */
-  displayed?: boolean;
-  history: StateChange[];
-  notifyId: number;
-  message: MessageRecord;
-  deadline?: DeadlineHandle;
-}
-
-export interface MessageRecord {
-  messageId: string;
-  /** Unicast: the message id again (receipts use it as taskId); broadcast: the task id. */
-  taskId: string;
-  appId: string;
-  region: Region;
-  kind: 'unicast' | 'broadcast';
-  appMessageId?: string;
-  classification: Classification;
-  createdAt: number;
-  spec: NotificationSpec;
-  verifyRegistrationId: boolean;
-  targets: TargetRecord[];
-  /** Broadcast: refused targets by code, as in the reply. */
-  invalidTargets?: Record<string, string[]>;
-  evicted?: boolean;
-}
-
-export type RegistrationState = 'active' | 'unregistered' | 'uninstalled';
-
-export interface Registration {
-  regId: string;
-  appId: string;
-  deviceId: string;
-  packageName: string;
-  region: Region;
-  state: RegistrationState;
-  createdAt: number;
-  invalidatedAt?: number;
-  alias?: string;
-  tags: Set<string>;
-  /** Targets waiting for the device (offline, or before their show window); finished ones are compacted away lazily. */
-  queue: TargetRecord[];
-  /** How many entries of `queue` are still queued. */
-  queuedCount: number;
-  /** Queued targets by notify_id, for replacement without scanning the queue. */
-  queuedByNotifyId: Map<number, TargetRecord>;
-}
-
-/** What the rules need from a phone's connection: a way to hand it a frame. */
-export interface DeviceSink {
-  send(frame: MockToPhone): void;
-  close(reason: string): void;
-}
+import type {
+  BatchItemResult, BroadcastResult, Classification, DeviceSink, MessageRecord, Registration, SavedContent,
+  StateChange, TargetRecord, TargetState, UnicastInput,
+} from './records.ts';
 
 interface Device {
   deviceId: string;
@@ -110,35 +40,6 @@ interface Token {
   appId: string;
   region: Region;
   createdAt: number;
-}
-
-interface SavedContent {
-  messageId: string;
-  appId: string;
-  region: Region;
-  spec: NotificationSpec;
-  classification: Classification;
-  createdAt: number;
-}
-
-export interface UnicastInput {
-  targetType: number;
-  targetValue: string;
-  spec: NotificationSpec;
-  verifyRegistrationId: boolean;
-}
-
-export interface BatchItemResult {
-  messageId?: string;
-  registrationId: string;
-  errorCode?: number;
-  errorMessage?: string;
-}
-
-export interface BroadcastResult {
-  messageId: string;
-  taskId: string;
-  invalid: Record<string, string[]>;
 }
 
 export interface PlatformOptions {
@@ -985,94 +886,4 @@ export class OppoPlatform extends EventEmitter {
       ...(d.connectedAt !== undefined ? { connectedAt: d.connectedAt } : {}), lastSeen: d.lastSeen,
     }));
   }
-}
-
-export interface TargetView {
-  targetType: 1 | 2 | 5 | 6;
-  targetValue: string;
-  registrationId?: string;
-  notifyId: number;
-  state: TargetState;
-  reason?: string;
-  code?: number;
-  displayed?: boolean;
-  history: StateChange[];
-}
-
-export interface MessageView {
-  messageId: string;
-  taskId: string;
-  appId: string;
-  region: Region;
-  kind: 'unicast' | 'broadcast';
-  appMessageId?: string;
-  classification: Classification;
-  createdAt: number;
-  callBackUrl?: string;
-  offLine: boolean;
-  offLineTtl: number;
-  notification: NotificationSpec['notification'];
-  invalidTargets?: Record<string, string[]>;
-  targets: TargetView[];
-}
-
-export interface RegistrationView {
-  regId: string;
-  appId: string;
-  deviceId: string;
-  packageName: string;
-  region: Region;
-  state: RegistrationState;
-  createdAt: number;
-  invalidatedAt?: number;
-  alias?: string;
-  tags: string[];
-  /** Message ids waiting for the device. */
-  queued: string[];
-}
-
-/** JSON views for the control API (no internal references). */
-export function messageView(m: MessageRecord): MessageView {
-  return {
-    messageId: m.messageId,
-    taskId: m.taskId,
-    appId: m.appId,
-    region: m.region,
-    kind: m.kind,
-    appMessageId: m.appMessageId,
-    classification: m.classification,
-    createdAt: m.createdAt,
-    callBackUrl: m.spec.callBackUrl,
-    offLine: m.spec.offLine,
-    offLineTtl: m.spec.offLineTtl,
-    notification: m.spec.notification,
-    ...(m.invalidTargets ? { invalidTargets: m.invalidTargets } : {}),
-    targets: m.targets.map((t) => ({
-      targetType: t.targetType,
-      targetValue: t.targetValue,
-      registrationId: t.registrationId,
-      notifyId: t.notifyId,
-      state: t.state,
-      reason: t.reason,
-      code: t.code,
-      displayed: t.displayed,
-      history: t.history,
-    })),
-  };
-}
-
-export function registrationView(r: Registration): RegistrationView {
-  return {
-    regId: r.regId,
-    appId: r.appId,
-    deviceId: r.deviceId,
-    packageName: r.packageName,
-    region: r.region,
-    state: r.state,
-    createdAt: r.createdAt,
-    invalidatedAt: r.invalidatedAt,
-    alias: r.alias,
-    tags: [...r.tags],
-    queued: r.queue.filter((t) => t.state === 'queued').map((t) => t.message.messageId),
-  };
 }

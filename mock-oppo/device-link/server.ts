@@ -2,7 +2,8 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES, OppoError } from '../core/codes.ts';
-import type { DeviceSink, OppoPlatform } from '../core/platform.ts';
+import type { OppoPlatform } from '../core/platform.ts';
+import type { DeviceSink } from '../core/records.ts';
 import type { Region } from '../core/region.ts';
 import { DEVICE_LINK_PATH, type MockToPhone, type PhoneToMock } from './protocol.ts';
 

@@ -5,7 +5,8 @@
 import { publicView, type AppConfig } from '../core/apps.ts';
 import { VirtualClock } from '../core/clock.ts';
 import { checkFaultSpec } from '../core/faults.ts';
-import { messageView, registrationView, type OppoPlatform } from '../core/platform.ts';
+import type { OppoPlatform } from '../core/platform.ts';
+import { messageView, registrationView } from '../core/views.ts';
 import type { Region } from '../core/region.ts';
 import type { HttpCore, WireRequest, WireResponse } from './http.ts';
 

@@ -5,7 +5,8 @@
 import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from '../core/codes.ts';
 import type { App } from '../core/apps.ts';
 import { LIMITS } from '../core/notification.ts';
-import type { OppoPlatform, UnicastInput } from '../core/platform.ts';
+import type { OppoPlatform } from '../core/platform.ts';
+import type { UnicastInput } from '../core/records.ts';
 import type { Region } from '../core/region.ts';
 import { jsonFields, readBool, readInt, readNotification, readString, type FieldSource } from './notification.ts';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MockToPhone } from '../../mock-oppo/device-link/protocol.ts';
 import { CODES, OppoError, type DeviceSink, type MockOppo } from '../../mock-oppo/index.ts';
-import type { UnicastInput } from '../../mock-oppo/core/platform.ts';
+import type { UnicastInput } from '../../mock-oppo/core/records.ts';
 import { dailyPublicQuota, nextDayStart, perDeviceDailyPublic, qpsLimit } from '../../mock-oppo/core/quota.ts';
 import { isWellFormedRegId, regionOfRegId } from '../../mock-oppo/core/region.ts';
 import { normalizeApp } from '../../mock-oppo/core/apps.ts';
