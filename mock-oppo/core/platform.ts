@@ -28,6 +28,13 @@ import type {
   StateChange, TargetRecord, TargetState, UnicastInput,
 } from './records.ts';
 
+// Other parts of the harness import these from here (they lived in this module first).
+export type {
+  BatchItemResult, BroadcastResult, Classification, DeviceSink, MessageRecord, Registration, RegistrationState, SavedContent,
+  StateChange, TargetRecord, TargetState, UnicastInput,
+} from './records.ts';
+export { messageView, registrationView, type MessageView, type RegistrationView, type TargetView } from './views.ts';
+
 interface Device {
   deviceId: string;
   region: Region;
