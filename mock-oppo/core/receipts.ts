@@ -112,7 +112,8 @@ export class Receipts {
     const batches = this.batches;
     this.batches = new Map();
     for (const [url, records] of batches) {
-      const sending = this.sender(url, records.map((r) => r.body)).then(
+      // Through a resolved promise, so a sender that throws synchronously is a failed receipt, not a crash.
+      const sending = Promise.resolve().then(() => this.sender(url, records.map((r) => r.body))).then(
         () => this.settle(records, 'sent'),
         (err: unknown) => this.settle(records, 'failed', err instanceof Error ? err.message : String(err)),
       );

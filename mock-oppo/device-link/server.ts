@@ -106,7 +106,12 @@ export function attachDeviceLink(server: Server, platform: OppoPlatform): Device
     ws.on('message', (data) => {
       const frame = parseFrame(data);
       if (!frame) return send(ws, { op: 'error', code: CODES.INVALID_ARGUMENTS, message: 'frames are JSON objects with an op' });
-      onFrame(platform, ws, state, frame);
+      try {
+        onFrame(platform, ws, state, frame);
+      } catch (err) {
+        // A bug must not take the mock down with it; the phone sees it as a service error.
+        send(ws, { op: 'error', code: CODES.SERVICE_UNAVAILABLE, message: `internal error: ${(err as Error).message}` });
+      }
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {

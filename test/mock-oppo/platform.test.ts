@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MockToPhone } from '../../mock-oppo/device-link/protocol.ts';
-import { CODES, OppoError, type DeviceSink, type MockOppo } from '../../mock-oppo/index.ts';
+import { CODES, OppoError, VirtualClock, createMockOppo, type DeviceSink, type MockOppo } from '../../mock-oppo/index.ts';
 import type { UnicastInput } from '../../mock-oppo/core/records.ts';
 import { dailyPublicQuota, nextDayStart, perDeviceDailyPublic, qpsLimit } from '../../mock-oppo/core/quota.ts';
 import { isWellFormedRegId, regionOfRegId } from '../../mock-oppo/core/region.ts';
@@ -295,4 +295,19 @@ test('a show window that opens after off_line_ttl ends expires the message when 
   const m = p.unicast(app, 'CN', input(reg.regId, { ...PRIVATE, off_line_ttl: 60, show_time_type: 1, show_start_time: T0 + 3_600_000, show_end_time: T0 + 7_200_000 }));
   clock.advance('61s');
   assert.deepEqual(states(mock, m.messageId), ['accepted', 'queued:waiting_show_window', 'expired:off_line_ttl']);
+});
+
+test('a receipt sender that throws is a failed receipt, not a crash', async () => {
+  const mock = createMockOppo({
+    clock: new VirtualClock({ start: T0 }),
+    receiptSender: () => {
+      throw new Error('boom');
+    },
+  });
+  const { p, app, reg } = setup({ mock, clock: mock.clock as VirtualClock, receipts: [] });
+  p.connectDevice('phone-1', 'CN', fakeSink());
+  const m = p.unicast(app, 'CN', input(reg.regId, { ...PRIVATE, call_back_url: 'http://rx.test/r' }));
+  p.ack('phone-1', m.messageId, reg.regId, true);
+  await p.receipts.settled();
+  assert.deepEqual(p.receipts.list().map((r) => [r.status, r.error]), [['failed', 'boom']]);
 });
