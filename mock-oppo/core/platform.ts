@@ -101,7 +101,7 @@ export class OppoPlatform extends EventEmitter {
     this.deadlines = new Deadlines(options.clock);
     this.faults = new Faults(options.clock);
     this.receipts = new Receipts(options.clock, this.faults, options.receiptSender, options.settings.receiptLogCapacity);
-    this.messages = new Ring(options.settings.messageRetention);
+    this.messages = new Ring(Math.max(1, options.settings.messageRetention));
     this.initialApps = options.apps.map(normalizeApp);
     for (const app of this.initialApps) this.putApp(app);
   }
