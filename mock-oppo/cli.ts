@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { normalizeApp, type AppConfig } from './core/apps.ts';
+import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import { createMockOppo } from './index.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
@@ -43,9 +43,7 @@ async function main(): Promise<number> {
   let apps: AppConfig[] | undefined;
   if (values.apps !== undefined) {
     try {
-      const parsed: unknown = JSON.parse(await readFile(values.apps, 'utf8'));
-      if (!Array.isArray(parsed) || parsed.length === 0) throw new TypeError('the file must hold a non-empty JSON array of apps');
-      apps = parsed.map((a) => normalizeApp(a));
+      apps = parseAppsFile(await readFile(values.apps, 'utf8'));
     } catch (err) {
       console.error(`cannot load apps from ${values.apps}: ${(err as Error).message}`);
       return 2;

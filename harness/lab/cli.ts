@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
-import { normalizeApp, type AppConfig } from '../../mock-oppo/core/apps.ts';
+import { readFileSync } from 'node:fs';
+import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
@@ -56,9 +57,7 @@ async function main(): Promise<number> {
   }
   try {
     if (values.apps !== undefined) {
-      const parsed = readJson(values.apps);
-      if (!Array.isArray(parsed) || parsed.length === 0) throw new TypeError('the file must hold a non-empty JSON array of apps');
-      oppoApps = parsed.map((a) => normalizeApp(a));
+      oppoApps = parseAppsFile(readFileSync(values.apps, 'utf8'));
     }
   } catch (err) {
     console.error(`cannot load apps from ${values.apps}: ${(err as Error).message}`);

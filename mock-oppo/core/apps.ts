@@ -74,6 +74,13 @@ export function normalizeApp(input: unknown): App {
   };
 }
 
+/** The apps of an `--apps` file's text: a non-empty JSON array, each app validated. */
+export function parseAppsFile(text: string): App[] {
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed) || parsed.length === 0) throw new TypeError('the file must hold a non-empty JSON array of apps');
+  return parsed.map((a) => normalizeApp(a));
+}
+
 /** The demo app of fixtures/oppo-apps.json (the one the IM certificate uses). */
 export function demoApp(): App {
   return normalizeApp(demoApps[0]);
