@@ -59,7 +59,8 @@ export const config: WebdriverIO.MultiremoteConfig = {
   mochaOpts: { ui: 'bdd', timeout: profile.backend.kind === 'lab' && profile.backend.clock === 'virtual' ? 30_000 : 300_000 },
   waitforTimeout: profile.backend.kind === 'lab' && profile.backend.clock === 'virtual' ? 10_000 : 60_000,
   connectionRetryCount: 1,
-  reporters: ['spec', ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
+  // One worker runs every spec file, so the per-line worker preface would only repeat itself.
+  reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
   services,
   beforeSession: (_config, caps) => prepareSession(profile, caps),
   afterTest: async (test, _context, result) => {
