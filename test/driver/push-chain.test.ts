@@ -17,14 +17,21 @@ const PKG = 'com.tencent.qcloud.tim.demo';
 
 test('login in the UI, kill, IM sendmsg, tap the OPPO notification, extras in logcat', async (t) => {
   const lab = await startLab({ clock: new VirtualClock({ start: Date.UTC(2026, 2, 1, 9, 0, 0) }), phones: 1 });
-  t.after(() => lab.stop());
-  const { server: appium, port } = await startAppium();
-  t.after(() => appium.close());
+  let appium: Awaited<ReturnType<typeof startAppium>>['server'] | undefined;
+  let driver: WebdriverIO.Browser | undefined;
+  // In this order: a session left open would keep its 60 s command timer, and the process, alive.
+  t.after(async () => {
+    await driver?.deleteSession().catch(() => undefined);
+    await appium?.close();
+    await lab.stop();
+  });
+  const started = await startAppium();
+  appium = started.server;
   const [serial] = lab.farm.list().map((p) => p.serial);
 
-  const driver = await remote({
+  driver = await remote({
     hostname: '127.0.0.1',
-    port,
+    port: started.port,
     logLevel: 'silent',
     connectionRetryCount: 0,
     capabilities: {
@@ -36,7 +43,6 @@ test('login in the UI, kill, IM sendmsg, tap the OPPO notification, extras in lo
       'appium:appActivity': '.SplashActivity',
     } as WebdriverIO.Capabilities,
   });
-  t.after(() => driver.deleteSession().catch(() => undefined));
 
   await driver.$('id=login_user').setValue('bob');
   await driver.$('~login').click();
