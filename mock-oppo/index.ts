@@ -4,7 +4,6 @@
  * the real hosts, and the platform object itself.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import type { RequestHandler } from 'msw';
 import { demoApp, type AppConfig } from './core/apps.ts';
@@ -15,6 +14,7 @@ import { fetchReceiptSender, type ReceiptSender } from './core/receipts.ts';
 import { resolveSettings, type MockSettings } from './core/settings.ts';
 import { attachDeviceLink } from './device-link/server.ts';
 import { createExpressApp, createRequestListener } from './transport/http-listener.ts';
+import { bindHttpServer, closeHttpServer } from './transport/listen.ts';
 import { createMswHandlers } from './transport/msw-handlers.ts';
 import { HttpCore, type JournalEntry } from './wire/http.ts';
 
@@ -79,21 +79,12 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
       const server = createServer(listener);
       server.keepAliveTimeout = 5_000;
       const link = attachDeviceLink(server, platform);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = await bindHttpServer(server, port, host);
       return {
-        url: `http://${shownHost}:${address.port}`,
+        url,
         async close() {
           await link.close();
-          server.closeAllConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await closeHttpServer(server);
         },
       };
     },

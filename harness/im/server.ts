@@ -1,8 +1,8 @@
 /** createImServer: the rules (core.ts) behind the REST, console/control (express) and client-link (ws) transports. */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Clock } from '../../mock-oppo/core/clock.ts';
+import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
 import { attachClientLink } from './client-link/server.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
@@ -67,19 +67,14 @@ export function createImServer(options: ImServerOptions): ImServer {
     app,
     async listen(opts = {}) {
       const server = createServer(app);
+      // After the bind: the link's ws server would rethrow a bind error (EADDRINUSE) as uncaught.
+      const url = await bindHttpServer(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
       const link = attachClientLink(core, server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-      });
-      const { address, port } = server.address() as AddressInfo;
-      const host = address.includes(':') ? `[${address}]` : address;
       return {
-        url: `http://${host}:${port}`,
+        url,
         async close() {
           await link.close();
-          server.closeAllConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await closeHttpServer(server);
           dispose();
         },
       };
