@@ -54,6 +54,7 @@ export interface VirtualPhoneOptions {
 /** What is in front: the launcher, an app's task, or the browser a URL click opened. */
 export type Front = { kind: 'launcher' } | { kind: 'app'; packageName: string } | { kind: 'browser'; url: string };
 
+/** How an app dies: `am force-stop` (user in settings, or the test tool) vs the OS reclaiming a background process. */
 export type KillMode = 'force-stop' | 'process-death';
 
 export interface StartOutcome {

@@ -4,6 +4,7 @@
  * Only the lab has it; the real console is a web page.
  */
 import type { CertificateConfig, ClickAction } from '../im/rules/certificates.ts';
+import { CONTROL_PREFIX } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 
 export type { CertificateConfig, ClickAction, PushTrace };
@@ -29,7 +30,7 @@ export class ImConsoleClient {
   private readonly base: string;
 
   constructor(imUrl: string) {
-    this.base = `${imUrl.replace(/\/+$/, '')}/_im/v1`;
+    this.base = `${imUrl.replace(/\/+$/, '')}${CONTROL_PREFIX}`;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

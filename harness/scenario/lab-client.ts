@@ -3,6 +3,7 @@
  * timer by timer and lets every link settle in between) and the phones' lab-only switches.
  */
 import type { Duration } from '../../mock-oppo/core/clock.ts';
+import { LAB_API_PATH } from '../lab/control-api.ts';
 import type { LabPhoneControls } from './phone.ts';
 
 export class LabClientError extends Error {
@@ -19,7 +20,7 @@ export class LabClient {
   private readonly base: string;
 
   constructor(labUrl: string) {
-    this.base = `${labUrl.replace(/\/+$/, '')}/_lab/v1`;
+    this.base = `${labUrl.replace(/\/+$/, '')}${LAB_API_PATH}`;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -10,7 +10,7 @@ import { describeFunnel, outcomeOf, type DeviceFunnel, type Layer, type Outcome 
 import type { ImConsoleClient } from './im-console.ts';
 import type { SendMsgResult } from './im-rest.ts';
 import type { Phone, ShownNotification } from './phone.ts';
-import type { NotificationMatch } from './shade.ts';
+import { matchesNotification, type NotificationMatch } from './shade.ts';
 
 /** Where the matchers look besides the phone: the lab's IM traces and mock-oppo (absent on `live`). */
 export interface Observers {
@@ -143,9 +143,7 @@ export async function expectNotPushed(observers: Observers, sent: SendMsgResult,
   const problem = notPushedMismatch(expected, funnel, outcomeOf(funnel));
   if (problem) fail(`${expected.phone.name}: ${problem}`);
   const sentAt = sent.MsgTime * 1000;
-  const shown = (await expected.phone.notifications()).filter((n) =>
-    expected.match ? n.title === expected.match.title && (expected.match.text === undefined || n.text === expected.match.text) : n.postTime >= sentAt,
-  );
+  const shown = (await expected.phone.notifications()).filter((n) => (expected.match ? matchesNotification(n, expected.match) : n.postTime >= sentAt));
   if (shown.length) {
     fail(`${expected.phone.name}: every layer says not pushed (${expected.reason}), yet the shade shows ${JSON.stringify(shown.map((n) => ({ title: n.title, text: n.text })))}\n${describeFunnel(funnel)}`);
   }

@@ -7,17 +7,14 @@
  */
 import './wdio-capabilities.ts';
 import type { AppPage } from './apps/app-page.ts';
-import type { StatusBarNotification } from '../phone/api.ts';
-import { parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
+import type { AppState, StatusBarNotification } from '../phone/api.ts';
+import type { KillMode } from '../phone/phone.ts';
+import { matchesNotification, parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
+
+export type { AppState, KillMode };
 
 /** Android key codes the page object presses. */
 const KEY_BACK = 4;
-
-/** UiAutomator2's `queryAppState`: 0 not installed, 1 not running, 2/3 background, 4 foreground. */
-export type AppState = 0 | 1 | 2 | 3 | 4;
-
-/** How an app dies: `am force-stop` (user in settings, or the test tool) vs the OS reclaiming a background process. */
-export type KillMode = 'force-stop' | 'process-death';
 
 /** Switches only a lab has (a virtual phone's radio and settings). */
 export interface LabPhoneControls {
@@ -159,14 +156,14 @@ export class Phone {
       ...(timeoutMs ? { timeout: timeoutMs } : {}),
       timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} in the shade`,
     });
-    const shown = (await this.notifications(withChannel)).find((n) => n.title === match.title && (match.text === undefined || n.text === match.text));
+    const shown = (await this.notifications(withChannel)).find((n) => matchesNotification(n, match));
     if (!shown) throw new Error(`${this.name}: ${JSON.stringify(match)} is in the shade but not in getNotifications`);
     return shown;
   }
 
   /** Whether a matching notification shows right now. */
   async isShowing(match: NotificationMatch): Promise<boolean> {
-    return (await this.notifications()).some((n) => n.title === match.title && (match.text === undefined || n.text === match.text));
+    return (await this.notifications()).some((n) => matchesNotification(n, match));
   }
 
   /** Taps a matching notification in the shade, which runs its click action. */

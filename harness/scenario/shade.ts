@@ -10,6 +10,11 @@ export interface NotificationMatch {
   text?: string;
 }
 
+/** Whether a notification shows the title of `match` (and its text, when `match` gives one). */
+export function matchesNotification(shown: { title: string; text?: string }, match: NotificationMatch): boolean {
+  return shown.title === match.title && (match.text === undefined || shown.text === match.text);
+}
+
 /** An XPath string literal for any text (XPath 1.0 has no escapes, so quotes need concat()). */
 export function xpathLiteral(value: string): string {
   if (!value.includes("'")) return `'${value}'`;

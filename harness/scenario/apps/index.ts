@@ -26,7 +26,7 @@ export function appPage(profile: string = process.env[APP_PROFILE_ENV] ?? timDem
 
 /** The page object for a session's capabilities (`appium:appProfile`, else the selected default). */
 export function appPageFor(caps: WebdriverIO.Capabilities): AppPage {
-  return appPage(caps['appium:appProfile'] ?? process.env[APP_PROFILE_ENV] ?? timDemoApp.profile);
+  return appPage(caps['appium:appProfile']);
 }
 
 export type { AppPage };

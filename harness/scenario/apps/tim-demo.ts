@@ -4,6 +4,7 @@
  * and the virtual one share, so the same object drives an emulator, a USB phone or a farm device.
  */
 import oppoApps from '../../../fixtures/oppo-apps.json' with { type: 'json' };
+import { EXTRAS_TAG } from '../../phone/demo-app.ts';
 import type { AppPage } from './app-page.ts';
 import { xpathLiteral } from '../shade.ts';
 
@@ -15,7 +16,7 @@ export const DEMO_APP = {
   packageName,
   launcherActivity: `${packageName}.SplashActivity`,
   /** The sample code in Tencent's OPPO guide logs each extra under this tag. */
-  extrasLogTag: 'oppo push custom data',
+  extrasLogTag: EXTRAS_TAG,
   selectors: {
     userIdField: id('login_user'),
     loginButton: id('login_btn'),
