@@ -6,7 +6,7 @@
  * can honour, and both stop whatever happens.
  */
 import type { Capabilities, Options } from '@wdio/types';
-import { resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
+import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { writeFailureReport } from './harness/scenario/failure-report.ts';
@@ -56,8 +56,8 @@ export const config: WebdriverIO.MultiremoteConfig = {
   outputDir: './reports/logs',
   autoXvfb: false,
   framework: 'mocha',
-  mochaOpts: { ui: 'bdd', timeout: profile.backend.kind === 'lab' && profile.backend.clock === 'virtual' ? 30_000 : 300_000 },
-  waitforTimeout: profile.backend.kind === 'lab' && profile.backend.clock === 'virtual' ? 10_000 : 60_000,
+  mochaOpts: { ui: 'bdd', timeout: isVirtualLab(profile) ? 30_000 : 300_000 },
+  waitforTimeout: isVirtualLab(profile) ? 10_000 : 60_000,
   connectionRetryCount: 1,
   // One worker runs every spec file, so the per-line worker preface would only repeat itself.
   reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],

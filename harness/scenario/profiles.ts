@@ -71,6 +71,11 @@ export interface E2eProfile {
   runs: SpecRequirement[];
 }
 
+/** Whether the run's phones live in the lab on its frozen virtual clock (the `virtual` profile): specs may move time. */
+export function isVirtualLab(profile: E2eProfile): boolean {
+  return profile.backend.kind === 'lab' && profile.backend.clock === 'virtual';
+}
+
 export class ProfileError extends Error {
   constructor(
     readonly profile: string,

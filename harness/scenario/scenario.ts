@@ -18,7 +18,7 @@ import { LabClient } from './lab-client.ts';
 import { readLabEnv } from './lab-env.ts';
 import { funnelFor, type Observers } from './matchers.ts';
 import { Phone } from './phone.ts';
-import { resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
+import { isVirtualLab, resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
 
 /** A sent message and its recipient, kept for the failure report. */
 interface SentMessage extends SendMsgResult {
@@ -59,7 +59,7 @@ function serialOf(driver: WebdriverIO.Browser): string {
 }
 
 export class Scenario {
-  /** The scenario the running spec file opened last (one spec file per worker), for failure reports. */
+  /** The scenario the running spec file opened (spec files run one after another in the worker), for failure reports. */
   static current: Scenario | undefined;
 
   readonly im: RecordingImRestClient;
@@ -133,7 +133,7 @@ export class Scenario {
   }
 
   private requireLab(what: string): LabClient {
-    if (!this.lab || this.profile.backend.kind !== 'lab' || this.profile.backend.clock !== 'virtual') {
+    if (!this.lab || !isVirtualLab(this.profile)) {
       throw new Error(`${what} needs the virtual lab (E2E_PROFILE=virtual); this run uses '${this.profile.name}'`);
     }
     return this.lab;

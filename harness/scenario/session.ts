@@ -1,12 +1,13 @@
 /**
- * Worker side, just before the WebDriver sessions open (`beforeSession`): on the virtual profile every
- * spec file gets fresh phones booted in the lab, so no spec inherits another's logins, shade or
- * quotas, and each capability learns the lab URL and its phone's serial.
+ * Worker side, just before the WebDriver sessions open (`beforeSession`): on the virtual profile the
+ * run's sessions get fresh phones booted in the lab, so no run inherits an earlier one's logins, shade
+ * or quotas, and each capability learns the lab URL and its phone's serial. The spec files of the run
+ * then share these phones; each resets them when it opens its Scenario.
  */
 import './wdio-capabilities.ts';
 import { RemotePhone } from '../phone/http/index.ts';
 import { readLabEnv } from './lab-env.ts';
-import type { E2eProfile } from './profiles.ts';
+import { isVirtualLab, type E2eProfile } from './profiles.ts';
 import { appPageFor } from './apps/index.ts';
 
 type RequestedCaps = WebdriverIO.Capabilities | { alwaysMatch: WebdriverIO.Capabilities } | Record<string, { capabilities: unknown }>;
@@ -24,7 +25,7 @@ export function capabilityObjects(requested: RequestedCaps): WebdriverIO.Capabil
 }
 
 export async function prepareSession(profile: E2eProfile, requested: unknown): Promise<void> {
-  if (profile.backend.kind !== 'lab' || profile.backend.clock !== 'virtual') return;
+  if (!isVirtualLab(profile)) return;
   const { lab } = readLabEnv();
   for (const caps of capabilityObjects(requested as RequestedCaps)) {
     caps['appium:labUrl'] = lab;
