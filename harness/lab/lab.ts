@@ -1,7 +1,7 @@
 /**
- * The lab: mock-oppo and the IM server on loopback, on one virtual clock, wired together (the IM
- * server's OPPO base URL is the mock). A small stack of services, each closed in reverse order on
- * stop(); phones are the next service to add.
+ * The lab: mock-oppo, the IM server and the phone farm on loopback, on one virtual clock, wired
+ * together (the IM server's OPPO base URL is the mock), plus the lab's control API. A small stack
+ * of services, each closed in reverse order on stop() — also when start-up fails half-way.
  *
  * Time: a frozen clock jumps synchronously, but whatever a timer makes a client send (a heartbeat)
  * reaches the servers over a socket only later. advance() therefore steps from one due timer to

@@ -87,7 +87,7 @@ export function demoApp(): App {
 }
 
 /** An app as the control API shows it: secrets masked. */
-export function publicView(app: App): Omit<App, 'appSecret' | 'masterSecret'> & { appSecret: string; masterSecret: string } {
+export function publicView(app: App): App {
   return { ...app, appSecret: maskSecret(app.appSecret), masterSecret: maskSecret(app.masterSecret) };
 }
 

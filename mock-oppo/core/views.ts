@@ -1,47 +1,20 @@
 /** JSON views of the records for the control API (no internal references, no cycles). */
-import type { Classification, MessageRecord, Registration, RegistrationState, StateChange, TargetState } from './records.ts';
+import type { MessageRecord, Registration, TargetRecord } from './records.ts';
 import type { NotificationSpec } from './notification.ts';
-import type { Region } from './region.ts';
 
-export interface TargetView {
-  targetType: 1 | 2 | 5 | 6;
-  targetValue: string;
-  registrationId?: string;
-  notifyId: number;
-  state: TargetState;
-  reason?: string;
-  code?: number;
-  displayed?: boolean;
-  history: StateChange[];
-}
+export type TargetView = Pick<TargetRecord, 'targetType' | 'targetValue' | 'registrationId' | 'notifyId' | 'state' | 'reason' | 'code' | 'displayed' | 'history'>;
 
-export interface MessageView {
-  messageId: string;
-  taskId: string;
-  appId: string;
-  region: Region;
-  kind: 'unicast' | 'broadcast';
-  appMessageId?: string;
-  classification: Classification;
-  createdAt: number;
+export interface MessageView
+  extends Pick<MessageRecord, 'messageId' | 'taskId' | 'appId' | 'region' | 'kind' | 'appMessageId' | 'classification' | 'createdAt' | 'invalidTargets'> {
   callBackUrl?: string;
   offLine: boolean;
   offLineTtl: number;
   notification: NotificationSpec['notification'];
-  invalidTargets?: Record<string, string[]>;
   targets: TargetView[];
 }
 
-export interface RegistrationView {
-  regId: string;
-  appId: string;
-  deviceId: string;
-  packageName: string;
-  region: Region;
-  state: RegistrationState;
-  createdAt: number;
-  invalidatedAt?: number;
-  alias?: string;
+export interface RegistrationView
+  extends Pick<Registration, 'regId' | 'appId' | 'deviceId' | 'packageName' | 'region' | 'state' | 'createdAt' | 'invalidatedAt' | 'alias'> {
   tags: string[];
   /** Message ids waiting for the device. */
   queued: string[];

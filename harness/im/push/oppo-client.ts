@@ -10,10 +10,11 @@ import { maskSecret } from '../../../mock-oppo/core/apps.ts';
 import { authSign } from '../../../mock-oppo/core/sign.ts';
 import { CODES, CODE_MESSAGES } from '../../../mock-oppo/core/codes.ts';
 import { DEFAULT_SETTINGS as OPPO_DEFAULTS } from '../../../mock-oppo/core/settings.ts';
+import { HOSTS } from '../../../mock-oppo/wire/http.ts';
 import type { CertificateConfig } from '../rules/certificates.ts';
 import type { OppoAttempt, OppoExchange } from '../rules/traces.ts';
 
-export const OPPO_CN_BASE_URL = 'https://api.push.oppomobile.com';
+export const OPPO_CN_BASE_URL = `https://${HOSTS.api}`;
 const AUTH_PATH = '/server/v1/auth';
 const UNICAST_PATH = '/server/v1/message/notification/unicast';
 /** Renew a cached token this long before OPPO's 24 h expiry, instead of spending a call on code 11. */
