@@ -2,6 +2,7 @@
  * One record per message per recipient device: what was decided, why, and what OPPO said.
  * Later hops (the phone showing it) join on msgKey and the OPPO messageId.
  */
+import { Ring } from '../../../mock-oppo/core/ring.ts';
 import type { SuppressReason } from './decision.ts';
 import type { DeviceState, Platform, StateCause } from './sessions.ts';
 
@@ -56,15 +57,14 @@ export interface PushTrace {
 export const TRACE_RETENTION = 50_000;
 
 export class TraceStore {
-  private readonly traces: PushTrace[] = [];
+  private readonly traces = new Ring<PushTrace>(TRACE_RETENTION);
 
   add(trace: PushTrace): void {
     this.traces.push(trace);
-    if (this.traces.length > TRACE_RETENTION) this.traces.splice(0, this.traces.length - TRACE_RETENTION);
   }
 
   query(filter: { msgKey?: string; user?: string } = {}): PushTrace[] {
-    return this.traces.filter(
+    return this.traces.toArray().filter(
       (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey) && (filter.user === undefined || t.to === filter.user || t.from === filter.user),
     );
   }
