@@ -10,6 +10,10 @@ export const ACTION_VIEW = 'android.intent.action.VIEW';
 export const CATEGORY_LAUNCHER = 'android.intent.category.LAUNCHER';
 export const CATEGORY_DEFAULT = 'android.intent.category.DEFAULT';
 export const CATEGORY_BROWSABLE = 'android.intent.category.BROWSABLE';
+/** Intent.FLAG_ACTIVITY_NEW_TASK: every start from outside an activity (a notification, the launcher) carries it. */
+export const FLAG_ACTIVITY_NEW_TASK = 0x10000000;
+/** Intent.FLAG_ACTIVITY_RESET_TASK_IF_NEEDED: the launcher adds it to bring a task back as the user left it. */
+export const FLAG_ACTIVITY_RESET_TASK_IF_NEEDED = 0x00200000;
 
 export interface Intent {
   action?: string;
@@ -149,22 +153,22 @@ export function clickTarget(packageName: string, n: DeliveredNotification, app: 
           package: packageName,
           ...(launcher ? { component: `${packageName}/${launcher.name}` } : {}),
           extras: launcherExtras ? extras : {},
-          flags: 0x10000000,
+          flags: FLAG_ACTIVITY_NEW_TASK,
         },
       };
     }
     case 4:
-      return { kind: 'activity', intent: { categories: [], component: qualifyComponent(`${packageName}/${n.clickActionActivity ?? ''}`), extras, flags: 0x10000000 } };
+      return { kind: 'activity', intent: { categories: [], component: qualifyComponent(`${packageName}/${n.clickActionActivity ?? ''}`), extras, flags: FLAG_ACTIVITY_NEW_TASK } };
     case 1:
       return {
         kind: 'activity',
-        intent: { ...(n.clickActionActivity ? { action: n.clickActionActivity } : {}), categories: [CATEGORY_DEFAULT], package: packageName, extras, flags: 0x10000000 },
+        intent: { ...(n.clickActionActivity ? { action: n.clickActionActivity } : {}), categories: [CATEGORY_DEFAULT], package: packageName, extras, flags: FLAG_ACTIVITY_NEW_TASK },
       };
     case 2:
       return { kind: 'browser', url: appendQuery(n.clickActionUrl ?? '', extras) };
     case 5: {
       const parsed = parseUri(appendQuery(n.clickActionUrl ?? '', extras));
-      const intent: Intent = { ...emptyIntent(), ...parsed, flags: 0x10000000 };
+      const intent: Intent = { ...emptyIntent(), ...parsed, flags: FLAG_ACTIVITY_NEW_TASK };
       if (!intent.component && !intent.package) intent.package = packageName;
       if (!intent.component && !intent.categories.includes(CATEGORY_BROWSABLE)) intent.categories.push(CATEGORY_BROWSABLE);
       return { kind: 'activity', intent };

@@ -6,7 +6,7 @@
 import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
 import type { StatusBarNotification } from './api.ts';
 import type { ChannelSpec } from './profiles.ts';
-import type { ClickTarget, Intent } from './intent.ts';
+import type { ClickTarget } from './intent.ts';
 
 /** The default channel HeytapPushManager.init creates and the push service falls back to. */
 export const HEYTAP_DEFAULT_CHANNEL: ChannelSpec = { id: 'Heytap PUSH', name: 'System Default Channel', importance: 3 };
@@ -64,11 +64,6 @@ export interface RemovedNotification {
   time: number;
   reason: RemoveReason;
   entry: ShadeEntry;
-}
-
-/** A shell-posted notification's content intent, kept as the intent it was given. */
-export function intentClick(intent: Intent): ClickTarget {
-  return { kind: 'activity', intent };
 }
 
 export class NotificationManager {

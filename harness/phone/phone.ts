@@ -19,10 +19,13 @@ import type {
 import { DemoApp, type InstalledApp } from './demo-app.ts';
 import { NotEditableError, PackageNotInstalledError, StaleNodeError } from './errors.ts';
 import {
+  ACTION_MAIN,
   ACTION_VIEW,
   CATEGORY_LAUNCHER,
   describeIntent,
   emptyIntent,
+  FLAG_ACTIVITY_NEW_TASK,
+  FLAG_ACTIVITY_RESET_TASK_IF_NEEDED,
   qualifyComponent,
   resolveActivity,
   shortComponent,
@@ -538,7 +541,13 @@ export class VirtualPhone implements PhoneApi {
     const app = this.requireApp(packageName);
     const launcher = launcherActivity(app.profile);
     if (!launcher) throw new Error(`${packageName} has no launcher activity`);
-    await this.startIntent({ ...emptyIntent(), action: 'android.intent.action.MAIN', categories: [CATEGORY_LAUNCHER], component: `${packageName}/${launcher.name}`, flags: 0x10200000 });
+    await this.startIntent({
+      ...emptyIntent(),
+      action: ACTION_MAIN,
+      categories: [CATEGORY_LAUNCHER],
+      component: `${packageName}/${launcher.name}`,
+      flags: FLAG_ACTIVITY_NEW_TASK | FLAG_ACTIVITY_RESET_TASK_IF_NEEDED,
+    });
   }
 
   async terminateApp(packageName: string): Promise<boolean> {

@@ -10,5 +10,7 @@ export const LAUNCHER_ACTIVITY = `${LAUNCHER}/${LAUNCHER}.Launcher`;
 export const BROWSER_ACTIVITY = `${BROWSER}/com.heytap.browser.main.BrowserActivity`;
 /** Fixed pids of the system processes, so logcat and dumpsys are deterministic. */
 export const PID = { system: 1234, systemui: 1876, launcher: 2204, push: 2419 } as const;
+/** Android's default notification sound: a channel's `mSound` unless the app set its own. */
+export const DEFAULT_NOTIFICATION_SOUND = 'content://settings/system/notification_sound';
 /** The channel `cmd notification post` creates (android-automation.md §6.1). */
 export const SHELL_CHANNEL = { id: 'shell_cmd', name: 'Shell command', importance: 3 };

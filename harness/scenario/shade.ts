@@ -3,6 +3,9 @@
  * source (`android:id/title` / `android:id/text`, which stock and ColorOS templates share) and the
  * `dumpsys notification --noredact` record dump for what the UI does not show (the channel).
  */
+import { DEFAULT_NOTIFICATION_SOUND } from '../phone/system.ts';
+
+export { DEFAULT_NOTIFICATION_SOUND };
 
 export interface NotificationMatch {
   title: string;
@@ -40,14 +43,11 @@ export interface NotificationRecord {
   packageName: string;
   key: string;
   channel?: string;
-  /** The sound the notification plays: its channel's `mSound` on Android 8+ (the system default is `content://settings/system/notification_sound`). */
+  /** The sound the notification plays: its channel's `mSound` on Android 8+ (the system default is {@link DEFAULT_NOTIFICATION_SOUND}). */
   sound?: string;
   title?: string;
   text?: string;
 }
-
-/** Android's default notification sound URI. */
-export const DEFAULT_NOTIFICATION_SOUND = 'content://settings/system/notification_sound';
 
 /**
  * Parses the record list of `dumpsys notification --noredact` (android-automation.md §6.2).
