@@ -1,20 +1,20 @@
 /** `am force-stop`, `am start[-activity] [-W] [-S] ...` with ActivityManager's output. */
 import { describeIntent, IntentError, parseIntentArgs } from '../intent.ts';
-import type { ShellCommand } from './commands.ts';
+import { fail, out, type ShellCommand } from './output.ts';
 
 export const am: ShellCommand = async (phone, args) => {
   const [sub, ...rest] = args;
   if (sub === 'force-stop' || sub === 'kill') {
     const pkg = rest.filter((a) => !a.startsWith('--user') && !/^\d+$/.test(a)).at(-1);
     if (pkg && phone.app(pkg)) await phone.kill(pkg, sub === 'kill' ? 'process-death' : 'force-stop');
-    return { stdout: '', stderr: '', exitCode: 0 };
+    return out();
   }
   if (sub === 'start' || sub === 'start-activity') {
     let parsed;
     try {
       parsed = parseIntentArgs(rest, true);
     } catch (e) {
-      if (e instanceof IntentError) return { stdout: '', stderr: `Exception occurred while executing 'start':\njava.lang.IllegalArgumentException: ${e.message}\n`, exitCode: 255 };
+      if (e instanceof IntentError) return fail(`Exception occurred while executing 'start':\njava.lang.IllegalArgumentException: ${e.message}\n`, 255);
       throw e;
     }
     const { intent, amOptions } = parsed;
@@ -34,7 +34,7 @@ export const am: ShellCommand = async (phone, args) => {
     lines.push(`Activity: ${outcome.component}`);
     if (phone.sdk < 29) lines.push(`ThisTime: ${outcome.totalTime}`);
     lines.push(`TotalTime: ${outcome.totalTime}`, `WaitTime: ${(outcome.totalTime ?? 0) + 6}`, 'Complete');
-    return { stdout: head + notes + lines.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0 };
+    return out(head + notes + lines.map((l) => `${l}\n`).join(''));
   }
-  return { stdout: '', stderr: `Error: Unknown command: ${sub ?? ''}\n`, exitCode: 255 };
+  return fail(`Error: Unknown command: ${sub ?? ''}\n`, 255);
 };

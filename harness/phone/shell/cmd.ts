@@ -1,6 +1,7 @@
 /** `cmd notification post` (Android 10+) and `cmd statusbar`; other services are unknown. */
 import { IntentError, parseIntentArgs, type Intent } from '../intent.ts';
-import type { ShellCommand } from './commands.ts';
+import { SHELL_CHANNEL } from '../system.ts';
+import { fail, out, type ShellCommand } from './output.ts';
 import { pm } from './pm.ts';
 
 const POST_USAGE = `usage: cmd notification post [flags] <tag> <text>
@@ -22,15 +23,15 @@ export const cmd: ShellCommand = async (phone, args) => {
   if (service === 'statusbar') {
     if (sub === 'expand-notifications') await phone.openNotifications();
     else if (sub === 'collapse') await phone.collapseNotifications();
-    else if (sub !== 'expand-settings') return { stdout: '', stderr: `Unknown command: ${sub ?? ''}\n`, exitCode: 255 };
-    return { stdout: '', stderr: '', exitCode: 0 };
+    else if (sub !== 'expand-settings') return fail(`Unknown command: ${sub ?? ''}\n`, 255);
+    return out();
   }
   if (service === 'notification') {
-    if (sub !== 'post' || phone.sdk < 29) return { stdout: '', stderr: `Unknown command: ${sub ?? ''}\n`, exitCode: 255 };
+    if (sub !== 'post' || phone.sdk < 29) return fail(`Unknown command: ${sub ?? ''}\n`, 255);
     return post(phone, rest, '');
   }
   if (service === 'package' && sub === 'list') return pm(phone, ['list', ...rest], '');
-  return { stdout: '', stderr: `cmd: Can't find service: ${service ?? ''}\n`, exitCode: 20 };
+  return fail(`cmd: Can't find service: ${service ?? ''}\n`, 20);
 };
 
 const post: ShellCommand = (phone, args) => {
@@ -39,7 +40,7 @@ const post: ShellCommand = (phone, args) => {
   let positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-h' || a === '--help') return { stdout: POST_USAGE, stderr: '', exitCode: 0 };
+    if (a === '-h' || a === '--help') return out(POST_USAGE);
     if (a === '-v' || a === '--verbose') continue;
     if (a === '-t' || a === '--title' || a === 'title') title = args[++i] ?? '';
     else if (VALUE_FLAGS.has(a)) i++;
@@ -51,7 +52,7 @@ const post: ShellCommand = (phone, args) => {
         intent = parsed.intent;
         positional = parsed.rest;
       } catch (e) {
-        if (e instanceof IntentError) return { stdout: '', stderr: `Error occurred. Check logcat for details. ${e.message}\n`, exitCode: 255 };
+        if (e instanceof IntentError) return fail(`Error occurred. Check logcat for details. ${e.message}\n`, 255);
         throw e;
       }
       break;
@@ -61,12 +62,8 @@ const post: ShellCommand = (phone, args) => {
     }
   }
   const [tag, ...words] = positional;
-  if (tag === undefined || words.length === 0) return { stdout: POST_USAGE, stderr: '', exitCode: 0 };
+  if (tag === undefined || words.length === 0) return out(POST_USAGE);
   phone.postShellNotification(tag, title, words.join(' '), intent);
   const flags = intent ? '0x10' : '0x0';
-  return {
-    stdout: `posting:\n  Notification(channel=shell_cmd shortcut=null contentView=null vibrate=null sound=null defaults=0x0 flags=${flags} color=0x00000000 vis=PRIVATE)\n`,
-    stderr: '',
-    exitCode: 0,
-  };
+  return out(`posting:\n  Notification(channel=${SHELL_CHANNEL.id} shortcut=null contentView=null vibrate=null sound=null defaults=0x0 flags=${flags} color=0x00000000 vis=PRIVATE)\n`);
 };

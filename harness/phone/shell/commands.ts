@@ -4,18 +4,8 @@ import { am } from './am.ts';
 import { cmd } from './cmd.ts';
 import { dumpsys } from './dumpsys.ts';
 import { grep, head, tail, wc } from './filters.ts';
+import { fail, out, type ShellCommand } from './output.ts';
 import { pm } from './pm.ts';
-
-export interface Output {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
-
-export type ShellCommand = (phone: VirtualPhone, args: string[], stdin: string) => Output | Promise<Output>;
-
-export const ok = (stdout = ''): Output => ({ stdout, stderr: '', exitCode: 0 });
-export const fail = (stderr: string, exitCode = 1): Output => ({ stdout: '', stderr, exitCode });
 
 /** getprop keys the profile does not carry but every phone has. */
 export function allProps(phone: VirtualPhone): Record<string, string> {
@@ -35,8 +25,8 @@ export function allProps(phone: VirtualPhone): Record<string, string> {
 
 const getprop: ShellCommand = (phone, args) => {
   const props = allProps(phone);
-  if (args[0] !== undefined) return ok(`${props[args[0]] ?? ''}\n`);
-  return ok(
+  if (args[0] !== undefined) return out(`${props[args[0]] ?? ''}\n`);
+  return out(
     Object.keys(props)
       .sort()
       .map((k) => `[${k}]: [${props[k]}]\n`)
@@ -53,7 +43,7 @@ const input: ShellCommand = async (phone, args) => {
       if (!Number.isInteger(code)) return fail(`Error: Unknown keycode: ${key}\n`, 255);
       await phone.pressKey(code);
     }
-    return ok();
+    return out();
   }
   return fail(`Error: Unknown command: ${args[0] ?? ''}\n`, 255);
 };
@@ -61,7 +51,7 @@ const input: ShellCommand = async (phone, args) => {
 const logcat: ShellCommand = async (phone, args) => {
   if (args.includes('-c')) {
     phone.logcatBuffer.clear();
-    return ok();
+    return out();
   }
   let entries = await phone.logcat();
   const silent = args.includes('-s') || args.includes('*:S');
@@ -72,12 +62,12 @@ const logcat: ShellCommand = async (phone, args) => {
   }
   const t = args.indexOf('-t');
   if (t >= 0) entries = entries.slice(-Number(args[t + 1] ?? 0));
-  return ok(`--------- beginning of main\n${entries.map((e) => `${e.line}\n`).join('')}`);
+  return out(`--------- beginning of main\n${entries.map((e) => `${e.line}\n`).join('')}`);
 };
 
 const pidof: ShellCommand = (phone, args) => {
   const pid = phone.app(args[0] ?? '')?.process?.pid;
-  return pid === undefined ? { stdout: '', stderr: '', exitCode: 1 } : ok(`${pid}\n`);
+  return pid === undefined ? fail('') : out(`${pid}\n`);
 };
 
 const monkey: ShellCommand = async (phone, args) => {
@@ -85,7 +75,7 @@ const monkey: ShellCommand = async (phone, args) => {
   const pkg = p >= 0 ? args[p + 1] : undefined;
   if (!pkg || !phone.app(pkg)) return fail(`** No activities found to run, monkey aborted.\n`, 251);
   await phone.activateApp(pkg);
-  return ok(`  bash arg: -p\n  bash arg: ${pkg}\nEvents injected: 1\n## Network stats: elapsed time=12ms (0ms mobile, 0ms wifi, 12ms not connected)\n`);
+  return out(`  bash arg: -p\n  bash arg: ${pkg}\nEvents injected: 1\n## Network stats: elapsed time=12ms (0ms mobile, 0ms wifi, 12ms not connected)\n`);
 };
 
 export const COMMANDS: Record<string, ShellCommand> = {
@@ -102,7 +92,7 @@ export const COMMANDS: Record<string, ShellCommand> = {
   head,
   tail,
   wc,
-  echo: (_p, args) => ok(`${args.join(' ')}\n`),
-  true: () => ok(),
-  false: () => ({ stdout: '', stderr: '', exitCode: 1 }),
+  echo: (_p, args) => out(`${args.join(' ')}\n`),
+  true: () => out(),
+  false: () => fail(''),
 };

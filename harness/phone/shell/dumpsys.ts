@@ -6,11 +6,10 @@ import { createHash } from 'node:crypto';
 import { shortComponent } from '../intent.ts';
 import type { ShadeEntry } from '../notifications.ts';
 import type { VirtualPhone } from '../phone.ts';
-import { PID, LAUNCHER_ACTIVITY, BROWSER_ACTIVITY } from '../system.ts';
-import type { ShellCommand } from './commands.ts';
+import { BROWSER, BROWSER_ACTIVITY, DEFAULT_NOTIFICATION_SOUND, LAUNCHER, LAUNCHER_ACTIVITY, PID, PUSH_SERVICE_PACKAGE, SYSTEMUI } from '../system.ts';
+import { out, type ShellCommand } from './output.ts';
 
 const hash = (key: string, len = 7): string => createHash('sha1').update(key).digest('hex').slice(0, len);
-const out = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 });
 
 export const dumpsys: ShellCommand = (phone, args) => {
   const [service, ...rest] = args;
@@ -63,7 +62,7 @@ function notification(phone: VirtualPhone, args: string[]): string {
       `      }`,
       `      stats=SingleNotificationStats{posttimeElapsedMs=${e.postTime}, posttimeToFirstClickMs=-1, airtimeCount=0}`,
       `      mImportance=${importance >= 4 ? 'HIGH' : importance === 3 ? 'DEFAULT' : 'LOW'}`,
-      `      effectiveNotificationChannel=NotificationChannel{mId='${e.channelId}', mName=${channel?.name ?? e.channelId}, mImportance=${importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=content://settings/system/notification_sound, mLights=false, mVibration=null}`,
+      `      effectiveNotificationChannel=NotificationChannel{mId='${e.channelId}', mName=${channel?.name ?? e.channelId}, mImportance=${importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=${DEFAULT_NOTIFICATION_SOUND}, mLights=false, mVibration=null}`,
     ].join('\n');
   };
   return ['Current Notification Manager state:', '  Notification List:', ...entries.map(record), ''].join('\n');
@@ -89,8 +88,8 @@ function tasks(phone: VirtualPhone): Task[] {
   }
   const front = phone.front;
   list.sort((a, b) => Number(front.kind === 'app' && b.pkg === front.packageName) - Number(front.kind === 'app' && a.pkg === front.packageName));
-  const home: Task = { id: 1, pkg: LAUNCHER_ACTIVITY.split('/')[0]!, uid: 10050, activities: [LAUNCHER_ACTIVITY] };
-  if (front.kind === 'browser') list.unshift({ id: 30, pkg: BROWSER_ACTIVITY.split('/')[0]!, uid: 10080, activities: [BROWSER_ACTIVITY] });
+  const home: Task = { id: 1, pkg: LAUNCHER, uid: 10050, activities: [LAUNCHER_ACTIVITY] };
+  if (front.kind === 'browser') list.unshift({ id: 30, pkg: BROWSER, uid: 10080, activities: [BROWSER_ACTIVITY] });
   if (front.kind === 'launcher') list.unshift(home);
   else list.push(home);
   return list;
@@ -124,9 +123,9 @@ function processes(phone: VirtualPhone): string {
   const proc = (pid: number, name: string, uid: number): void => {
     lines.push(`  *APP* UID ${uid} ProcessRecord{${hash(name)} ${pid}:${name}/${uid >= 10000 ? phone.uidName(uid) : uid}}`, `    user #0 uid=${uid}`);
   };
-  proc(PID.systemui, 'com.android.systemui', 10010);
-  proc(PID.launcher, LAUNCHER_ACTIVITY.split('/')[0]!, 10050);
-  proc(PID.push, 'com.heytap.mcs', 10060);
+  proc(PID.systemui, SYSTEMUI, 10010);
+  proc(PID.launcher, LAUNCHER, 10050);
+  proc(PID.push, PUSH_SERVICE_PACKAGE, 10060);
   for (const app of phone.apps()) if (app.process) proc(app.process.pid, app.profile.packageName, app.uid);
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,5 @@
 /** The text filters harnesses pipe device output through: grep, head, tail, wc -l. */
-import type { ShellCommand } from './commands.ts';
-
-const out = (stdout: string, exitCode = 0) => ({ stdout, stderr: '', exitCode });
+import { fail, out, type ShellCommand } from './output.ts';
 
 function lines(text: string): string[] {
   const all = text.split('\n');
@@ -29,7 +27,7 @@ export const grep: ShellCommand = (_phone, args, stdin) => {
       extended ||= a.includes('E');
     } else patterns.push(a);
   }
-  if (patterns.length === 0) return { stdout: '', stderr: 'usage: grep [-civqFE] PATTERN\n', exitCode: 2 };
+  if (patterns.length === 0) return fail('usage: grep [-civqFE] PATTERN\n', 2);
   let regexes: RegExp[];
   try {
     regexes = patterns.map((p) => {
@@ -37,7 +35,7 @@ export const grep: ShellCommand = (_phone, args, stdin) => {
       return new RegExp(source, ignoreCase ? 'i' : '');
     });
   } catch {
-    return { stdout: '', stderr: `grep: bad regex '${patterns.join("', '")}'\n`, exitCode: 2 };
+    return fail(`grep: bad regex '${patterns.join("', '")}'\n`, 2);
   }
   const hits = lines(stdin).filter((l) => regexes.some((r) => r.test(l)) !== invert);
   const code = hits.length > 0 ? 0 : 1;

@@ -1,8 +1,6 @@
 /** `pm list packages [-3|-s|-f|-U] [filter]`, `pm path`, and ColorOS's refusal of `pm clear`. */
 import { SYSTEM_PACKAGES } from '../system.ts';
-import type { ShellCommand } from './commands.ts';
-
-const out = (stdout: string) => ({ stdout, stderr: '', exitCode: 0 });
+import { fail, out, type ShellCommand } from './output.ts';
 
 export const pm: ShellCommand = (phone, args) => {
   const [sub, ...rest] = args;
@@ -27,9 +25,9 @@ export const pm: ShellCommand = (phone, args) => {
     const pkg = rest[0] ?? '';
     if (phone.app(pkg)) return out(`package:${phone.apkDir(pkg)}/base.apk\n`);
     if (SYSTEM_PACKAGES.includes(pkg)) return out(`package:/system/priv-app/${pkg}/${pkg}.apk\n`);
-    return { stdout: '', stderr: '', exitCode: 1 };
+    return fail('');
   }
-  if (sub === 'clear') return { stdout: '', stderr: 'Security exception: adb clearing user data is forbidden.\n', exitCode: 255 };
-  return { stdout: '', stderr: `Unknown command: ${sub ?? ''}\n`, exitCode: 255 };
+  if (sub === 'clear') return fail('Security exception: adb clearing user data is forbidden.\n', 255);
+  return fail(`Unknown command: ${sub ?? ''}\n`, 255);
 };
 

@@ -1,7 +1,8 @@
 /** Runs a parsed command line against a phone: pipelines, `&&`/`||`/`;`, redirections, exit codes. */
 import type { ShellResult } from '../api.ts';
 import type { VirtualPhone } from '../phone.ts';
-import { COMMANDS, type Output } from './commands.ts';
+import { COMMANDS } from './commands.ts';
+import type { Output } from './output.ts';
 import { parseShell, ShellSyntaxError, type Command } from './parse.ts';
 
 export async function runShell(phone: VirtualPhone, line: string): Promise<ShellResult> {
