@@ -53,11 +53,12 @@ const APPIUM: string = 'appium';
 
 async function latency(messages: number, warmup: number): Promise<number[]> {
   const lab = await startLabForRun({ kind: 'lab', clock: 'virtual', host: '127.0.0.1', portBase: 0 });
-  const { main } = (await import(APPIUM)) as { main: (a: Record<string, unknown>) => Promise<{ address(): AddressInfo | string | null; close(): Promise<void> } | undefined> };
-  const appium = await main({ port: 0, address: '127.0.0.1', useDrivers: ['virtualoppo'], loglevel: 'error' });
-  if (!appium) throw new Error('Appium did not start');
+  let appium: { address(): AddressInfo | string | null; close(): Promise<void> } | undefined;
   let driver: WebdriverIO.Browser | undefined;
   try {
+    const { main } = (await import(APPIUM)) as { main: (a: Record<string, unknown>) => Promise<typeof appium> };
+    appium = await main({ port: 0, address: '127.0.0.1', useDrivers: ['virtualoppo'], loglevel: 'error' });
+    if (!appium) throw new Error('Appium did not start');
     const booted = await RemotePhone.boot(lab.urls.lab, { appProfiles: [timDemoApp.profile] });
     driver = await remote({
       hostname: '127.0.0.1',
@@ -90,8 +91,9 @@ async function latency(messages: number, warmup: number): Promise<number[]> {
     }
     return samples.sort((a, b) => a - b);
   } finally {
+    // Whatever failed, stop what did start: a lab or an Appium left listening would hold the process open.
     await driver?.deleteSession().catch(() => undefined);
-    await appium.close();
+    await appium?.close();
     await lab.stop();
   }
 }
