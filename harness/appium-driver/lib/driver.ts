@@ -10,7 +10,7 @@ import type { PhoneApi, UiNode } from '../../phone/api.ts';
 import { desiredCapConstraints } from './desired-caps.ts';
 import type { VirtualOppoConstraints } from './desired-caps.ts';
 import { executeMethodMap } from './command-maps/execute-method-map.ts';
-import { inProcessLab, remoteLab } from './lab.ts';
+import { inProcessLab, messageOf, remoteLab } from './lab.ts';
 import type { LabHandle } from './lab.ts';
 import { findNode } from './source.ts';
 import * as app from './commands/app.ts';
@@ -20,10 +20,6 @@ import * as find from './commands/find.ts';
 import * as log from './commands/log.ts';
 
 type Caps = DriverCaps<VirtualOppoConstraints>;
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   static executeMethodMap = executeMethodMap;

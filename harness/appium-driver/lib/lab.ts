@@ -15,7 +15,7 @@ export interface LabHandle {
   release(): Promise<void>;
 }
 
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
