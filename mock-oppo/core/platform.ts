@@ -28,12 +28,8 @@ import type {
   StateChange, TargetRecord, TargetState, UnicastInput,
 } from './records.ts';
 
-// Other parts of the harness import these from here (they lived in this module first).
-export type {
-  BatchItemResult, BroadcastResult, Classification, DeviceSink, MessageRecord, Registration, RegistrationState, SavedContent,
-  StateChange, TargetRecord, TargetState, UnicastInput,
-} from './records.ts';
-export { messageView, registrationView, type MessageView, type RegistrationView, type TargetView } from './views.ts';
+// harness/scenario still imports the view types from here (they lived in this module first).
+export type { MessageView, TargetView } from './views.ts';
 
 interface Device {
   deviceId: string;
@@ -59,6 +55,26 @@ export interface PlatformOptions {
 interface Counter {
   key: number;
   count: number;
+}
+
+/** A unicast's dedupe key: one app_message_id per app and target. */
+function unicastDupKey(appId: string, appMessageId: string, targetValue: string): string {
+  return `u\u0000${appId}\u0000${appMessageId}\u0000${targetValue}`;
+}
+
+/** Key of `awaitingAck`: acks name the message and the regId, not the task. */
+function ackKey(messageId: string, regId: string | undefined): string {
+  return `${messageId}\u0000${regId}`;
+}
+
+/** Empty, longer than OPPO allows, or with the `;` that separates aliases in a broadcast. */
+function isBadAlias(alias: string): boolean {
+  return alias.length === 0 || alias.length > LIMITS.alias || alias.includes(';');
+}
+
+/** When a message's offline TTL runs out (epoch ms). */
+function offlineExpiry(message: MessageRecord): number {
+  return message.createdAt + message.spec.offLineTtl * 1000;
 }
 
 /**
@@ -89,7 +105,7 @@ export class OppoPlatform extends EventEmitter {
   private quotaUsed = new Map<string, Counter>();
   private deviceDaily = new Map<string, Counter>();
   private qpsWindow = new Map<string, Counter>();
-  /** Delivered, not yet acked: `${messageId}\u0000${regId}` → target (acks name no task id). */
+  /** Delivered, not yet acked: ackKey(messageId, regId) → target. */
   private awaitingAck = new Map<string, TargetRecord>();
   private notifySeq = 0;
 
@@ -304,7 +320,7 @@ export class OppoPlatform extends EventEmitter {
   ack(deviceId: string, messageId: string, regId: string, displayed: boolean, reason?: string): boolean {
     const reg = this.registrations.get(regId);
     if (!reg || reg.deviceId !== deviceId) return false;
-    const key = `${messageId}\u0000${regId}`;
+    const key = ackKey(messageId, regId);
     const target = this.awaitingAck.get(key);
     if (!target) return false;
     this.awaitingAck.delete(key);
@@ -321,7 +337,7 @@ export class OppoPlatform extends EventEmitter {
     if (input.targetType !== 2 && input.targetType !== 5) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 2 (registration_id) or 5 (alias)');
     }
-    const dupKey = input.spec.appMessageId !== undefined ? `u\u0000${app.appId}\u0000${input.spec.appMessageId}\u0000${input.targetValue}` : undefined;
+    const dupKey = input.spec.appMessageId !== undefined ? unicastDupKey(app.appId, input.spec.appMessageId, input.targetValue) : undefined;
     const dup = dupKey ? this.dedupe.get(dupKey) : undefined;
     if (dup) {
       if (this.settings.duplicateAppMessageId === 'reject') throw new OppoError(CODES.DATA_DUPLICATE, 'app_message_id already pushed to this target');
@@ -512,7 +528,7 @@ export class OppoPlatform extends EventEmitter {
   }
 
   private checkAlias(alias: string): void {
-    if (alias.length === 0 || alias.length > LIMITS.alias || alias.includes(';')) throw new OppoError(CODES.INVALID_ALIAS);
+    if (isBadAlias(alias)) throw new OppoError(CODES.INVALID_ALIAS);
   }
 
   private aliasMap(app: App): Map<string, string> {
@@ -646,7 +662,7 @@ export class OppoPlatform extends EventEmitter {
   }
 
   private resolveAlias(app: App, alias: string): Registration | OppoCode {
-    if (alias.length === 0 || alias.length > LIMITS.alias || alias.includes(';')) return CODES.INVALID_ALIAS;
+    if (isBadAlias(alias)) return CODES.INVALID_ALIAS;
     const regId = this.aliases.get(app.appId)?.get(alias);
     const reg = regId !== undefined ? this.registrations.get(regId) : undefined;
     if (!reg || reg.state !== 'active') return CODES.ALIAS_UNSUBSCRIBED;
@@ -691,10 +707,10 @@ export class OppoPlatform extends EventEmitter {
         t.state = 'dropped';
         t.reason = 'evicted';
       }
-      if (t.state === 'delivered') this.awaitingAck.delete(`${oldest.messageId}\u0000${t.registrationId}`);
+      if (t.state === 'delivered') this.awaitingAck.delete(ackKey(oldest.messageId, t.registrationId));
     }
     if (oldest.appMessageId !== undefined) {
-      for (const t of oldest.targets) this.dedupe.delete(`u\u0000${oldest.appId}\u0000${oldest.appMessageId}\u0000${t.targetValue}`);
+      for (const t of oldest.targets) this.dedupe.delete(unicastDupKey(oldest.appId, oldest.appMessageId, t.targetValue));
     }
   }
 
@@ -733,7 +749,7 @@ export class OppoPlatform extends EventEmitter {
     this.setState(target, 'queued', waitingWindow ? 'waiting_show_window' : 'device_offline', undefined, now);
     reg.queue.push(target);
     if (reg.queue.length > 64 && reg.queue.length > 2 * reg.queuedCount) reg.queue = reg.queue.filter((t) => t.state === 'queued');
-    const expiresAt = target.message.createdAt + spec.offLineTtl * 1000;
+    const expiresAt = offlineExpiry(target.message);
     if (waitingWindow) {
       const start = spec.notification.showStartTime!;
       target.deadline = this.deadlines.at(Math.min(start, expiresAt), this.onShowWindowOpen, target);
@@ -748,7 +764,7 @@ export class OppoPlatform extends EventEmitter {
     if (target.state !== 'queued' || target.message.evicted) return;
     const sink = this.devices.get(reg.deviceId)?.sink;
     if (sink && this.tryDeliver(target, reg, sink)) return;
-    const expiresAt = target.message.createdAt + target.message.spec.offLineTtl * 1000;
+    const expiresAt = offlineExpiry(target.message);
     if (this.clock.now() >= expiresAt) {
       this.finish(target, 'expired', 'off_line_ttl');
       return;
@@ -773,7 +789,7 @@ export class OppoPlatform extends EventEmitter {
         return true;
       }
     }
-    if (now > target.message.createdAt + spec.offLineTtl * 1000 && target.state === 'queued') {
+    if (now > offlineExpiry(target.message) && target.state === 'queued') {
       this.finish(target, 'expired', 'off_line_ttl');
       return true;
     }
@@ -789,7 +805,7 @@ export class OppoPlatform extends EventEmitter {
       notification: { ...spec.notification, notifyId: target.notifyId },
     });
     this.setState(target, 'delivered');
-    this.awaitingAck.set(`${target.message.messageId}\u0000${reg.regId}`, target);
+    this.awaitingAck.set(ackKey(target.message.messageId, reg.regId), target);
     return true;
   }
 
