@@ -92,6 +92,8 @@ export class VirtualPhone implements PhoneApi {
   private readonly expanded = new Set<string>();
   private nextPid = 3100;
   private nextUid = 10231;
+  /** The shade's clock, `HH:MM` in the phone's time zone (built once: a formatter costs ~50 µs to make, and the shade renders on every poll). */
+  private readonly clockFormat: Intl.DateTimeFormat;
 
   private constructor(private readonly options: VirtualPhoneOptions) {
     this.serial = options.serial;
@@ -99,6 +101,7 @@ export class VirtualPhone implements PhoneApi {
     this.settings = options.settings;
     this.clock = options.clock;
     this.logcatBuffer = new Logcat(options.clock, options.settings.logcatCapacity, this.timeZone);
+    this.clockFormat = new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.notifications = new NotificationManager(options.clock);
     this.push = new HeytapPushService(
       {
@@ -388,10 +391,6 @@ export class VirtualPhone implements PhoneApi {
 
   // ---- screen ---------------------------------------------------------------------------------
 
-  private clockText(): string {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(this.clock.now());
-  }
-
   /** The focused window: the shade when it is open, else the front app (below the status bar). */
   private render(): Rendered {
     const { width, height, density } = this.device.screen;
@@ -409,7 +408,7 @@ export class VirtualPhone implements PhoneApi {
           if (!this.expanded.delete(key)) this.expanded.add(key);
         },
         clearAll: () => this.notifications.clearAll(),
-        clock: this.clockText(),
+        clock: this.clockFormat.format(this.clock.now()),
       });
       return renderWindow(spec, SYSTEMUI, 'shade', frame);
     }
