@@ -3,13 +3,14 @@
  * the shade uses the framework ids a real shade renders (`android:id/title`, `android:id/text`)
  * inside `com.android.systemui`, so selectors written for a real phone work here.
  */
+import type { LinkMessage } from '../../im/client-link/protocol.ts';
 import type { DemoApp } from '../demo-app.ts';
 import type { ShadeEntry } from '../notifications.ts';
 import type { Action, ViewSpec } from './nodes.ts';
 import { BROWSER, LAUNCHER, SYSTEMUI } from '../system.ts';
 
-
-function textOf(m: { body: Array<{ MsgType: string; MsgContent: Record<string, unknown> }> }): string {
+/** A conversation row's last-message preview, as the demo's list shows it. */
+function textOf(m: LinkMessage): string {
   const el = m.body[0];
   if (!el) return '';
   const c = el.MsgContent;
