@@ -71,10 +71,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     core,
     faults: platform.faults,
     journal: () => core.journalEntries(),
-    reset() {
-      platform.reset();
-      core.clearJournal();
-    },
+    reset: () => core.reset(),
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
       const server = createServer(listener);
       server.keepAliveTimeout = 5_000;

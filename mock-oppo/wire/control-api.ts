@@ -186,9 +186,8 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
   },
   {
     method: 'POST', pattern: /^\/reset$/,
-    run: (p, c) => {
-      p.reset();
-      c.clearJournal();
+    run: (_p, c) => {
+      c.reset();
       return { reset: true };
     },
   },

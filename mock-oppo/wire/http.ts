@@ -53,6 +53,9 @@ export interface JournalEntry {
 /** The journal keeps the call itself (its parsed fields by reference) and masks only when read. */
 type StoredEntry = Omit<JournalEntry, 'request'> & { call: ApiCall };
 
+/** Form and JSON keys whose values the journal shows masked. */
+const MASKED_FIELDS: ReadonlySet<string> = new Set(['auth_token', 'sign', 'master_secret', 'masterSecret', 'app_secret', 'appSecret']);
+
 function maskedView(call: ApiCall): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (call.headerToken !== undefined) out['header:auth_token'] = maskSecret(call.headerToken);
@@ -71,8 +74,6 @@ export const HOSTS = {
 const SERVER_PREFIX = '/server/v1/';
 const INTL_PREFIX = '/intl/server/v1/';
 const CONTROL_PREFIX = '/_mock/v1';
-const MASKED_FIELDS: ReadonlySet<string> = new Set(['auth_token', 'sign', 'master_secret', 'masterSecret', 'app_secret', 'appSecret']);
-
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -97,7 +98,9 @@ export class HttpCore {
     return this.journal.toArray().map(({ call, ...entry }) => ({ ...entry, request: maskedView(call) }));
   }
 
-  clearJournal(): void {
+  /** The platform back to its initial apps, and an empty journal (MockOppo.reset, POST /_mock/v1/reset). */
+  reset(): void {
+    this.platform.reset();
     this.journal.clear();
   }
 
