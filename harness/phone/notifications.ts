@@ -179,7 +179,7 @@ export class NotificationManager {
   }
 }
 
-export function toStatusBarNotification(e: ShadeEntry, isRemoved: boolean): StatusBarNotification {
+function toStatusBarNotification(e: ShadeEntry, isRemoved: boolean): StatusBarNotification {
   return {
     isGroup: false,
     packageName: e.packageName,

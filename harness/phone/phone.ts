@@ -40,6 +40,7 @@ import type { PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
 import { renderWindow, type Rendered, type ViewSpec } from './ui/nodes.ts';
 import { appScreen, browserScreen, launcherScreen, shadeScreen } from './ui/screens.ts';
+import { shellQuote } from './shell/parse.ts';
 import { runShell } from './shell/run.ts';
 import { renderScreenshot } from './screenshot.ts';
 
@@ -667,9 +668,4 @@ function age(ms: number): string {
   if (minutes < 60) return `${minutes}m`;
   const hours = Math.floor(minutes / 60);
   return hours < 24 ? `${hours}h` : `${Math.floor(hours / 24)}d`;
-}
-
-/** Quotes an argument for the phone's sh-like parser. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -30,7 +30,7 @@ export const SOURCE_ATTRIBUTES = [
 
 export type SourceAttribute = (typeof SOURCE_ATTRIBUTES)[number];
 
-export function boundsString([left, top, right, bottom]: UiNode['bounds']): string {
+function boundsString([left, top, right, bottom]: UiNode['bounds']): string {
   return `[${left},${top}][${right},${bottom}]`;
 }
 

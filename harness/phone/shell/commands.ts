@@ -8,7 +8,7 @@ import { fail, out, type ShellCommand } from './output.ts';
 import { pm } from './pm.ts';
 
 /** getprop keys the profile does not carry but every phone has. */
-export function allProps(phone: VirtualPhone): Record<string, string> {
+function allProps(phone: VirtualPhone): Record<string, string> {
   const p = phone.device.props;
   return {
     'ro.serialno': phone.serial,

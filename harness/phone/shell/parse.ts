@@ -118,3 +118,8 @@ export function parseShell(line: string): Step[] {
   else if (connector !== ';') throw new ShellSyntaxError(`syntax error: '${connector}' unexpected`);
   return steps;
 }
+
+/** Quotes one argument so that `parseShell` reads it back as the same single word. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
