@@ -2,13 +2,15 @@
 import type { App, AppConfig } from './core/apps.ts';
 import type { Duration } from './core/clock.ts';
 import type { Fault, FaultSpec } from './core/faults.ts';
-import type { MessageView, RegistrationView } from './core/views.ts';
+import type { QuotaStatus } from './core/quota.ts';
+import type { DeviceView, MessageView, RegistrationView } from './core/views.ts';
 import type { ReceiptRecord } from './core/receipts.ts';
 import type { Region } from './core/region.ts';
 import type { MockSettings } from './core/settings.ts';
 import type { JournalEntry } from './wire/http.ts';
 
-export type AppView = App & { quota?: { day: number; publicUsed: number; publicLimit: number; qpsLimit: number; perDevicePublicDaily: number } };
+export type AppView = App & { quota?: QuotaStatus };
+export type { DeviceView };
 
 export interface ClockView {
   now: number;
@@ -19,14 +21,6 @@ export interface ClockView {
   nextDueAt?: number | null;
   /** POST only: timers fired by the jump. */
   fired?: number;
-}
-
-export interface DeviceView {
-  deviceId: string;
-  region: Region;
-  connected: boolean;
-  connectedAt?: number;
-  lastSeen: number;
 }
 
 export class MockOppoControlError extends Error {

@@ -17,7 +17,7 @@ import {
   STRONG_REMINDER_LEVEL,
   type NotificationSpec,
 } from './notification.ts';
-import { canSendPrivate, dailyPublicQuota, dayKey, perDeviceDailyPublic, qpsLimit } from './quota.ts';
+import { canSendPrivate, dailyPublicQuota, dayKey, perDeviceDailyPublic, qpsLimit, type QuotaStatus } from './quota.ts';
 import { authSign } from './sign.ts';
 import { Receipts, type ReceiptEvent, type ReceiptSender } from './receipts.ts';
 import { Ring } from './ring.ts';
@@ -27,6 +27,7 @@ import type {
   BatchItemResult, BroadcastResult, Classification, DeviceSink, MessageRecord, Registration, SavedContent,
   StateChange, TargetRecord, TargetState, UnicastInput,
 } from './records.ts';
+import type { DeviceView } from './views.ts';
 
 // harness/scenario still imports the view types from here (they lived in this module first).
 export type { MessageView, TargetView } from './views.ts';
@@ -627,7 +628,7 @@ export class OppoPlatform extends EventEmitter {
     counter.count += targets;
   }
 
-  quotaStatus(app: App): { day: number; publicUsed: number; publicLimit: number; qpsLimit: number; perDevicePublicDaily: number } {
+  quotaStatus(app: App): QuotaStatus {
     const day = dayKey(this.clock.now());
     const counter = this.quotaUsed.get(app.appId);
     return {
@@ -903,7 +904,7 @@ export class OppoPlatform extends EventEmitter {
     return this.registrations.get(regId);
   }
 
-  listDevices(): Array<{ deviceId: string; region: Region; connected: boolean; connectedAt?: number; lastSeen: number }> {
+  listDevices(): DeviceView[] {
     return [...this.devices.values()].map((d) => ({
       deviceId: d.deviceId, region: d.region, connected: d.sink !== undefined,
       ...(d.connectedAt !== undefined ? { connectedAt: d.connectedAt } : {}), lastSeen: d.lastSeen,

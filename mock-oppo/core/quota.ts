@@ -32,6 +32,16 @@ export function qpsLimit(app: App, factor: number): number {
   return Math.floor(base * factor);
 }
 
+/** An app's quota counters and limits today, as the control API shows them. */
+export interface QuotaStatus {
+  /** dayKey() of today. */
+  day: number;
+  publicUsed: number;
+  publicLimit: number;
+  qpsLimit: number;
+  perDevicePublicDaily: number;
+}
+
 /** Private messages need a released app with approval; test apps cannot send them. */
 export function canSendPrivate(app: App): boolean {
   return app.permission === 'released' && app.privateApproved;

@@ -1,6 +1,7 @@
 /** JSON views of the records for the control API (no internal references, no cycles). */
 import type { MessageRecord, Registration, TargetRecord } from './records.ts';
 import type { NotificationSpec } from './notification.ts';
+import type { Region } from './region.ts';
 
 export type TargetView = Pick<TargetRecord, 'targetType' | 'targetValue' | 'registrationId' | 'notifyId' | 'state' | 'reason' | 'code' | 'displayed' | 'history'>;
 
@@ -18,6 +19,14 @@ export interface RegistrationView
   tags: string[];
   /** Message ids waiting for the device. */
   queued: string[];
+}
+
+export interface DeviceView {
+  deviceId: string;
+  region: Region;
+  connected: boolean;
+  connectedAt?: number;
+  lastSeen: number;
 }
 
 /** JSON views for the control API (no internal references). */
