@@ -3,25 +3,14 @@ import type { App, AppConfig } from './core/apps.ts';
 import type { Duration } from './core/clock.ts';
 import type { Fault, FaultSpec } from './core/faults.ts';
 import type { QuotaStatus } from './core/quota.ts';
-import type { DeviceView, MessageView, RegistrationView } from './core/views.ts';
+import type { ClockView, DeviceView, MessageView, RegistrationView } from './core/views.ts';
 import type { ReceiptRecord } from './core/receipts.ts';
 import type { Region } from './core/region.ts';
 import type { MockSettings } from './core/settings.ts';
 import type { JournalEntry } from './wire/http.ts';
 
 export type AppView = App & { quota?: QuotaStatus };
-export type { DeviceView };
-
-export interface ClockView {
-  now: number;
-  iso: string;
-  virtual: boolean;
-  flowing?: boolean;
-  pendingTimers?: number;
-  nextDueAt?: number | null;
-  /** POST only: timers fired by the jump. */
-  fired?: number;
-}
+export type { ClockView, DeviceView };
 
 export class MockOppoControlError extends Error {
   constructor(

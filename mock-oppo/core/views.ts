@@ -29,6 +29,18 @@ export interface DeviceView {
   lastSeen: number;
 }
 
+/** The clock as `/_mock/v1/clock` shows it; the VirtualClock fields only on a virtual clock. */
+export interface ClockView {
+  now: number;
+  iso: string;
+  virtual: boolean;
+  flowing?: boolean;
+  pendingTimers?: number;
+  nextDueAt?: number | null;
+  /** POST only: timers fired by the jump. */
+  fired?: number;
+}
+
 /** JSON views for the control API (no internal references). */
 export function messageView(m: MessageRecord): MessageView {
   return {

@@ -6,7 +6,7 @@ import { publicView, type AppConfig } from '../core/apps.ts';
 import { VirtualClock } from '../core/clock.ts';
 import { checkFaultSpec } from '../core/faults.ts';
 import type { OppoPlatform } from '../core/platform.ts';
-import { messageView, registrationView } from '../core/views.ts';
+import { messageView, registrationView, type ClockView } from '../core/views.ts';
 import type { Region } from '../core/region.ts';
 import type { HttpCore, WireRequest, WireResponse } from './http.ts';
 
@@ -56,7 +56,7 @@ function limitOf(q: URLSearchParams): number {
   return n;
 }
 
-function clockView(platform: OppoPlatform): Record<string, unknown> {
+function clockView(platform: OppoPlatform): ClockView {
   const clock = platform.clock;
   const now = clock.now();
   return {
