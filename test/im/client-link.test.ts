@@ -59,3 +59,17 @@ test('clientLinkUrl takes the IM base URL or the ws:// link URL', async (t) => {
   assert.equal(link.connected, false);
   await assert.rejects(link.sync(), { code: -1 });
 });
+
+test('a frame over the size limit closes that link with 1009; the server keeps serving', async (t) => {
+  const im = await startIm(t);
+  const ws = new WebSocket(im.url.replace('http', 'ws') + CLIENT_LINK_PATH);
+  t.after(() => ws.terminate());
+  ws.on('error', () => {});
+  await once(ws, 'open');
+  ws.send('x'.repeat(100 * 1024));
+  const [code] = (await once(ws, 'close')) as [number];
+  assert.equal(code, 1009);
+  const after = await im.device('bob', 'bob-phone');
+  t.after(() => after.close());
+  assert.equal(after.connected, true);
+});

@@ -31,6 +31,9 @@ class LinkConnection {
       terminate: () => ws.terminate(),
     };
     ws.on('message', (data) => this.onFrame(data));
+    // ws reports a protocol error (a frame over MAX_FRAME_BYTES, bad UTF-8) here and closes the
+    // link itself; without a listener the error would be thrown and take the whole server down.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       if (this.session) core.sessions.linkClosed(this.session, this.link);
     });
