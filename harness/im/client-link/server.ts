@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
-import type { Platform, Session, SessionLink } from '../rules/sessions.ts';
+import { isConnectedState, type Platform, type Session, type SessionLink } from '../rules/sessions.ts';
 import { CLIENT_LINK_PATH, type ClientToServer, type ServerToClient } from './protocol.ts';
 
 const PLATFORMS: ReadonlySet<string> = new Set<Platform>(['Android', 'iPhone', 'iPad', 'Windows', 'Mac', 'Web']);
@@ -51,7 +51,7 @@ class LinkConnection {
   /** The session this link is logged in with, if it is still connected and logged in. */
   private live(): Session | undefined {
     const s = this.session;
-    return s && s.link === this.link && (s.state === 'online' || s.state === 'background') ? s : undefined;
+    return s && s.link === this.link && isConnectedState(s.state) ? s : undefined;
   }
 
   private onFrame(data: RawData): void {

@@ -8,7 +8,7 @@ import type { AccountStore } from '../rules/accounts.ts';
 import type { CertificateConfig, CertificateStore } from '../rules/certificates.ts';
 import { decide } from '../rules/decision.ts';
 import { pushText, toLinkMessage, type ImMessage } from '../rules/messages.ts';
-import type { Session, SessionStore } from '../rules/sessions.ts';
+import { isConnectedState, type Session, type SessionStore } from '../rules/sessions.ts';
 import type { OppoExchange, PushTrace, TraceStore } from '../rules/traces.ts';
 import type { ResolvedImSettings } from '../settings.ts';
 import { buildOppoUnicast, pushTitle } from './oppo-notification.ts';
@@ -50,7 +50,7 @@ export class Delivery {
   private async deliverTo(m: ImMessage, to: string, s: Session, content: string): Promise<PushTrace> {
     const { certificates, settings, accounts, pusher, sessions } = this.deps;
     const device = { deviceId: s.deviceId, platform: s.platform, sessionId: s.id, state: s.state, cause: s.cause };
-    const onlineDelivered = s.link !== undefined && (s.state === 'online' || s.state === 'background');
+    const onlineDelivered = s.link !== undefined && isConnectedState(s.state);
     if (onlineDelivered) s.link!.deliver(toLinkMessage(m, to));
     const d = decide(s, m, content, certificates, settings.nonObjectExt);
     if (d.decision === 'online') return this.record(m, to, device, { decision: 'online', reason: d.reason, onlineDelivered, ignored: [] });

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../../../mock-oppo/core/clock.ts';
+import { Ring } from '../../../mock-oppo/core/ring.ts';
 import type { ClientToServer, LinkMessage } from '../client-link/protocol.ts';
 import type { MultiTerminalPolicy } from '../settings.ts';
 
@@ -76,6 +77,17 @@ const LOGGED_IN: ReadonlySet<DeviceState> = new Set(['online', 'background', 'pu
 const CONNECTED: ReadonlySet<DeviceState> = new Set(['online', 'background']);
 const JOURNAL_LIMIT = 10_000;
 
+/** Online to the query API and reachable over its link: foreground or background. */
+export function isConnectedState(state: DeviceState): boolean {
+  return CONNECTED.has(state);
+}
+
+interface SessionTimers {
+  heartbeat?: TimerHandle;
+  lapse?: TimerHandle;
+  sigExpiry?: TimerHandle;
+}
+
 export interface SessionRules {
   heartbeatTimeoutMs: number;
   pushOnlineLapseMs: number;
@@ -85,8 +97,8 @@ export interface SessionRules {
 export class SessionStore extends EventEmitter {
   /** userId → deviceId → latest session of that device. */
   private readonly devices = new Map<string, Map<string, Session>>();
-  private readonly timers = new Map<number, { heartbeat?: TimerHandle; lapse?: TimerHandle; sigExpiry?: TimerHandle }>();
-  private readonly journalEntries: SessionEvent[] = [];
+  private readonly timers = new Map<number, SessionTimers>();
+  private readonly journalEntries = new Ring<SessionEvent>(JOURNAL_LIMIT);
   private nextId = 1;
 
   constructor(
@@ -192,7 +204,7 @@ export class SessionStore extends EventEmitter {
   }
 
   journal(filter: { userId?: string } = {}): SessionEvent[] {
-    return this.journalEntries.filter((e) => filter.userId === undefined || e.userId === filter.userId);
+    return this.journalEntries.toArray().filter((e) => filter.userId === undefined || e.userId === filter.userId);
   }
 
   /** Cancels every timer this store put on the clock. */
@@ -256,11 +268,10 @@ export class SessionStore extends EventEmitter {
   private record(s: Session, from: DeviceState | null): void {
     const event: SessionEvent = { at: this.clock.now(), sessionId: s.id, userId: s.userId, deviceId: s.deviceId, from, to: s.state, cause: s.cause };
     this.journalEntries.push(event);
-    if (this.journalEntries.length > JOURNAL_LIMIT) this.journalEntries.shift();
     this.emit('state', event);
   }
 
-  private timersOf(s: Session): { heartbeat?: TimerHandle; lapse?: TimerHandle; sigExpiry?: TimerHandle } {
+  private timersOf(s: Session): SessionTimers {
     let t = this.timers.get(s.id);
     if (!t) this.timers.set(s.id, (t = {}));
     return t;
