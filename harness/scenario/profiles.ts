@@ -209,7 +209,7 @@ function farmTarget(s: Settings): { appium: AppiumTarget; phones: E2eProfile['ph
   const d = defaults[farm];
   const hostname = farm === 'grid' ? s.required('E2E_FARM_HOSTNAME', 'the Selenium Grid 4 / Appium host') : (s.optional('E2E_FARM_HOSTNAME') ?? d.hostname);
   const connection = {
-    protocol: (s.optional('E2E_FARM_PROTOCOL') === 'http' ? 'http' : s.optional('E2E_FARM_PROTOCOL') === 'https' ? 'https' : d.protocol) as 'http' | 'https',
+    protocol: s.oneOf('E2E_FARM_PROTOCOL', ['http', 'https'] as const, d.protocol),
     hostname,
     port: s.int('E2E_FARM_PORT', 'the remote Appium port', d.port),
     path: s.optional('E2E_FARM_PATH') ?? d.path,

@@ -109,6 +109,9 @@ test('farm: each vendor gets its endpoint and capability conventions; keys are r
   assert.deepEqual(grid.appium.connection, { protocol: 'http', hostname: 'grid.local', port: 4444, path: '/' });
   assert.deepEqual(grid.runs, ['any', 'fakes']);
   assert.match(problemsOf({ [PROFILE_ENV]: 'farm', E2E_FARM: 'perfecto' })[0]!, /E2E_FARM='perfecto' must be one of: browserstack, saucelabs, lambdatest, grid/);
+  assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'farm', E2E_FARM: 'grid', E2E_FARM_HOSTNAME: 'grid.local', E2E_FARM_BACKEND: 'lab', E2E_FARM_PROTOCOL: 'ftp' }), [
+    "E2E_FARM_PROTOCOL='ftp' must be one of: http, https",
+  ]);
 });
 
 test('virtual phones are checked against the fixtures: an unknown device or app profile is named with the known ones', () => {
