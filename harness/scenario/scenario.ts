@@ -71,6 +71,8 @@ export class Scenario {
   readonly observers: Observers;
   private readonly phones = new Map<string, Phone>();
   private readonly extraSessions: WebdriverIO.Browser[] = [];
+  /** Phones from bootPhone(): not in the session's multiremote set, but part of this spec's story. */
+  private readonly extraPhones: Phone[] = [];
 
   private constructor(
     readonly tag: string,
@@ -165,6 +167,7 @@ export class Scenario {
     const driver = await remote({ hostname, port, path, protocol, logLevel: 'warn', capabilities });
     this.extraSessions.push(driver);
     const phone = new Phone(options.name ?? options.appProfile, driver, appPageFor(capabilities), booted.serial, lab.phone(booted.serial));
+    this.extraPhones.push(phone);
     return phone;
   }
 
@@ -173,7 +176,7 @@ export class Scenario {
     if (!this.observers.console || !this.observers.oppo) return '(no push funnel: the run has no lab)';
     const parts: string[] = [];
     for (const sent of this.im.sent) {
-      for (const phone of this.phones.values()) parts.push(`[${phone.name}] ${describeFunnel(await funnelFor(this.observers, sent, sent.to, phone))}`);
+      for (const phone of [...this.phones.values(), ...this.extraPhones]) parts.push(`[${phone.name}] ${describeFunnel(await funnelFor(this.observers, sent, sent.to, phone))}`);
     }
     return parts.join('\n\n') || '(no messages sent)';
   }
