@@ -45,6 +45,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
+/** Polls of the shade per message before the benchmark gives up (a push normally shows in 1–3). */
+const MAX_POLLS = 1000;
 
 // ---- 1. push latency ---------------------------------------------------------------------------
 
@@ -81,7 +83,9 @@ async function latency(messages: number, warmup: number): Promise<number[]> {
       const text = `bench ${i}`;
       const started = performance.now();
       await im.sendText('bench_sender', 'bench_receiver', text);
-      for (;;) {
+      // Bounded: a push that never shows must fail the benchmark, not hang it.
+      for (let polls = 0; ; polls++) {
+        if (polls === MAX_POLLS) throw new Error(`message ${i} ('${text}') never showed in the shade after ${MAX_POLLS} polls`);
         const { statusBarNotifications } = (await driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] };
         if (statusBarNotifications.some((n) => n.notification.text === text)) break;
       }
