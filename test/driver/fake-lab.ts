@@ -26,7 +26,7 @@ export async function startFakeLab(): Promise<FakeLab> {
     return serial;
   };
   const app = express();
-  app.use(PHONES_PATH, createPhoneRouter((serial) => phones.get(serial), { boot, list: () => phones.keys() }));
+  app.use(PHONES_PATH, createPhoneRouter((serial) => phones.get(serial), { boot, list: () => phones.keys(), shutdown: async (serial) => phones.delete(serial) }));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -153,4 +153,13 @@ test('the lab boots and lists phones', async (t) => {
   const bad = await fetch(`${lab.url}${PHONES_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"appProfiles":"im-demo"}' });
   assert.equal(bad.status, 400);
   assert.equal(lab.phones.size, 2);
+
+  await RemotePhone.shutdown(lab.url, first.serial);
+  assert.deepEqual([...lab.phones.keys()], [second.serial]);
+  await assert.rejects(RemotePhone.shutdown(lab.url, first.serial), (err: unknown) => {
+    assert.ok(err instanceof PhoneHttpError);
+    assert.equal(err.status, 404);
+    assert.match(err.message, /no phone with serial/);
+    return true;
+  });
 });

@@ -72,6 +72,11 @@ export class RemotePhone implements PhoneApi {
     return await request<PhoneListing[]>(phonesUrl(labUrl));
   }
 
+  /** Shuts the phone down in its lab (its links close; the serial is free again). */
+  static async shutdown(labUrl: string, serial: string): Promise<void> {
+    await request(`${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`, { method: 'DELETE' });
+  }
+
   private async call<M extends PhoneMethod>(method: M, ...args: PhoneArgs<M>): Promise<PhoneResult<M>> {
     const route = PHONE_ROUTES[method];
     const named: Record<string, unknown> = {};

@@ -14,6 +14,8 @@ export interface PhoneRouterOptions {
   boot?: (options: BootOptions) => Promise<string>;
   /** Serials of the phones in the lab; without it `GET /` answers 501. */
   list?: () => Iterable<string> | Promise<Iterable<string>>;
+  /** Shuts a phone down (false: no such phone); without it `DELETE /:serial` answers 501. */
+  shutdown?: (serial: string) => Promise<boolean>;
 }
 
 /** A request the caller got wrong: answered with `status` and never logged as a lab failure. */
@@ -112,6 +114,12 @@ export function createPhoneRouter(
       throw new HttpError(400, 'boot failed', messageOf(err));
     }
     send(res, 201, { serial });
+  });
+
+  router.delete('/:serial', async (req: Request<{ serial: string }>, res: Response) => {
+    if (!options.shutdown) throw new HttpError(501, 'not supported', 'this lab cannot shut phones down');
+    if (!(await options.shutdown(req.params.serial))) throw new HttpError(404, 'no such phone', `no phone with serial '${req.params.serial}'`);
+    send(res, 200, { serial: req.params.serial });
   });
 
   for (const [method, route] of Object.entries(PHONE_ROUTES) as Array<[PhoneMethod, (typeof PHONE_ROUTES)[PhoneMethod]]>) {
