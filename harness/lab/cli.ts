@@ -2,9 +2,9 @@
  * `npm run lab`: mock-oppo and the IM server together on loopback, with the fixtures' apps,
  * certificate and users. Prints one line per service once ready and serves until SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
-import { readFileSync } from 'node:fs';
 import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';

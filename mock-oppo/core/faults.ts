@@ -1,7 +1,6 @@
 /** Fault injection: named presets scoped to an endpoint, an app or a regId, for N calls or a time span. */
 import { CODES, type OppoCode } from './codes.ts';
-import type { Clock } from './clock.ts';
-import { parseDuration, type Duration } from './clock.ts';
+import { parseDuration, type Clock, type Duration } from './clock.ts';
 
 /** Preset → what it does. Code presets answer HTTP 200 with that OPPO code. */
 export const FAULT_PRESETS = {
