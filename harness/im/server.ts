@@ -73,6 +73,7 @@ export function createImServer(options: ImServerOptions): ImServer {
       return {
         url,
         async close() {
+          pusher.close();
           await link.close();
           await closeHttpServer(server);
           dispose();

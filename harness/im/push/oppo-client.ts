@@ -43,10 +43,17 @@ interface CachedToken {
 }
 
 export class OppoClient {
+  /** Aborted by close(): a retry waiting out its backoff gives up instead of holding shutdown. */
+  private readonly closing = new AbortController();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly authInFlight = new Map<string, Promise<CallResult>>();
 
   constructor(private readonly opts: OppoClientOptions) {}
+
+  /** Ends pending retry waits (those exchanges end as gave_up); later calls send no retries. */
+  close(): void {
+    this.closing.abort();
+  }
 
   /** Sends one unicast; the returned exchange records every attempt (secrets masked). */
   async unicast(cert: CertificateConfig, message: Record<string, unknown>): Promise<OppoExchange> {
@@ -65,7 +72,11 @@ export class OppoClient {
       if (delay === undefined) return false;
       retries++;
       attempts.at(-1)!.retryAfterMs = delay;
-      await sleep(delay);
+      try {
+        await sleep(delay, undefined, { signal: this.closing.signal });
+      } catch {
+        return false;
+      }
       return true;
     };
     for (;;) {
