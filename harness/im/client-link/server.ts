@@ -155,6 +155,8 @@ class LinkConnection {
 export function attachClientLink(core: ImCore, server: Server): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH, maxPayload: MAX_FRAME_BYTES });
   wss.on('connection', (ws) => new LinkConnection(core, ws));
+  // ws re-emits the HTTP server's errors here; unheard, an 'error' event would crash the lab.
+  wss.on('error', (err) => console.error(`im client link: ${err.message}`));
   return {
     close: () =>
       new Promise<void>((resolve) => {
