@@ -2,7 +2,7 @@
  * Delivery receipts (reference §6): JSON arrays POSTed to `call_back_url`, receipts for the same
  * URL batched per turn of the event loop. Every receipt is logged with its fate.
  */
-import type { Clock } from './clock.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import type { Faults } from './faults.ts';
 import { Ring } from './ring.ts';
 
@@ -51,6 +51,8 @@ export class Receipts {
   private batches = new Map<string, ReceiptRecord[]>();
   private flushScheduled = false;
   private inFlight = new Set<Promise<void>>();
+  /** `receipt_delayed` receipts waiting on the clock; a reset cancels them with the rest of the state. */
+  private delayed = new Set<TimerHandle>();
 
   constructor(
     private readonly clock: Clock,
@@ -73,7 +75,11 @@ export class Receipts {
       record.status = 'lost';
     } else if (fault?.kind === 'receipt_delayed') {
       record.status = 'delayed';
-      this.clock.setTimer(fault.delayMs, () => this.enqueue(record));
+      const timer = this.clock.setTimer(fault.delayMs, () => {
+        this.delayed.delete(timer);
+        this.enqueue(record);
+      });
+      this.delayed.add(timer);
     } else {
       this.enqueue(record);
     }
@@ -93,6 +99,8 @@ export class Receipts {
   }
 
   clear(): void {
+    for (const timer of this.delayed) timer.cancel();
+    this.delayed.clear();
     this.log.clear();
     this.batches.clear();
   }

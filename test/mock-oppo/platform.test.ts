@@ -209,6 +209,21 @@ test('receipt faults: lost receipts are logged, delayed ones go out when the clo
   assert.equal(receipts[0]?.body[0]?.messageId, b.messageId);
 });
 
+test('a reset cancels receipts that a receipt_delayed fault is holding back', async () => {
+  const { clock, mock, p, app, reg, receipts } = setup();
+  p.connectDevice('phone-1', 'CN', fakeSink());
+  p.faults.add({ preset: 'receipt_delayed', appId: DEMO.appId, delayMs: 5000, times: 1 });
+  const m = p.unicast(app, 'CN', input(reg.regId, { ...PRIVATE, call_back_url: 'http://rx.test/r' }));
+  p.ack('phone-1', m.messageId, reg.regId, true);
+  await p.receipts.settled();
+  assert.deepEqual(p.receipts.list().map((r) => r.status), ['delayed']);
+  mock.reset();
+  clock.advance('10s');
+  await p.receipts.settled();
+  assert.equal(receipts.length, 0, 'nothing from before the reset is posted after it');
+  assert.deepEqual(p.receipts.list(), []);
+});
+
 test('receipts for the same URL in one turn are batched into one POST', async () => {
   const { p, app, receipts } = setup();
   const sink = fakeSink();
