@@ -1,6 +1,6 @@
 /**
  * The lab's own HTTP API (`/_lab/v1`): the one virtual clock (advancing steps timer by timer and lets
- * every link settle in between), the phones (the PhoneApi routes, boot, list) and the phones'
+ * every link settle in between), the phones (the PhoneApi routes, boot, list, shutdown) and the phones'
  * lab-only switches that have no Appium counterpart (network, notification permission, kill modes).
  * Every answer is `{ value }`, every failure `{ error: { code, message } }`, like the phone API.
  */
@@ -110,10 +110,17 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
     createPhoneRouter((serial) => farm.get(serial), {
       boot: async (options) => (await farm.boot(options)).serial,
       list: () => farm.list().map((p) => p.serial),
+      shutdown: (serial) => farm.shutdown(serial),
     }),
   );
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no lab route ${req.method} ${req.path}` } });
+  });
+  // Body-parser failures (bad JSON, too large) answer in the lab's JSON shape, not express's HTML page.
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+    res.status(code).json({ error: { code: code === 500 ? 'internal' : 'bad_request', message: (err as Error).message } });
   });
   return app;
 }

@@ -53,6 +53,15 @@ test('the lab API advances the one clock and drives the phones it booted', async
 
   const unknown = await call(`${lab.url}/_lab/v1/nothing-here`, 'GET');
   assert.equal(unknown.status, 404);
+
+  const malformed = await fetch(`${lab.url}/_lab/v1/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":' });
+  assert.equal(malformed.status, 400);
+  assert.equal(((await malformed.json()) as { error: { code: string } }).error.code, 'bad_request');
+
+  const second = await RemotePhone.boot(lab.url, { deviceProfile: 'find-x7' });
+  assert.deepEqual(lab.farm.list().map((p) => p.serial), [serial, second.serial]);
+  await RemotePhone.shutdown(lab.url, second.serial);
+  assert.deepEqual(lab.farm.list().map((p) => p.serial), [serial]);
 });
 
 test('the in-process lab boots phones that a driver reaches directly', async (t) => {
