@@ -181,8 +181,13 @@ export class Scenario {
     return parts.join('\n\n') || '(no messages sent)';
   }
 
+  /** Ends the sessions bootPhone() opened and shuts those phones down, so a long run does not pile them up. */
   async close(): Promise<void> {
     await Promise.allSettled(this.extraSessions.splice(0).map((d) => d.deleteSession()));
+    const booted = this.extraPhones.splice(0);
+    if (booted.length === 0) return;
+    const { lab: labUrl } = readLabEnv();
+    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial)));
   }
 }
 
