@@ -3,9 +3,9 @@
  * credentials when no --apps file is given) and serves until SIGINT/SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import { createMockOppo } from './index.ts';
+import { readCliArgs } from './transport/cli-args.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
 
@@ -21,20 +21,9 @@ Options:
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
-  let values: { port?: string; host?: string; apps?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, help: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const args = readCliArgs({ port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, help: { type: 'boolean' } } as const, HELP);
+  if ('exit' in args) return args.exit;
+  const { values } = args;
   const port = Number(values.port ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be 0–65535, got ${values.port}`);

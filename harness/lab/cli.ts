@@ -3,12 +3,12 @@
  * certificate and users. Prints one line per service once ready and serves until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
+import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npm run lab -- [options]
 
@@ -28,20 +28,9 @@ Options:
 Docs: harness/im/README.md`;
 
 async function main(): Promise<number> {
-  let values: { im?: string; apps?: string; host?: string; phones?: string; frozen?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: { im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } },
-      strict: true,
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP);
+  if ('exit' in args) return args.exit;
+  const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
