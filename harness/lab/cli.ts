@@ -1,6 +1,7 @@
 /**
- * `npm run lab`: mock-oppo and the IM server together on loopback, with the fixtures' apps,
- * certificate and users. Prints one line per service once ready and serves until SIGINT/SIGTERM.
+ * `push-lab start` (also `npm run lab`): mock-oppo and the IM server together on loopback, with the
+ * fixtures' apps, certificate and users. Prints one line per service once ready and serves until
+ * SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
@@ -10,7 +11,7 @@ import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
 import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
 
-const HELP = `Usage: npm run lab -- [options]
+const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
 Starts mock-oppo, the fake Tencent IM server and virtual OPPO phones on one virtual clock, wired
 together, plus the lab's control API (clock, phones) that the VirtualOppo Appium driver attaches to
@@ -27,8 +28,8 @@ Options:
 
 Docs: harness/im/README.md`;
 
-async function main(): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP);
+export async function runLab(argv: string[]): Promise<number> {
+  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, argv);
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
@@ -73,5 +74,3 @@ async function main(): Promise<number> {
   console.log('lab stopped.');
   return 0;
 }
-
-process.exitCode = await main();

@@ -1,0 +1,17 @@
+/**
+ * The `push-lab` subcommands, by name. Each entry runs with the arguments after its name and
+ * resolves to the process exit code (0 ok, 1 a check or test failed, 2 a usage error). A new
+ * subcommand adds one entry here; the dispatcher and `push-lab --help` pick it up.
+ */
+export interface Subcommand {
+  /** One line for `push-lab --help`. */
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const SUBCOMMANDS: Record<string, Subcommand> = {
+  start: {
+    summary: 'start the lab: mock-oppo, the fake IM server, virtual phones and the lab API (= npm run lab)',
+    run: async (argv) => (await import('../lab/cli.ts')).runLab(argv),
+  },
+};
