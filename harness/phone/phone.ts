@@ -33,6 +33,7 @@ import {
 } from './intent.ts';
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
+import { DevicePorts } from './ports.ts';
 import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
@@ -83,6 +84,8 @@ export class VirtualPhone implements PhoneApi {
   readonly logcatBuffer: Logcat;
   readonly notifications: NotificationManager;
   readonly push: HeytapPushService;
+  /** TCP ports programs on the phone listen on (reached through adb forward / adb's tcp: service). */
+  readonly ports = new DevicePorts();
   private shade = false;
   private online = true;
   private readonly installed = new Map<string, InstalledApp>();
@@ -386,6 +389,7 @@ export class VirtualPhone implements PhoneApi {
       app.process = undefined;
       await proc?.terminate();
     }
+    this.ports.closeAll();
     this.notifications.dispose();
     await this.push.close();
   }
