@@ -11,6 +11,7 @@ import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
+import { ensureLabToken } from './harness/scenario/lab-env.ts';
 
 function profileOrExit(): E2eProfile {
   try {
@@ -24,6 +25,7 @@ function profileOrExit(): E2eProfile {
 }
 
 const profile = profileOrExit();
+ensureLabToken(profile.backend);
 
 const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromEntries(
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),

@@ -56,6 +56,12 @@ export interface ImSettings {
   userSigFutureSkew: Duration;
   /** A valid UserSig for an unknown UserID imports the account at login, as the SDK login does. */
   autoImportOnLogin: boolean;
+  /**
+   * `POST /_im/v1/usersig` (the lab signs a UserSig for anyone who asks): 'auto' (default) serves it
+   * only while the app's secret key is the fixtures' test key, 'on' always, 'off' never. A real
+   * app's key would let any caller of the control API mint tickets the real Tencent IM accepts.
+   */
+  userSigEndpoint: 'auto' | 'on' | 'off';
 }
 
 export const DEFAULT_IM_SETTINGS: ImSettings = {
@@ -70,6 +76,7 @@ export const DEFAULT_IM_SETTINGS: ImSettings = {
   kickedUserSigCode: 70052,
   userSigFutureSkew: '1d',
   autoImportOnLogin: true,
+  userSigEndpoint: 'auto',
 };
 
 /** Settings with durations resolved to milliseconds, as the rules read them. */

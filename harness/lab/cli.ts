@@ -8,8 +8,9 @@ import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
+import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
-import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
+import { describeToken, readCliArgs, tokenFromCli } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -20,7 +21,11 @@ with appium:labUrl.
 Options:
   --im <file>      IM app JSON {"sdkAppId", "secretKey", "admin"} (default fixtures/im-app.json)
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
-  --host <addr>    address to bind (default 127.0.0.1)
+  --host <addr>    address to bind (default 127.0.0.1); any other address makes every control
+                   API need a token (generated and printed once unless given)
+  --token <t>      the control APIs' token, also on loopback (or PUSH_LAB_TOKEN; 16+ chars)
+  --allow-host <name>  a Host name a loopback lab also answers (repeatable; a tunnel's name)
+  --allow-usersig  serve POST /_im/v1/usersig even when --im has a key that is not the fixtures'
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
@@ -29,7 +34,14 @@ Options:
 Docs: harness/im/README.md`;
 
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, argv);
+  const args = readCliArgs(
+    {
+      im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' },
+      token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'allow-usersig': { type: 'boolean' }, help: { type: 'boolean' },
+    } as const,
+    HELP,
+    argv,
+  );
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
@@ -54,16 +66,24 @@ export async function runLab(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const token = tokenFromCli(values.token, LAB_TOKEN_ENV);
+  if (typeof token === 'number') return token;
+
   const lab = await startLab({
     clock: new VirtualClock({ flowing: !values.frozen }),
     ...(values.host ? { host: values.host } : {}),
     ...(imApp ? { imApp } : {}),
     ...(oppoApps ? { oppoApps } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(values['allow-usersig'] ? { imSettings: { userSigEndpoint: 'on' as const } } : {}),
+    allowedHosts: values['allow-host'] ?? [],
     phones,
   });
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
+  const tokenLine = describeToken(lab.access.token, token, LAB_TOKEN_ENV);
+  if (tokenLine) console.log(`${'token'.padEnd(width)}${tokenLine}`);
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -15,7 +15,23 @@ import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type 
 import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import { createLabControlApp } from './control-api.ts';
-import { listenOnLoopback } from './listen.ts';
+import { listenGuarded } from './listen.ts';
+import { AccessGuard } from '../../mock-oppo/access/guard.ts';
+import { LAB_TOKEN_ENV } from './access.ts';
+import { maskSecret } from '../../mock-oppo/core/apps.ts';
+import { isFixtureSecretKey } from '../im/fixtures.ts';
+import { userSigEndpointOn } from '../im/wire/control.ts';
+
+/** Said once at start when the IM app's secret key is not the fixtures' (a real app's key, probably). */
+export function realKeyWarning(secretKey: string, mintsUserSigs: boolean): string {
+  return (
+    `im: signing with a real-looking secret key (${maskSecret(secretKey)}), not the fixtures' test key: ` +
+    'UserSigs signed with it may be accepted by the real Tencent IM. ' +
+    (mintsUserSigs
+      ? 'The control API mints tickets with it (POST /_im/v1/usersig is on): anyone who reaches the control API can get an admin UserSig.'
+      : 'The control API could mint tickets with it, so POST /_im/v1/usersig is off (--allow-usersig turns it on).')
+  );
+}
 
 export interface LabOptions {
   /** Default: a frozen VirtualClock at the current real time. */
@@ -41,7 +57,17 @@ export interface LabOptions {
   phones?: number | FarmBootOptions[];
   /** Settings every phone of the farm starts with. */
   phoneSettings?: Partial<PhoneSettings>;
+  /**
+   * The token every control surface needs (`--token`, PUSH_LAB_TOKEN), also on loopback. Absent: a
+   * lab off loopback generates one (`lab.access.token`), a lab on loopback needs none.
+   */
+  token?: string;
+  /** More Host names a loopback lab answers (a tunnel's name, e.g. a farm's). */
+  allowedHosts?: string[];
+  /** Where the lab says the one thing a person must know at start (a real-looking IM key). Default console.warn. */
+  warn?: (message: string) => void;
 }
+
 
 /** Awaited between clock steps; should resolve once its link has settled. */
 export type Barrier = () => Promise<unknown>;
@@ -56,6 +82,8 @@ export interface Lab {
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
   services: Array<{ name: string; url: string }>;
+  /** The access guard all the lab's servers share: `token` (undefined on loopback), `webToken`. */
+  access: AccessGuard;
   /** Registers a barrier for advance(); returns a function that removes it. */
   addBarrier(barrier: Barrier): () => void;
   /** Moves the clock by `by`, timer by timer, awaiting the barriers (and `extra`) between steps. Returns the steps taken. */
@@ -97,6 +125,12 @@ export function linkBarrier(link: { readonly connected: boolean; sync(): Promise
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const clock = options.clock ?? new VirtualClock();
   const host = options.host ?? '127.0.0.1';
+  const guard = new AccessGuard({
+    host,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    tokenSource: `--token / ${LAB_TOKEN_ENV}`,
+  });
   const closers: Array<() => Promise<void>> = [];
   const services: Lab['services'] = [];
   if (!options.clock) closers.push(async () => clock.dispose());
@@ -112,7 +146,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const portBase = options.portBase ?? 0;
     if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new RangeError(`portBase must be 0 or a port from 1 to 65533, got ${portBase}`);
     const portOf = (offset: number) => (portBase === 0 ? 0 : portBase + offset);
-    const oppo = await mock.listen({ port: portOf(0), host });
+    const oppo = await mock.listen({ port: portOf(0), guard });
     closers.push(oppo.close);
     services.push({ name: 'mock-oppo', url: oppo.url });
 
@@ -124,11 +158,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.accounts ? { accounts: options.accounts } : {}),
       ...(options.imSettings ? { settings: options.imSettings } : {}),
     });
-    const im = await server.listen({ port: portOf(1), host });
+    const im = await server.listen({ port: portOf(1), guard });
     closers.push(im.close);
     services.push({ name: 'im', url: im.url });
 
     const imApp = server.imApp;
+    if (!isFixtureSecretKey(imApp.secretKey)) (options.warn ?? console.warn)(realKeyWarning(imApp.secretKey, userSigEndpointOn(server)));
     const farm = new PhoneFarm({
       clock,
       oppoUrl: oppo.url,
@@ -144,7 +179,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const advance = (by: Duration, extra: Barrier[] = []) =>
       advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services }), host, portOf(2));
+    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, services }), { guard, port: portOf(2) });
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
 
@@ -158,6 +193,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       farm,
       url: control.url,
       services,
+      access: guard,
       addBarrier(barrier) {
         barriers.add(barrier);
         return () => barriers.delete(barrier);

@@ -105,12 +105,13 @@ export class Scenario {
       return scenario;
     }
     const urls = readLabEnv();
-    const console = new ImConsoleClient(urls.im);
+    const access = { token: urls.token };
+    const console = new ImConsoleClient(urls.im, access);
     // Sign on the lab's clock: a ticket dated by the wall clock would lie in the future of a frozen virtual clock.
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    const scenario = new Scenario(tag, profile, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+    const scenario = new Scenario(tag, profile, browser, { im, console, oppo: new MockOppoControl(urls.oppo, access), lab: new LabClient(urls.lab, access) });
     await scenario.resetPhones();
     return scenario;
   }
@@ -152,9 +153,9 @@ export class Scenario {
    */
   async bootPhone(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
     const lab = this.requireLab('booting a phone');
-    const { lab: labUrl } = readLabEnv();
+    const { lab: labUrl, token } = readLabEnv();
     const template = this.phone('phoneA').driver;
-    const booted = await RemotePhone.boot(labUrl, { appProfiles: [options.appProfile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
+    const booted = await RemotePhone.boot(labUrl, { appProfiles: [options.appProfile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) }, { token });
     const requested = requestedOf(template);
     const capabilities: WebdriverIO.Capabilities = {
       ...requested,
@@ -186,8 +187,8 @@ export class Scenario {
     await Promise.allSettled(this.extraSessions.splice(0).map((d) => d.deleteSession()));
     const booted = this.extraPhones.splice(0);
     if (booted.length === 0) return;
-    const { lab: labUrl } = readLabEnv();
-    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial)));
+    const { lab: labUrl, token } = readLabEnv();
+    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial, { token })));
   }
 }
 

@@ -1,5 +1,6 @@
 /** The device-link WebSocket endpoint: frames from a phone's push service ↔ the platform rules. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
@@ -86,10 +87,14 @@ export interface DeviceLinkServer {
   close(): Promise<void>;
 }
 
-/** Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other upgrade requests are refused. */
-export function attachDeviceLink(server: Server, platform: OppoPlatform): DeviceLinkServer {
+/**
+ * Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other upgrade requests are refused.
+ * `admit` (the access guard) may refuse an upgrade first; it then answers the socket itself.
+ */
+export function attachDeviceLink(server: Server, platform: OppoPlatform, admit?: (req: IncomingMessage, socket: Duplex) => boolean): DeviceLinkServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
+    if (admit && !admit(req, socket)) return;
     const path = (req.url ?? '').split('?')[0];
     if (path !== DEVICE_LINK_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -2,7 +2,8 @@
  * The client link's server side: one WebSocket per app process, JSON frames (protocol.ts).
  * Frames are handled synchronously in arrival order, so `synced` answers after every earlier frame.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
@@ -151,12 +152,21 @@ class LinkConnection {
   }
 }
 
-/** Serves the client link on `server` at CLIENT_LINK_PATH. */
-export function attachClientLink(core: ImCore, server: Server): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH, maxPayload: MAX_FRAME_BYTES });
+/**
+ * Serves the client link on `server` at CLIENT_LINK_PATH; other upgrades get 404. `admit` (the
+ * access guard) may refuse an upgrade first; it then answers the socket itself.
+ */
+export function attachClientLink(core: ImCore, server: Server, admit?: (req: IncomingMessage, socket: Duplex) => boolean): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    if (admit && !admit(req, socket)) return;
+    if ((req.url ?? '').split('?')[0] !== CLIENT_LINK_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
   wss.on('connection', (ws) => new LinkConnection(core, ws));
-  // ws re-emits the HTTP server's errors here; unheard, an 'error' event would crash the lab.
-  wss.on('error', (err) => console.error(`im client link: ${err.message}`));
   return {
     close: () =>
       new Promise<void>((resolve) => {
