@@ -5,12 +5,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type RequestListener } from 'node:http';
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { AccessGuard, isLoopback, WEB_TOKEN_HEADER, type AccessGuardOptions, type SurfaceOf } from '../../mock-oppo/access/guard.ts';
 import { admitUpgrade, guardListener } from '../../mock-oppo/access/node.ts';
 import { tokenHeaders } from '../../mock-oppo/access/client.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
-import { errorCode, send } from './http.ts';
+import { errorCode, send, upgradeStatus } from './http.ts';
 
 const surfaces: SurfaceOf = (path) => (path.startsWith('/api/') || path === '/link' ? 'open' : path.startsWith('/ui') ? 'web' : 'control');
 
@@ -31,21 +31,6 @@ async function serve(t: TestContext, options: AccessGuardOptions) {
   const url = await bindHttpServer(server, 0, '127.0.0.1');
   t.after(() => closeHttpServer(server));
   return { guard, url, reached, port: new URL(url).port };
-}
-
-function upgrade(url: string, path: string, origin?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`, origin ? { origin } : {});
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.on('error', reject);
-  });
 }
 
 test('loopback names: localhost, *.localhost, 127/8, ::1; nothing that merely looks like them', () => {
@@ -89,10 +74,10 @@ test('a state-changing request from a foreign Origin is refused (403) unless it 
 
 test('upgrades: a foreign Origin cannot open a WebSocket, not even on an open path (device links); clients without one can', async (t) => {
   const { url, port } = await serve(t, { host: '127.0.0.1' });
-  assert.equal(await upgrade(url, '/link', 'http://evil.example'), 403);
-  assert.equal(await upgrade(url, '/_lab/v1/events', 'http://evil.example'), 403);
-  assert.equal(await upgrade(url, '/link'), 101);
-  assert.equal(await upgrade(url, '/link', `http://127.0.0.1:${port}`), 101);
+  assert.equal(await upgradeStatus(`${url.replace(/^http/, 'ws')}/link`, 'http://evil.example'), 403);
+  assert.equal(await upgradeStatus(`${url.replace(/^http/, 'ws')}/_lab/v1/events`, 'http://evil.example'), 403);
+  assert.equal(await upgradeStatus(`${url.replace(/^http/, 'ws')}/link`), 101);
+  assert.equal(await upgradeStatus(`${url.replace(/^http/, 'ws')}/link`, `http://127.0.0.1:${port}`), 101);
 });
 
 test('with a token (given, or off loopback): 401 without it, with a wrong one; the bearer token or the web token pass; open paths need none', async (t) => {

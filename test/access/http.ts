@@ -3,6 +3,7 @@
  * and these tests must send what a DNS-rebinding or cross-site page would.
  */
 import { request } from 'node:http';
+import { WebSocket } from 'ws';
 
 export interface RawReply {
   status: number;
@@ -34,4 +35,20 @@ export function send(base: string, method: string, path: string, opts: { headers
 export function errorCode(reply: RawReply): string | undefined {
   const error = reply.json<{ error?: string | { code?: string } }>().error;
   return typeof error === 'string' ? error : error?.code;
+}
+
+/** The status a WebSocket upgrade gets: 101 when it opens (then closed at once), else the refusal's. */
+export function upgradeStatus(url: string, origin?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, origin ? { origin } : {});
+    ws.on('open', () => {
+      ws.terminate();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('error', reject);
+  });
 }

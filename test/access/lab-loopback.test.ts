@@ -5,29 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebSocket } from 'ws';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab } from '../../harness/lab/lab.ts';
 import { CLIENT_LINK_PATH } from '../../harness/im/client-link/protocol.ts';
 import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
+import { upgradeStatus } from './http.ts';
 import { controlProbes, isStateChanging, sendProbe, serverApisAnswer, snapshot } from './probes.ts';
 
 const START = Date.UTC(2026, 2, 1, 9, 0, 0);
-
-function upgradeStatus(url: string, origin?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, origin ? { origin } : {});
-    ws.on('open', () => {
-      ws.terminate();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.on('error', reject);
-  });
-}
 
 test('loopback lab: foreign Host and foreign Origin are refused on every control surface, nothing changes; our own calls and the server APIs work', async (t) => {
   const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1 });
