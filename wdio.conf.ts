@@ -9,7 +9,7 @@ import type { Capabilities, Options } from '@wdio/types';
 import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
-import { writeFailureReport } from './harness/scenario/failure-report.ts';
+import { REPORTS_DIR, writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
 import { ensureLabToken } from './harness/scenario/lab-env.ts';
 
@@ -43,7 +43,7 @@ if (profile.appium.kind === 'local') {
         allowInsecure: profile.appium.drivers.map((d) => `${d}:adb_shell`).join(','),
         // No quieter than info: the service waits for Appium's "listener started" info line.
       },
-      logPath: './reports/logs',
+      logPath: `${REPORTS_DIR}/logs`,
       appiumStartTimeout: 60_000,
     },
   ]);
@@ -55,14 +55,14 @@ export const config: WebdriverIO.MultiremoteConfig = {
   maxInstances: 1,
   capabilities,
   logLevel: 'warn',
-  outputDir: './reports/logs',
+  outputDir: `${REPORTS_DIR}/logs`,
   autoXvfb: false,
   framework: 'mocha',
   mochaOpts: { ui: 'bdd', timeout: isVirtualLab(profile) ? 30_000 : 300_000 },
   waitforTimeout: isVirtualLab(profile) ? 10_000 : 60_000,
   connectionRetryCount: 1,
   // One worker runs every spec file, so the per-line worker preface would only repeat itself.
-  reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
+  reporters: [['spec', { showPreface: false }], ['junit', { outputDir: `${REPORTS_DIR}/junit`, outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
   services,
   beforeSession: (_config, caps) => prepareSession(profile, caps),
   afterTest: async (test, _context, result) => {
