@@ -140,6 +140,24 @@ export class OppoPlatform extends EventEmitter {
     for (const app of this.initialApps) this.putApp(app);
   }
 
+  /**
+   * The lab's reset between spec files: messages (queued ones too), faults, receipts, quotas and
+   * flow-control windows, saved contents and app_message_id memory, the feedback list — gone. Apps,
+   * auth tokens, registrations (aliases, tags) and device links stay, so phones keep their regIds.
+   */
+  resetTraffic(): void {
+    this.deadlines.clear();
+    this.faults.clear();
+    this.receipts.clear();
+    for (const map of [this.saved, this.dedupe, this.invalidFeedback, this.quotaUsed, this.deviceDaily, this.qpsWindow, this.awaitingAck] as Map<unknown, unknown>[]) map.clear();
+    for (const reg of this.registrations.values()) {
+      reg.queue = [];
+      reg.queuedCount = 0;
+      reg.queuedByNotifyId.clear();
+    }
+    this.messages.clear();
+  }
+
   // ---- apps ---------------------------------------------------------------------------------
 
   addApp(config: AppConfig): App {
