@@ -37,14 +37,14 @@ test('reset forgets tokens, aliases, tags, saved content, app_message_ids, quota
   assert.equal(saved.body.code, 0);
   const first = await push('', token, unicastMessage(reg.regId, { app_message_id: 'once' }));
   assert.equal(first.body.code, 0);
-  assert.equal((await control.app(DEMO.appId)).quota.publicUsed, 1);
+  assert.equal((await control.app(DEMO.appId)).quota?.publicUsed, 1);
 
   await control.reset();
 
   const stale = await push('', token, unicastMessage(reg.regId));
   assert.equal(stale.body.code, CODES.INVALID_AUTH_TOKEN, 'tokens are forgotten');
   const fresh = await auth();
-  assert.equal((await control.app(DEMO.appId)).quota.publicUsed, 0, 'quota counters start again');
+  assert.equal((await control.app(DEMO.appId)).quota?.publicUsed, 0, 'quota counters start again');
   assert.equal((await control.messages()).length, 0);
   assert.equal((await control.devices()).length, 0);
   const feedback = await fetch(`${server.url}/server/v1/feedback/fetch_invalid_regidList?auth_token=${fresh}`);
