@@ -121,16 +121,14 @@ export class OppoPlatform extends EventEmitter {
    * auth tokens, registrations (aliases, tags) and device links stay, so phones keep their regIds.
    */
   resetTraffic(): void {
-    this.deadlines.clear();
     this.faults.clear();
     this.receipts.clear();
-    for (const map of [this.saved, this.dedupe, this.invalidFeedback, this.quotaUsed, this.deviceDaily, this.qpsWindow, this.awaitingAck] as Map<unknown, unknown>[]) map.clear();
-    for (const reg of this.registrations.values()) {
-      reg.queue = [];
-      reg.queuedCount = 0;
-      reg.queuedByNotifyId.clear();
-    }
-    this.messages.clear();
+    const { delivery, addressing, quotas, saved, dedupe } = this.s;
+    delivery.forgetMessages(addressing.all());
+    addressing.forgetFeedback();
+    quotas.clear();
+    saved.clear();
+    dedupe.clear();
   }
 
   // ---- apps ---------------------------------------------------------------------------------
