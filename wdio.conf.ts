@@ -12,6 +12,7 @@ import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { REPORTS_DIR, writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
 import { ensureLabToken } from './harness/scenario/lab-env.ts';
+import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
   try {
@@ -65,6 +66,10 @@ export const config: WebdriverIO.MultiremoteConfig = {
   reporters: [['spec', { showPreface: false }], ['junit', { outputDir: `${REPORTS_DIR}/junit`, outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
   services,
   beforeSession: (_config, caps) => prepareSession(profile, caps),
+  // A scenario opened with `isolation: 'test'` starts each test clean (see Scenario.reset).
+  beforeTest: async () => {
+    await Scenario.current?.beforeEachTest();
+  },
   afterTest: async (test, _context, result) => {
     if (result.passed) return;
     const file = await writeFailureReport(`${test.parent} ${test.title}`);

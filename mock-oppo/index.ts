@@ -16,7 +16,7 @@ import { attachDeviceLink } from './device-link/server.ts';
 import { createExpressApp, createRequestListener } from './transport/http-listener.ts';
 import { bindHttpServer, closeHttpServer } from './transport/listen.ts';
 import { createMswHandlers } from './transport/msw-handlers.ts';
-import { HttpCore, mockSurfaces, type JournalEntry } from './wire/http.ts';
+import { HttpCore, mockSurfaces, type JournalEntry, type ResetScope } from './wire/http.ts';
 import { AccessGuard } from './access/guard.ts';
 import { admitUpgrade, flatDenial, guardListener } from './access/node.ts';
 
@@ -66,8 +66,12 @@ export interface MockOppo {
    * and the device link — the same answers as `app`, behind the access guard (mock-oppo/access).
    */
   listen(opts?: ListenOptions): Promise<ListeningMock>;
-  /** Back to the initial apps; clears state, faults, journal, receipts; closes device links. */
-  reset(): void;
+  /**
+   * `all` (default): back to the initial apps; clears state, faults, journal, receipts; closes device
+   * links. `traffic`: only messages, faults, receipts, quotas, feedback and the journal (what the lab's
+   * reset uses: phones stay registered and connected).
+   */
+  reset(scope?: ResetScope): void;
 }
 
 export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
@@ -90,7 +94,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     core,
     faults: platform.faults,
     journal: () => core.journalEntries(),
-    reset: () => core.reset(),
+    reset: (scope) => core.reset(scope),
     async listen({ port = 0, host = '127.0.0.1', token, allowedHosts, guard: shared } = {}) {
       const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: '--token / MOCK_OPPO_TOKEN' });
       host = guard.host;
@@ -121,7 +125,7 @@ export { demoApp, normalizeApp, type App, type AppConfig, type ChannelConfig } f
 export { FAULT_PRESETS, type Fault, type FaultPreset, type FaultSpec } from './core/faults.ts';
 export type { ReceiptBody, ReceiptRecord, ReceiptSender, ReceiptEvent } from './core/receipts.ts';
 export { isWellFormedRegId, regionOfRegId, type Region } from './core/region.ts';
-export { HOSTS, HttpCore, type JournalEntry, type WireRequest, type WireResponse } from './wire/http.ts';
+export { HOSTS, HttpCore, type JournalEntry, type ResetScope, type WireRequest, type WireResponse } from './wire/http.ts';
 export { DeviceLinkClient, DeviceLinkError, type NotificationFrame } from './device-link/client.ts';
 export { DEVICE_LINK_PATH } from './device-link/protocol.ts';
 export { MockOppoControl, MockOppoControlError } from './control-client.ts';

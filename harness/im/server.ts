@@ -5,7 +5,7 @@ import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
 import { AccessGuard, type SurfaceOf } from '../../mock-oppo/access/guard.ts';
 import { admitUpgrade, guardListener } from '../../mock-oppo/access/node.ts';
-import { attachClientLink } from './client-link/server.ts';
+import { attachClientLink, type ClientLinkServer } from './client-link/server.ts';
 import { CLIENT_LINK_PATH } from './client-link/protocol.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
@@ -30,7 +30,7 @@ export interface ImServerOptions {
   fetch?: typeof fetch;
 }
 
-export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose'> {
+export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
   /** REST `/v4/...`, console and control `/_im/v1/...`. */
   app: express.Express;
   imApp: ImApp;
@@ -39,6 +39,11 @@ export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose'> {
    * one, which also gives the address to bind; else one for `host`); close() ends every link and the rules' timers.
    */
   listen(opts?: { port?: number; host?: string; guard?: AccessGuard }): Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * Back to the fixtures (core.ts `reset`) and every open client link dropped, as after a server
+   * restart: an SDK still connected sees its socket close. Also `POST /_im/v1/reset`.
+   */
+  reset(): void;
 }
 
 /** The access guard's view of the IM server: REST (UserSig auth) and the client link are open, the rest is control. */
@@ -62,28 +67,35 @@ export function createImServer(options: ImServerOptions): ImServer {
     accounts: options.accounts ?? defaultAccounts(),
     pusher,
   });
+  const links = new Set<ClientLinkServer>();
+  const reset = (): void => {
+    core.reset();
+    for (const link of links) link.dropAll();
+  };
   const app = express();
   app.disable('x-powered-by');
   app.use(restRouter(core));
-  app.use(controlRouter(core));
+  app.use(controlRouter(core, reset));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path} (REST is POST /v4/<service>/<command>, the lab API is under /_im/v1)` } });
   });
-  const { dispose, ...rules } = core;
+  const { dispose, reset: _resetRules, ...rules } = core;
 
   return {
     ...rules,
     app,
+    reset,
     async listen(opts = {}) {
       const guard = opts.guard ?? new AccessGuard({ host: opts.host ?? '127.0.0.1' });
-      const host = guard.host;
       const server = createServer(guardListener(guard, imSurfaces, app));
-      const url = await bindHttpServer(server, opts.port ?? 0, host);
+      const url = await bindHttpServer(server, opts.port ?? 0, guard.host);
       const link = attachClientLink(core, server, (req, socket) => admitUpgrade(guard, imSurfaces, req, socket));
+      links.add(link);
       return {
         url,
         async close() {
           pusher.close();
+          links.delete(link);
           await link.close();
           await closeHttpServer(server);
           dispose();

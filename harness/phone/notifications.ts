@@ -25,7 +25,8 @@ export type DropReason =
   | 'registration_id_mismatch'
   | 'app_not_installed';
 
-export type RemoveReason = 'click' | 'show_ttl' | 'force_stop' | 'uninstall' | 'cancel';
+/** `swipe`: the user swiped the row away (Android's REASON_CANCEL from the shade). */
+export type RemoveReason = 'click' | 'show_ttl' | 'force_stop' | 'uninstall' | 'cancel' | 'swipe';
 
 export interface ShadeEntry {
   key: string;
@@ -161,6 +162,19 @@ export class NotificationManager {
   dispose(): void {
     for (const t of this.ttl.values()) t.cancel();
     this.ttl.clear();
+  }
+
+  /**
+   * As on a freshly booted phone: no entries, no history of removed or dropped ones, no channels,
+   * every package's permission back to ColorOS's default (off until the app asks at its first start).
+   */
+  reset(): void {
+    this.dispose();
+    this.active.clear();
+    this.channelsByPkg.clear();
+    this.enabledByPkg.clear();
+    this.dropped.length = 0;
+    this.removed.length = 0;
   }
 
   /**

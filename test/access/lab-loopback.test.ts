@@ -10,7 +10,7 @@ import { startLab } from '../../harness/lab/lab.ts';
 import { CLIENT_LINK_PATH } from '../../harness/im/client-link/protocol.ts';
 import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
 import { upgradeStatus } from './http.ts';
-import { controlProbes, isStateChanging, sendProbe, serverApisAnswer, snapshot } from './probes.ts';
+import { controlProbes, isStateChanging, sendProbe, seed, serverApisAnswer, snapshot } from './probes.ts';
 
 const START = Date.UTC(2026, 2, 1, 9, 0, 0);
 
@@ -21,6 +21,7 @@ test('loopback lab: foreign Host and foreign Origin are refused on every control
   const serial = lab.farm.list()[0]!.serial;
   const probes = controlProbes(serial);
   assert.equal(lab.access.token, undefined, 'a loopback lab needs no token');
+  await seed(urls, serial);
   const before = await snapshot(urls, serial);
 
   for (const probe of probes) {

@@ -21,7 +21,7 @@ import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
 import { tokenHeaders } from '../../mock-oppo/access/client.ts';
 import { startAppium, type AppiumServer } from '../driver/appium-server.ts';
 import { createNetns, type Netns } from './netns.ts';
-import { controlProbes, sendProbe, serverApisAnswer, snapshot, type LabUrls } from './probes.ts';
+import { controlProbes, sendProbe, seed, serverApisAnswer, snapshot, type LabUrls } from './probes.ts';
 import { errorCode, send } from './http.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -70,6 +70,7 @@ test('a lab off loopback: every control call without the token is 401 and change
   const { urls, token, serial } = lab;
   assert.ok(urls.lab.startsWith(`http://${ns.inside}:`), 'the lab binds the namespace address');
   assert.equal(lab.output.filter((l) => l.includes(token)).length, 1, 'the token is printed once');
+  await seed(urls, serial, token);
   const before = await snapshot(urls, serial, token);
   for (const probe of controlProbes(serial)) {
     const bare = await sendProbe(urls, probe);

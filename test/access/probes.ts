@@ -36,6 +36,8 @@ export function controlProbes(serial: string): Probe[] {
     { service: 'im', method: 'PATCH', path: '/_im/v1/console/certificates/7005', body: { channelId: 'marketing' } },
     { service: 'im', method: 'POST', path: '/_im/v1/usersig', body: { userId: 'administrator' } },
     { service: 'im', method: 'GET', path: '/_im/v1/sessions' },
+    { service: 'im', method: 'POST', path: '/_im/v1/reset' },
+    { service: 'lab', method: 'POST', path: '/_lab/v1/reset' },
     { service: 'lab', method: 'POST', path: '/_lab/v1/clock/advance', body: { by: '1h' } },
     { service: 'lab', method: 'GET', path: '/_lab/v1/phones' },
     { service: 'lab', method: 'POST', path: '/_lab/v1/phones', body: {} },
@@ -57,6 +59,19 @@ async function read(base: string, path: string, token: string | undefined): Prom
   const reply = await send(base, 'GET', path, { headers: tokenHeaders(token) });
   if (reply.status !== 200) throw new Error(`snapshot GET ${path}: ${reply.status} ${reply.text}`);
   return reply.json();
+}
+
+/** State a reset would undo (a fault, a certificate edit, an app in front), so a refused reset shows in the snapshot. */
+export async function seed(urls: LabUrls, serial: string, token?: string): Promise<void> {
+  const calls: Probe[] = [
+    { service: 'oppo', method: 'POST', path: '/_mock/v1/faults', body: { preset: 'flow_control', endpoint: 'broadcast', times: 5 } },
+    { service: 'im', method: 'PATCH', path: '/_im/v1/console/certificates/7005', body: { channelId: 'marketing' } },
+    { service: 'lab', method: 'POST', path: `/_lab/v1/phones/${serial}/activate-app`, body: { packageName: DEMO_PACKAGE } },
+  ];
+  for (const call of calls) {
+    const reply = await sendProbe(urls, call, tokenHeaders(token));
+    if (reply.status >= 300) throw new Error(`seed ${call.method} ${call.path}: ${reply.status} ${reply.text}`);
+  }
 }
 
 /** What the probes would change: faults, clocks, registrations, certificates, phones, the phone's foreground app. */

@@ -152,11 +152,17 @@ class LinkConnection {
   }
 }
 
+export interface ClientLinkServer {
+  /** Drops every open link (a server restart as the SDKs see it); new links are still accepted. */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
 /**
  * Serves the client link on `server` at CLIENT_LINK_PATH; other upgrades get 404. `admit` (the
  * access guard) may refuse an upgrade first; it then answers the socket itself.
  */
-export function attachClientLink(core: ImCore, server: Server, admit?: (req: IncomingMessage, socket: Duplex) => boolean): { close(): Promise<void> } {
+export function attachClientLink(core: ImCore, server: Server, admit?: (req: IncomingMessage, socket: Duplex) => boolean): ClientLinkServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket, head) => {
     if (admit && !admit(req, socket)) return;
@@ -168,6 +174,9 @@ export function attachClientLink(core: ImCore, server: Server, admit?: (req: Inc
   });
   wss.on('connection', (ws) => new LinkConnection(core, ws));
   return {
+    dropAll: () => {
+      for (const ws of wss.clients) ws.terminate();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of wss.clients) ws.terminate();
