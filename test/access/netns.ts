@@ -79,7 +79,14 @@ export function createNetns(): Netns | { skip: string } {
       return { skip: `cannot set up a network namespace (ip ${step.join(' ')}: ${r.out.trim()})` };
     }
   }
+  // A test process ended by a signal (the runner cancelling it, Ctrl-C) skips 'exit' handlers.
+  const onSignal = (signal: NodeJS.Signals) => {
+    remove();
+    process.kill(process.pid, signal);
+  };
   process.once('exit', remove);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   return {
     name,
     inside,
@@ -87,6 +94,8 @@ export function createNetns(): Netns | { skip: string } {
     exec: (argv, env = {}) => spawn('ip', ['netns', 'exec', name, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }),
     remove() {
       process.off('exit', remove);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
       remove();
     },
   };
