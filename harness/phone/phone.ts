@@ -34,6 +34,7 @@ import {
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
 import { DevicePorts } from './ports.ts';
+import { DeviceFiles } from './files.ts';
 import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
@@ -42,7 +43,8 @@ import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts'
 import { renderWindow, type Rendered, type ViewSpec } from './ui/nodes.ts';
 import { appScreen, browserScreen, launcherScreen, shadeScreen } from './ui/screens.ts';
 import { shellQuote } from './shell/parse.ts';
-import { runShell } from './shell/run.ts';
+import { runLine } from './shell/run.ts';
+import { readAll, ShellSession } from './shell/session.ts';
 import { renderScreenshot } from './screenshot.ts';
 
 export interface VirtualPhoneOptions {
@@ -86,6 +88,8 @@ export class VirtualPhone implements PhoneApi {
   readonly push: HeytapPushService;
   /** TCP ports programs on the phone listen on (reached through adb forward / adb's tcp: service). */
   readonly ports = new DevicePorts();
+  /** What `adb push`/`pull` and the shell's file commands see. */
+  readonly files: DeviceFiles;
   private shade = false;
   private online = true;
   private readonly installed = new Map<string, InstalledApp>();
@@ -107,6 +111,7 @@ export class VirtualPhone implements PhoneApi {
     this.logcatBuffer = new Logcat(options.clock, options.settings.logcatCapacity, this.timeZone);
     this.clockFormat = new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.notifications = new NotificationManager(options.clock);
+    this.files = new DeviceFiles(options.clock);
     this.push = new HeytapPushService(
       {
         serial: this.serial,
@@ -612,10 +617,28 @@ export class VirtualPhone implements PhoneApi {
     return this.installed.has(packageName);
   }
 
-  async shell(command: string): Promise<ShellResult> {
-    const result = await runShell(this, command);
-    await this.idle();
-    return result;
+  /**
+   * Runs a command line to its end with stdin closed. A long-running command (`logcat` without
+   * `-d`) runs until `signal` aborts, as `adb shell` does until the client goes away.
+   */
+  async shell(command: string, options: { signal?: AbortSignal } = {}): Promise<ShellResult> {
+    const session = this.spawn(command);
+    session.stdin.end();
+    const { signal } = options;
+    const onAbort = () => session.close();
+    if (signal?.aborted) session.close();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const [stdout, stderr, exitCode] = await Promise.all([readAll(session.stdout), readAll(session.stderr), session.exitCode]);
+      return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), exitCode };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Starts a command line that streams (what `adb shell` attaches to); see `shell/session.ts`. */
+  spawn(command: string): ShellSession {
+    return new ShellSession(this, command, runLine);
   }
 
   async logcat(sinceIndex?: number): Promise<LogcatEntry[]> {
