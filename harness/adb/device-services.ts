@@ -31,13 +31,13 @@ export async function handleDeviceService(service: string, ctx: DeviceContext): 
     // v1 `shell:` gets a pty only for an interactive session (modern adbd); v2 says raw or pty.
     const pty = args.includes('pty') || (!args.includes('raw') && shell[2]!.trim() === '');
     if (args.includes('v2')) return serveShellV2(socket, reader, phone.spawn(command), pty);
-    return serveRaw(socket, reader, phone.spawn(command), pty);
+    return serveRaw(socket, reader, phone.spawn(command, { mergeStderr: true }), pty);
   }
-  if (service.startsWith('exec:')) return serveRaw(socket, reader, phone.spawn(service.slice(5)), false);
+  if (service.startsWith('exec:')) return serveRaw(socket, reader, phone.spawn(service.slice(5), { mergeStderr: true }), false);
   if (service.startsWith('abb_exec:') || service.startsWith('abb:')) {
     const exec = service.startsWith('abb_exec:');
     const argv = service.slice(exec ? 9 : 4).split('\0');
-    const session = phone.spawn(['cmd', ...argv].map(shellQuote).join(' '));
+    const session = phone.spawn(['cmd', ...argv].map(shellQuote).join(' '), { mergeStderr: exec });
     return exec ? serveRaw(socket, reader, session, false) : serveShellV2(socket, reader, session, false);
   }
   if (service === 'sync:') return serveSync(socket, reader, phone);

@@ -637,8 +637,8 @@ export class VirtualPhone implements PhoneApi {
   }
 
   /** Starts a command line that streams (what `adb shell` attaches to); see `shell/session.ts`. */
-  spawn(command: string): ShellSession {
-    return new ShellSession(this, command, runLine);
+  spawn(command: string, options: { mergeStderr?: boolean } = {}): ShellSession {
+    return new ShellSession(this, command, runLine, options);
   }
 
   async logcat(sinceIndex?: number): Promise<LogcatEntry[]> {

@@ -7,6 +7,7 @@ import type { VirtualPhone } from '../phone.ts';
 import { am } from './am.ts';
 import { cmd } from './cmd.ts';
 import { dumpsys } from './dumpsys.ts';
+import { cat, ls, mkdir, rm, touch } from './file-commands.ts';
 import { grep, head, tail, wc } from './filters.ts';
 import { logcat } from './logcat.ts';
 import { fail, out, type ShellCommand } from './output.ts';
@@ -76,6 +77,10 @@ export const COMMANDS: Record<string, ShellCommand> = {
   input,
   pidof,
   monkey,
+  ls,
+  rm,
+  mkdir,
+  touch,
   grep,
   head,
   tail,
@@ -91,4 +96,5 @@ export const COMMANDS: Record<string, ShellCommand> = {
  */
 export const STREAMING_COMMANDS: Record<string, StreamingCommand> = {
   logcat,
+  cat,
 };

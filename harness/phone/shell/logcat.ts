@@ -44,7 +44,8 @@ export const logcat: StreamingCommand = async (phone, args, io) => {
   }
   const fallback = specs.get('*') ?? (silent ? rank('S') : 0);
   const shows = (e: LogcatEntry): boolean => rank(e.level) >= (specs.get(e.tag) ?? fallback);
-  let entries = (await phone.logcat()).filter(shows);
+  // Read the buffer and subscribe in the same tick, so no line falls between the dump and the stream.
+  let entries = phone.logcatBuffer.read().filter(shows);
   if (tail !== undefined) entries = entries.slice(entries.length - Math.min(tail, entries.length));
   io.out(HEADER + entries.map((e) => `${e.line}\n`).join(''));
   if (dump) return 0;

@@ -8,7 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { VirtualPhone } from '../phone.ts';
 import { COMMANDS, STREAMING_COMMANDS } from './commands.ts';
 import type { ShellCommand } from './output.ts';
-import { parseShell, ShellSyntaxError, type Command } from './parse.ts';
+import { EXIT_STATUS, parseShell, ShellSyntaxError, type Command } from './parse.ts';
 import { readAll, type ShellIo, type StreamingCommand } from './session.ts';
 
 /** `exit N` ends the whole line with N. */
@@ -32,7 +32,7 @@ export async function runLine(phone: VirtualPhone, line: string, io: ShellIo): P
     for (const step of steps) {
       if (step.connector === '&&' && exitCode !== 0) continue;
       if (step.connector === '||' && exitCode === 0) continue;
-      exitCode = await runPipeline(phone, step.pipeline, io);
+      exitCode = await runPipeline(phone, step.pipeline, io, exitCode);
     }
   } catch (e) {
     if (e instanceof Exit) return e.code;
@@ -41,8 +41,8 @@ export async function runLine(phone: VirtualPhone, line: string, io: ShellIo): P
   return exitCode;
 }
 
-async function runPipeline(phone: VirtualPhone, pipeline: Command[], io: ShellIo): Promise<number> {
-  if (pipeline.length === 1) return runCommand(phone, pipeline[0]!, io, true);
+async function runPipeline(phone: VirtualPhone, pipeline: Command[], io: ShellIo, status: number): Promise<number> {
+  if (pipeline.length === 1) return runCommand(phone, pipeline[0]!, io, true, status);
   const pipes = pipeline.slice(1).map(() => new PassThrough());
   const codes = await Promise.all(
     pipeline.map((cmd, i) => {
@@ -53,7 +53,7 @@ async function runPipeline(phone: VirtualPhone, pipeline: Command[], io: ShellIo
         err: io.err,
         signal: io.signal,
       };
-      return runCommand(phone, cmd, stage, i === 0).finally(() => {
+      return runCommand(phone, cmd, stage, i === 0, status).finally(() => {
         if (!last) pipes[i]!.end();
       });
     }),
@@ -63,8 +63,8 @@ async function runPipeline(phone: VirtualPhone, pipeline: Command[], io: ShellIo
 
 const noop = (): void => {};
 
-async function runCommand(phone: VirtualPhone, cmd: Command, io: ShellIo, first: boolean): Promise<number> {
-  let argv = cmd.argv;
+async function runCommand(phone: VirtualPhone, cmd: Command, io: ShellIo, first: boolean, status: number): Promise<number> {
+  let argv = cmd.argv.map((a) => a.replaceAll(EXIT_STATUS, String(status)));
   while (argv[0] === 'exec' && argv.length > 1) argv = argv.slice(1);
   const [rawName, ...args] = argv as [string, ...string[]];
   const name = rawName.replace(/^\/system\/bin\//, '');

@@ -37,15 +37,19 @@ export class ShellSession {
   readonly exitCode: Promise<number>;
   private readonly abort = new AbortController();
 
-  constructor(phone: VirtualPhone, line: string, run: LineRunner) {
+  /** `mergeStderr`: stderr goes to `stdout` in the order written (v1 `shell:` and `exec:`, which have one stream). */
+  constructor(phone: VirtualPhone, line: string, run: LineRunner, options: { mergeStderr?: boolean } = {}) {
+    const out = (chunk: string | Uint8Array) => {
+      if (!this.stdout.writableEnded) this.stdout.write(chunk);
+    };
     const io: ShellIo = {
       stdin: this.stdin,
-      out: (chunk) => {
-        if (!this.stdout.writableEnded) this.stdout.write(chunk);
-      },
-      err: (chunk) => {
-        if (!this.stderr.writableEnded) this.stderr.write(chunk);
-      },
+      out,
+      err: options.mergeStderr
+        ? out
+        : (chunk) => {
+            if (!this.stderr.writableEnded) this.stderr.write(chunk);
+          },
       signal: this.abort.signal,
     };
     this.exitCode = run(phone, line, io)
