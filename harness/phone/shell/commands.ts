@@ -10,8 +10,9 @@ import { dumpsys } from './dumpsys.ts';
 import { cat, ls, mkdir, rm, touch } from './file-commands.ts';
 import { grep, head, tail, wc } from './filters.ts';
 import { logcat } from './logcat.ts';
+import { appops, ps, settings } from './system-commands.ts';
 import { fail, out, type ShellCommand } from './output.ts';
-import { pm } from './pm.ts';
+import { packageCommand } from './package-install.ts';
 import type { StreamingCommand } from './session.ts';
 
 /** getprop keys the profile does not carry but every phone has. */
@@ -73,8 +74,10 @@ export const COMMANDS: Record<string, ShellCommand> = {
   cmd,
   dumpsys,
   getprop,
-  pm,
   input,
+  settings,
+  appops,
+  ps,
   pidof,
   monkey,
   ls,
@@ -97,4 +100,6 @@ export const COMMANDS: Record<string, ShellCommand> = {
 export const STREAMING_COMMANDS: Record<string, StreamingCommand> = {
   logcat,
   cat,
+  pm: packageCommand,
+  'cmd package': packageCommand,
 };
