@@ -22,7 +22,7 @@ export const pm: ShellCommand = (phone, rawArgs, stdin) => {
       if (f === '--show-versioncode' && phone.sdk < 28) return fail(`Error: Unknown option: ${f}\n`, 255);
       if (!/^-[3sfUiedu]+$/.test(f) && f !== '--show-versioncode' && f !== '--uid') return fail(`Error: Unknown option: ${f}\n`, 255);
     }
-    const has = (letter: string) => flags.some((f) => /^-[a-zA-Z]+$/.test(f) && f.includes(letter));
+    const has = (letter: string) => flags.some((f) => /^-[a-zA-Z0-9]+$/.test(f) && f.includes(letter));
     const filter = rest.slice(1).find((a) => !a.startsWith('-')) ?? '';
     const { system, thirdParty } = phone.packageNames();
     const names = has('3') ? thirdParty : has('s') ? system : [...system, ...thirdParty];
