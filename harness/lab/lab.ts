@@ -16,6 +16,7 @@ import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenGuarded } from './listen.ts';
+import { LabAdb } from './adb-endpoint.ts';
 import { AccessGuard } from '../../mock-oppo/access/guard.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { maskSecret } from '../../mock-oppo/core/apps.ts';
@@ -66,6 +67,8 @@ export interface LabOptions {
   allowedHosts?: string[];
   /** Where the lab says the one thing a person must know at start (a real-looking IM key). Default console.warn. */
   warn?: (message: string) => void;
+  /** Serve the phones over ADB on loopback: true (an ephemeral port) or `{ port }`. Also switchable through the lab API. */
+  adb?: boolean | { port?: number };
 }
 
 export interface LabResetResult {
@@ -84,6 +87,8 @@ export interface Lab {
   im: { url: string; server: ImServer };
   /** Where the virtual phones live. */
   farm: PhoneFarm;
+  /** The phones' ADB endpoint (`adb.info()` once started). */
+  adb: LabAdb;
   /** The lab's control API (`/_lab/v1`: clock, phones); what the Appium driver's `appium:labUrl` points at. */
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
@@ -185,6 +190,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.phoneSettings ? { settings: options.phoneSettings } : {}),
     });
     closers.push(() => farm.shutdownAll());
+    // The ADB endpoint joins the service list while it runs (what `GET /_lab/v1` and the CLI show).
+    const adb = new LabAdb(farm, (info) => {
+      const at = services.findIndex((s) => s.name === 'adb');
+      if (at >= 0) services.splice(at, 1);
+      if (info) services.push({ name: 'adb', url: `tcp://${info.host}:${info.port}` });
+    });
+    closers.push(async () => void (await adb.stop()));
 
     // Every phone's links settle between clock steps, so a heartbeat a timer triggers lands in time.
     const barriers = new Set<Barrier>([() => farm.syncAll()]);
@@ -201,9 +213,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
     };
 
-    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services }), { guard, port: portOf(2) });
+    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb }), { guard, port: portOf(2) });
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
+
+    if (options.adb) await adb.start(typeof options.adb === 'object' ? (options.adb.port ?? 0) : 0);
 
     const boots = typeof options.phones === 'number' ? Array.from({ length: options.phones }, () => ({})) : (options.phones ?? []);
     for (const boot of boots) await farm.boot(boot);
@@ -213,6 +227,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       oppo: { url: oppo.url, mock },
       im: { url: im.url, server },
       farm,
+      adb,
       url: control.url,
       services,
       access: guard,
