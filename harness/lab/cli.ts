@@ -28,7 +28,8 @@ Options:
   --allow-usersig  serve POST /_im/v1/usersig even when --im has a key that is not the fixtures'
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
   --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
-                   how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort)
+                   how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort);
+                   from another machine only with the token: npx push-lab adb-tunnel --lab <lab url>
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
   --help           show this help
@@ -106,6 +107,7 @@ export async function runLab(argv: string[]): Promise<number> {
     console.log(`ADB: the phones are adb devices of the server at ${adb.host}:${adb.port} (loopback only):`);
     console.log(`  ${adb.clients.adb}      or  export ${adb.clients.env}`);
     console.log(`  adbkit: ${adb.clients.adbkit}    Appium: ${adb.clients.appium}`);
+    if (!lab.access.loopback) console.log(`  from another machine (with the token): npx push-lab adb-tunnel --lab ${lab.url}`);
   }
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@ import type { PhoneSettings } from '../phone/settings.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenGuarded } from './listen.ts';
 import { LabAdb } from './adb-endpoint.ts';
+import { serveAdbTunnel } from './adb-tunnel.ts';
 import { AccessGuard } from '../../mock-oppo/access/guard.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { maskSecret } from '../../mock-oppo/core/apps.ts';
@@ -213,7 +214,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
     };
 
-    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb }), { guard, port: portOf(2) });
+    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb }), {
+      guard,
+      port: portOf(2),
+      upgrades: [(req, socket, head) => serveAdbTunnel(adb, req, socket, head)],
+    });
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
 

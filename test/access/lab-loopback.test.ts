@@ -9,13 +9,21 @@ import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab } from '../../harness/lab/lab.ts';
 import { CLIENT_LINK_PATH } from '../../harness/im/client-link/protocol.ts';
 import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
-import { upgradeStatus } from './http.ts';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import adbkit from '@devicefarmer/adbkit';
+import { ADB_TUNNEL_PATH, openAdbTunnel } from '../../harness/lab/adb-tunnel.ts';
+import { send, upgradeStatus } from './http.ts';
 import { controlProbes, isStateChanging, sendProbe, seed, serverApisAnswer, snapshot } from './probes.ts';
 
+const { Adb } = adbkit;
+const BIN = new URL('../../bin/push-lab.js', import.meta.url).pathname;
 const START = Date.UTC(2026, 2, 1, 9, 0, 0);
 
 test('loopback lab: foreign Host and foreign Origin are refused on every control surface, nothing changes; our own calls and the server APIs work', async (t) => {
-  const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1 });
+  const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1, adb: true });
   t.after(() => lab.stop());
   const urls = { oppo: lab.oppo.url, im: lab.im.url, lab: lab.url };
   const serial = lab.farm.list()[0]!.serial;
@@ -52,4 +60,66 @@ test('loopback lab: foreign Host and foreign Origin are refused on every control
     assert.ok(reply.status >= 200 && reply.status < 300, `${probe.method} ${probe.path}: ${reply.status} ${reply.text}`);
   }
   assert.notDeepEqual(await snapshot(urls, serial), before);
+});
+
+/** What a web page can make a browser send to any loopback port: an HTTP request, here with ADB commands in its body. */
+function httpToAdb(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      const body = '000chost:kill0012host:transport-any';
+      socket.end(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://attacker.example\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    });
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+test('loopback ADB: a browser cannot speak to the endpoint (an HTTP request is no ADB request), nor open the tunnel from another origin; our own tunnel works', async (t) => {
+  const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1, adb: true });
+  t.after(() => lab.stop());
+  const { port } = lab.adb.info()!;
+  assert.match(await httpToAdb(port), /^FAIL/);
+  const direct = Adb.createClient({ host: '127.0.0.1', port, bin: 'false' });
+  assert.deepEqual((await direct.listDevices()).map((d: { id: string }) => d.id), [lab.farm.list()[0]!.serial], 'the endpoint still serves');
+
+  const tunnelUrl = `${lab.url.replace(/^http/, 'ws')}${ADB_TUNNEL_PATH}`;
+  assert.equal(await upgradeStatus(tunnelUrl, 'http://attacker.example'), 403);
+  const refused = await send(lab.url, 'GET', ADB_TUNNEL_PATH, { headers: { connection: 'Upgrade', upgrade: 'push-lab-adb', host: 'attacker.example' } });
+  assert.equal(refused.status, 403, 'DNS rebinding cannot reach the tunnel either');
+
+  const tunnel = await openAdbTunnel(lab.url);
+  t.after(() => tunnel.close());
+  const client = Adb.createClient({ host: '127.0.0.1', port: tunnel.port, bin: 'false' });
+  assert.equal(await client.version(), 41);
+  await send(lab.url, 'DELETE', '/_lab/v1/adb');
+  await assert.rejects(client.listDevices(), /refused the ADB tunnel \(409\).*the ADB endpoint is off/);
+});
+
+test('npx push-lab adb-tunnel: prints the local port and carries adb there; without --lab it is a usage error', async (t) => {
+  const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1, adb: true });
+  t.after(() => lab.stop());
+  const cli = (args: string[]) => spawn(process.execPath, [BIN, 'adb-tunnel', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const usage = cli([]);
+  let usageErr = '';
+  usage.stderr!.on('data', (d: Buffer) => (usageErr += d.toString()));
+  assert.equal((await once(usage, 'close'))[0], 2);
+  assert.match(usageErr, /--lab <url> is required/);
+
+  const child = cli(['--lab', lab.url]);
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  let port = 0;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const m = /^adb-tunnel\s+127\.0\.0\.1:(\d+) -> /.exec(line);
+    if (m) port = Number(m[1]);
+    if (/^Ctrl-C/.test(line)) break;
+  }
+  assert.ok(port > 0);
+  assert.deepEqual((await Adb.createClient({ host: '127.0.0.1', port, bin: 'false' }).listDevices()).map((d: { id: string }) => d.id), [lab.farm.list()[0]!.serial]);
+  const exited = once(child, 'close');
+  child.kill('SIGTERM');
+  assert.equal((await exited)[0], 0);
 });

@@ -9,7 +9,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import adbkit from '@devicefarmer/adbkit';
 import { remote } from 'webdriverio';
 import { WebSocket } from 'ws';
 import { MockOppoControl, MockOppoControlError } from '../../mock-oppo/control-client.ts';
@@ -21,9 +24,12 @@ import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
 import { tokenHeaders } from '../../mock-oppo/access/client.ts';
 import { startAppium, type AppiumServer } from '../driver/appium-server.ts';
 import { createNetns, type Netns } from './netns.ts';
+import { openAdbTunnel } from '../../harness/lab/adb-tunnel.ts';
+import { adbCliMissing } from '../adb/rig.ts';
 import { controlProbes, sendProbe, seed, serverApisAnswer, snapshot, type LabUrls } from './probes.ts';
 import { errorCode, send } from './http.ts';
 
+const { Adb } = adbkit;
 const ROOT = new URL('../../', import.meta.url).pathname;
 const made = createNetns();
 const skip = 'skip' in made ? made.skip : undefined;
@@ -56,14 +62,15 @@ after(async () => {
   if (!skip) ns.remove();
 });
 
-let lab: { urls: LabUrls; token: string; serial: string; output: string[] };
+let lab: { urls: LabUrls; token: string; serial: string; output: string[]; adbPort: number };
 before(async () => {
   if (skip) return;
-  const { lines } = await startInside(children, 'harness/lab/run-cli.ts', ['--host', ns.inside, '--phones', '1', '--frozen']);
+  const { lines } = await startInside(children, 'harness/lab/run-cli.ts', ['--host', ns.inside, '--phones', '1', '--frozen', '--adb']);
   const url = (name: string) => lines.map((l) => new RegExp(`^${name}\\s+(http://\\S+)$`).exec(l)?.[1]).find(Boolean)!;
   const token = lines.map((l) => /^token\s+(\S+)\s+\(generated; printed only now/.exec(l)?.[1]).find(Boolean);
   assert.ok(token, `no token line in:\n${lines.join('\n')}`);
-  lab = { urls: { oppo: url('mock-oppo'), im: url('im'), lab: url('lab') }, token, serial: /^phone\s+(\S+)/.exec(lines.find((l) => l.startsWith('phone'))!)![1]!, output: lines };
+  const adbPort = Number(lines.map((l) => /^adb\s+tcp:\/\/127\.0\.0\.1:(\d+)$/.exec(l)?.[1]).find(Boolean));
+  lab = { urls: { oppo: url('mock-oppo'), im: url('im'), lab: url('lab') }, token, serial: /^phone\s+(\S+)/.exec(lines.find((l) => l.startsWith('phone'))!)![1]!, output: lines, adbPort };
 });
 
 test('a lab off loopback: every control call without the token is 401 and changes nothing; the server APIs keep their own auth', { skip }, async () => {
@@ -163,4 +170,42 @@ test('mock-oppo alone off loopback: a generated or a given token (MOCK_OPPO_TOKE
   assert.ok(withEnv.lines.some((l) => /token\s+give\*\*\*\* \(the one given/.test(l)));
   assert.equal((await send(base2, 'GET', '/_mock/v1/journal')).status, 401);
   assert.equal((await send(base2, 'GET', '/_mock/v1/journal', { headers: tokenHeaders(given) })).status, 200);
+});
+
+function connectRefused(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+test('ADB off loopback only with the token: the endpoint stays on loopback; the tunnel carries adb with the token and refuses without', { skip }, async (t) => {
+  const { urls, token } = lab;
+  assert.ok(lab.adbPort > 0, lab.output.join('\n'));
+  assert.ok(lab.output.some((l) => l.includes(`npx push-lab adb-tunnel --lab ${urls.lab}`)), lab.output.join('\n'));
+  assert.equal(await connectRefused(ns.inside, lab.adbPort), true, 'the ADB endpoint is not on the lab\'s network address');
+
+  const bare = await openAdbTunnel(urls.lab);
+  t.after(() => bare.close());
+  await assert.rejects(Adb.createClient({ host: '127.0.0.1', port: bare.port, bin: 'false' }).listDevices(), /refused the ADB tunnel \(401\).*needs the token/);
+
+  const tunnel = await openAdbTunnel(urls.lab, { token });
+  t.after(() => tunnel.close());
+  const client = Adb.createClient({ host: '127.0.0.1', port: tunnel.port, bin: 'false' });
+  const [device] = await client.listDevices();
+  assert.ok(device, 'a phone of the lab is an adb device here');
+  const brand = await (await client.getDevice(device.id).shell('getprop ro.product.brand')).toArray();
+  assert.equal(Buffer.concat(brand as Buffer[]).toString().trim(), 'OPPO');
+
+  if (adbCliMissing) t.diagnostic(`adb CLI part skipped: ${adbCliMissing}`);
+  else {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('adb', ['-P', String(tunnel.port), 'devices'], { env: { ...process.env, HOME: tmpdir() } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    assert.match(out, new RegExp(`${device.id}\\s+device`));
+  }
 });

@@ -38,6 +38,9 @@ export function controlProbes(serial: string): Probe[] {
     { service: 'im', method: 'GET', path: '/_im/v1/sessions' },
     { service: 'im', method: 'POST', path: '/_im/v1/reset' },
     { service: 'lab', method: 'POST', path: '/_lab/v1/reset' },
+    { service: 'lab', method: 'GET', path: '/_lab/v1/adb' },
+    { service: 'lab', method: 'DELETE', path: '/_lab/v1/adb' },
+    { service: 'lab', method: 'POST', path: '/_lab/v1/adb', body: {} },
     { service: 'lab', method: 'POST', path: '/_lab/v1/clock/advance', body: { by: '1h' } },
     { service: 'lab', method: 'GET', path: '/_lab/v1/phones' },
     { service: 'lab', method: 'POST', path: '/_lab/v1/phones', body: {} },
@@ -85,6 +88,7 @@ export async function snapshot(urls: LabUrls, serial: string, token?: string): P
     certificates: await read(urls.im, '/_im/v1/console/certificates', token),
     labClock: await read(urls.lab, '/_lab/v1/clock', token),
     phones: phones.value.map((p) => p.serial),
+    adb: await read(urls.lab, '/_lab/v1/adb', token),
     foreground: phones.value.some((p) => p.serial === serial) ? await read(urls.lab, `/_lab/v1/phones/${serial}/current-package`, token) : null,
     networks: phones.value.some((p) => p.serial === serial) ? ((await read(urls.lab, `/_lab/v1/phones/${serial}/device-info`, token)) as { value: { networks: unknown[] } }).value.networks.length : null,
   };
