@@ -10,6 +10,7 @@ import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { PhoneSettings } from '../phone/settings.ts';
 import type { LabResetResult } from './lab.ts';
 
 export const LAB_API_PATH = '/_lab/v1';
@@ -102,6 +103,22 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       const granted = body(req).granted;
       if (typeof granted !== 'boolean') throw new BadRequest('give "granted": true or false');
       phoneOf(req).setNotificationPermission(packageOf(req), granted);
+    }),
+  );
+  app.get(
+    `${LAB_API_PATH}/phones/:serial/settings`,
+    route((req) => ({ ...phoneOf(req).settings })),
+  );
+  app.patch(
+    `${LAB_API_PATH}/phones/:serial/settings`,
+    route((req) => {
+      const phone = phoneOf(req);
+      try {
+        return phone.updateSettings(body(req) as Partial<PhoneSettings>);
+      } catch (err) {
+        if (err instanceof RangeError) throw new BadRequest(err.message);
+        throw err;
+      }
     }),
   );
   app.get(

@@ -8,7 +8,7 @@ import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { DeviceLinkClient } from '../../mock-oppo/device-link/client.ts';
 import { ImClientLink } from '../im/client-link/client.ts';
 import { genUserSig } from '../im/usersig.ts';
-import { VirtualPhone } from './phone.ts';
+import { VirtualPhone, type LabObserver } from './phone.ts';
 import {
   DEFAULT_APP_PROFILE,
   DEFAULT_DEVICE_PROFILE,
@@ -30,6 +30,8 @@ export interface PhoneFarmOptions {
   im: { sdkAppId: number; secretKey: string };
   /** Settings every phone starts with, before a boot's own overrides. */
   settings?: Partial<PhoneSettings>;
+  /** [lab-only] Told what phones do that no link carries (see LabObserver). */
+  observer?: LabObserver;
   /** Test seams; default to the real device-link and client-link clients. */
   pushTransport?: PushTransport;
   imTransport?: ImTransport;
@@ -80,6 +82,7 @@ export class PhoneFarm {
         pushTransport: this.pushTransport,
         imTransport: this.imTransport,
         signUserSig: this.sign,
+        ...(this.options.observer ? { observer: this.options.observer } : {}),
       });
       this.phones.set(serial, phone);
       return phone;

@@ -10,6 +10,7 @@ import type { AppPage } from './apps/app-page.ts';
 import type { AppState, StatusBarNotification } from '../phone/api.ts';
 import type { KillMode } from '../phone/phone.ts';
 import type { RemoveReason } from '../phone/notifications.ts';
+import type { PhoneSettings } from '../phone/settings.ts';
 import { matchesNotification, parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
 
 export type { AppState, KillMode, RemoveReason };
@@ -35,6 +36,8 @@ export interface LabPhoneControls {
   setNotificationPermission(packageName: string, granted: boolean): Promise<void>;
   /** Why each notification left the shade (newest last). */
   removedNotifications(): Promise<RemovedNotificationView[]>;
+  /** Changes the phone's settings for [uncertain] behaviour (see harness/phone/settings.ts); the lab's reset puts the boot settings back. */
+  updateSettings(patch: Partial<PhoneSettings>): Promise<PhoneSettings>;
 }
 
 export interface ShownNotification extends NotificationMatch {
@@ -281,5 +284,10 @@ export class Phone {
 
   setNotificationPermission(granted: boolean): Promise<void> {
     return this.controls('the notification permission switch').setNotificationPermission(this.app.packageName, granted);
+  }
+
+  /** The phone's settings for [uncertain] behaviour, e.g. `{ offlineLogout: 'lost' }`; until the next reset. */
+  updateSettings(patch: Partial<PhoneSettings>): Promise<PhoneSettings> {
+    return this.controls('changing phone settings').updateSettings(patch);
   }
 }
