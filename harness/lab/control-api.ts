@@ -106,6 +106,22 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
     }),
   );
   app.get(
+    `${LAB_API_PATH}/phones/:serial/apps/:packageName`,
+    route((req) => {
+      const phone = phoneOf(req);
+      const pkg = String(req.params.packageName);
+      const app = phone.app(pkg);
+      return {
+        packageName: pkg,
+        installed: app !== undefined,
+        profile: app?.profile.id ?? null,
+        running: app?.process !== undefined,
+        // What the push service holds: what the app got in onRegister (null before it registered).
+        regId: phone.registrationId(pkg) ?? null,
+      };
+    }),
+  );
+  app.get(
     `${LAB_API_PATH}/phones/:serial/settings`,
     route((req) => ({ ...phoneOf(req).settings })),
   );

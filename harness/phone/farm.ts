@@ -41,8 +41,8 @@ export interface FarmBootOptions {
   serial?: string;
   /** A profile id from `fixtures/devices/` or a profile object (default `find-x5`). */
   deviceProfile?: string | DeviceProfile;
-  /** Profile ids from `fixtures/apps/` or profile objects (default `[tim-demo]`). */
-  appProfiles?: Array<string | AppProfile>;
+  /** Profile ids from `fixtures/apps/` or profile objects, validated — a variant may `extends` a fixture (default `[tim-demo]`). */
+  appProfiles?: Array<string | AppProfile | Record<string, unknown>>;
   settings?: Partial<PhoneSettings>;
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
 import type {
+  AppSource,
   AppState,
   DeviceInfo,
   Orientation,
@@ -35,7 +36,7 @@ import {
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
 import { DevicePorts } from './ports.ts';
-import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
+import { appProfileForInstall, colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
 import { resolveSettings, type PhoneSettings } from './settings.ts';
@@ -699,6 +700,14 @@ export class VirtualPhone implements PhoneApi {
 
   async isAppInstalled(packageName: string): Promise<boolean> {
     return this.installed.has(packageName);
+  }
+
+  async installApp(app: AppSource): Promise<void> {
+    this.install(appProfileForInstall(app));
+  }
+
+  removeApp(packageName: string): Promise<boolean> {
+    return this.uninstall(packageName);
   }
 
   async shell(command: string): Promise<ShellResult> {

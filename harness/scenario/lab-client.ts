@@ -71,6 +71,7 @@ export class LabClient {
       },
       removedNotifications: () => this.request('GET', `${path}/notifications/removed`),
       updateSettings: (patch) => this.request('PATCH', `${path}/settings`, patch),
+      appInfo: (packageName) => this.request('GET', `${path}/apps/${encodeURIComponent(packageName)}`),
     };
   }
 }

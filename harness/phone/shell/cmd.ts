@@ -2,7 +2,7 @@
 import { IntentError, parseIntentArgs, type Intent } from '../intent.ts';
 import { SHELL_CHANNEL } from '../system.ts';
 import { fail, out, type ShellCommand } from './output.ts';
-import { pm } from './pm.ts';
+import { installPackage, pm, uninstallPackage } from './pm.ts';
 
 const POST_USAGE = `usage: cmd notification post [flags] <tag> <text>
 
@@ -31,6 +31,8 @@ export const cmd: ShellCommand = async (phone, args) => {
     return post(phone, rest, '');
   }
   if (service === 'package' && sub === 'list') return pm(phone, ['list', ...rest], '');
+  if (service === 'package' && sub === 'uninstall') return uninstallPackage(phone, rest);
+  if (service === 'package' && sub === 'install') return installPackage(phone, rest);
   return fail(`cmd: Can't find service: ${service ?? ''}\n`, 20);
 };
 
