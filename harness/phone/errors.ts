@@ -29,3 +29,21 @@ export class PackageNotInstalledError extends Error {
     super(`package '${packageName}' is not installed`);
   }
 }
+
+/** A locator the phone's locator engine cannot use (unknown strategy, bad xpath, UiSelector outside the subset). */
+export class InvalidSelectorError extends Error {
+  override name = 'InvalidSelectorError';
+  readonly code = 'invalid selector';
+}
+
+/** getAttribute with a name the element does not have. */
+export class NoSuchAttributeError extends Error {
+  override name = 'NoSuchAttributeError';
+  readonly code = 'invalid argument';
+  constructor(
+    readonly attribute: string,
+    readonly supported: readonly string[],
+  ) {
+    super(`This element does not have the '${attribute}' attribute (supported: ${supported.join(', ')})`);
+  }
+}

@@ -12,7 +12,7 @@ import type { VirtualOppoConstraints } from './desired-caps.ts';
 import { executeMethodMap } from './command-maps/execute-method-map.ts';
 import { inProcessLab, messageOf, remoteLab } from './lab.ts';
 import type { LabHandle } from './lab.ts';
-import { findNode } from './source.ts';
+import { findNode } from '../../phone/ui/source.ts';
 import * as app from './commands/app.ts';
 import * as device from './commands/device.ts';
 import * as element from './commands/element.ts';
