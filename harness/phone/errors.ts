@@ -7,9 +7,18 @@
 export class StaleNodeError extends Error {
   override name = 'StaleNodeError';
   readonly code = 'stale element reference';
-  constructor(readonly nodeId: string) {
-    super(`node '${nodeId}' is not on the current screen`);
+  constructor(
+    readonly nodeId: string,
+    message = `node '${nodeId}' is not on the current screen`,
+  ) {
+    super(message);
   }
+}
+
+/** An element reference a front never handed out (in this session). */
+export class NoSuchElementError extends Error {
+  override name = 'NoSuchElementError';
+  readonly code = 'no such element';
 }
 
 /** setText on a node that takes no text. */

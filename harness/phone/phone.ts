@@ -141,6 +141,11 @@ export class VirtualPhone implements PhoneApi {
     return this.device.props['persist.sys.timezone'] ?? 'Asia/Shanghai';
   }
 
+  /** The status bar's height in px (24 dp): app windows start below it. */
+  get statusBarHeight(): number {
+    return Math.round((24 * this.device.screen.density) / 160);
+  }
+
   /** Whether the notification shade is pulled down. */
   get shadeOpen(): boolean {
     return this.shade;
@@ -418,7 +423,7 @@ export class VirtualPhone implements PhoneApi {
       return renderWindow(spec, SYSTEMUI, 'shade', frame);
     }
     const [spec, pkg] = this.frontSpec();
-    return renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: Math.round((24 * density) / 160) });
+    return renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: this.statusBarHeight });
   }
 
   private frontSpec(): [ViewSpec, string] {

@@ -7,20 +7,19 @@ import type { UiNode } from '../api.ts';
 import { NoSuchAttributeError } from '../errors.ts';
 import { nodeAttributes, SOURCE_ATTRIBUTES, type SourceAttribute } from './source.ts';
 
-/** UiA2 also answers to these spellings. */
+/** UiA2 also answers to these spellings (the server's `Attribute` aliases; `name` is the text). */
 const ATTRIBUTE_ALIASES: Record<string, SourceAttribute> = {
   className: 'class',
   resourceId: 'resource-id',
   contentDescription: 'content-desc',
   longClickable: 'long-clickable',
+  name: 'text',
 };
 
-const SUPPORTED = [...SOURCE_ATTRIBUTES, 'name', ...Object.keys(ATTRIBUTE_ALIASES)];
+const SUPPORTED = [...SOURCE_ATTRIBUTES, ...Object.keys(ATTRIBUTE_ALIASES)];
 
 /** `index` is the node's position among its siblings (what the source shows). */
 export function attributeOf(node: UiNode, index: number, name: string): string {
-  // `name` is the content-desc, or the text when there is none
-  if (name === 'name') return node.contentDesc || node.text;
   const key = ATTRIBUTE_ALIASES[name] ?? name;
   if (!(SOURCE_ATTRIBUTES as readonly string[]).includes(key)) throw new NoSuchAttributeError(name, SUPPORTED);
   return nodeAttributes(node, index)[key as SourceAttribute];
