@@ -56,3 +56,9 @@ export class NoSuchAttributeError extends Error {
     super(`This element does not have the '${attribute}' attribute (supported: ${supported.join(', ')})`);
   }
 }
+
+/** A phone command given a value it cannot take (an unknown orientation, a malformed gesture). */
+export class InvalidArgumentError extends Error {
+  override name = 'InvalidArgumentError';
+  readonly code = 'invalid argument';
+}

@@ -144,8 +144,8 @@ test('device routes: info, pixel ratio, system bars, notifications shade, keys a
   assert.deepEqual((await call('GET', s('/appium/device/info'))).body.value, await phone.deviceInfo());
   const density = (await phone.deviceInfo()).displayDensity;
   assert.equal((await call('GET', s('/appium/device/pixel_ratio'))).body.value, density / 160);
-  assert.deepEqual((await call('GET', s('/appium/device/system_bars'))).body.value, { statusBar: phone.statusBarHeight });
-  assert.equal(phone.statusBarHeight, Math.round((24 * density) / 160));
+  assert.deepEqual((await call('GET', s('/appium/device/system_bars'))).body.value, { statusBar: phone.statusBarHeight() });
+  assert.equal(phone.statusBarHeight(), Math.round((24 * density) / 160));
 
   await call('POST', s('/appium/device/open_notifications'), {});
   assert.equal(phone.shadeOpen, true);
@@ -207,4 +207,41 @@ test('errors are W3C JSON with the server statuses', async (t) => {
   const label = (await call('POST', s('/element'), { strategy: 'class name', selector: 'android.widget.TextView' })).body.value.ELEMENT;
   await expect(call('GET', s(`/element/${label}/attribute/hint`)), 400, 'invalid argument', /does not have the 'hint' attribute/);
   await expect(call('POST', s(`/element/${label}/value`), { text: 'x' }), 400, 'invalid element state');
+});
+
+test('W3C actions: a tap on an element origin clicks it, a swipe down from the status bar pulls the shade; orientation', async (t) => {
+  const { phone, call } = await rig(t);
+  await phone.activateApp(PKG);
+  const { s } = await session(call, { 'appium:appPackage': PKG });
+  const field = (await call('POST', s('/element'), { strategy: 'id', selector: 'login_user' })).body.value.ELEMENT;
+  await call('POST', s(`/element/${field}/value`), { text: 'carol', replace: true });
+  const login = (await call('POST', s('/element'), { strategy: 'id', selector: 'login_btn' })).body.value;
+  const tap = [{ type: 'pointer', id: 'finger1', parameters: { pointerType: 'touch' }, actions: [
+    { type: 'pointerMove', duration: 0, origin: login, x: 0, y: 0 },
+    { type: 'pointerDown', button: 0 },
+    { type: 'pause', duration: 50 },
+    { type: 'pointerUp', button: 0 },
+  ] }];
+  assert.equal((await call('POST', s('/actions'), { actions: tap })).status, 200);
+  await phone.sync();
+  assert.equal((await call('POST', s('/element'), { strategy: 'id', selector: 'logout_btn' })).status, 200, 'the tap logged in');
+
+  const { width } = await phone.windowSize();
+  const pull = [{ type: 'pointer', id: 'finger1', parameters: { pointerType: 'touch' }, actions: [
+    { type: 'pointerMove', duration: 0, x: Math.round(width / 2), y: 5 },
+    { type: 'pointerDown', button: 0 },
+    { type: 'pointerMove', duration: 300, x: Math.round(width / 2), y: 1200 },
+    { type: 'pointerUp', button: 0 },
+  ] }];
+  await call('POST', s('/actions'), { actions: pull });
+  assert.equal(phone.shadeOpen, true);
+  const bad = await call('POST', s('/actions'), { actions: 'tap' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.value.error, 'invalid argument');
+
+  assert.equal((await call('GET', s('/orientation'))).body.value, 'PORTRAIT');
+  await call('POST', s('/orientation'), { orientation: 'LANDSCAPE' });
+  assert.equal(await phone.orientation(), 'LANDSCAPE');
+  assert.deepEqual((await call('GET', s('/window/current/size'))).body.value, await phone.windowSize());
+  assert.equal((await call('POST', s('/orientation'), { orientation: 'SIDEWAYS' })).status, 400);
 });

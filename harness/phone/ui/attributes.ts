@@ -36,3 +36,9 @@ export function nodeRect(node: UiNode): Rect {
   const [left, top, right, bottom] = node.bounds;
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
+
+/** Where a tap on the element lands (its centre), as UiA2 clicks an element. */
+export function nodeCenter(node: UiNode): { x: number; y: number } {
+  const { x, y, width, height } = nodeRect(node);
+  return { x: Math.round(x + width / 2), y: Math.round(y + height / 2) };
+}

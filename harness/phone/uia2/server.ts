@@ -14,7 +14,8 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { PhoneApi, UiNode } from '../api.ts';
-import { attributeOf, nodeRect } from '../ui/attributes.ts';
+import { gesturesOf, touchSettings, type ActionSequence } from '../input/touch.ts';
+import { attributeOf, nodeCenter, nodeRect } from '../ui/attributes.ts';
 import { ElementRefs } from '../ui/elements.ts';
 import { isFullResourceId, locate } from '../ui/locators.ts';
 import { buildSourceDocument } from '../ui/source.ts';
@@ -22,9 +23,12 @@ import { asUia2Error, elementIdOf, elementModel, envelope, errorEnvelope, Uia2Er
 import { Uia2Settings } from './settings.ts';
 
 /** What the server needs of the phone it runs on. */
-export type Uia2Device = Pick<PhoneApi, 'uiTree' | 'tap' | 'setText' | 'pressKey' | 'openNotifications' | 'screenshot' | 'windowSize' | 'deviceInfo'> & {
+export type Uia2Device = Pick<
+  PhoneApi,
+  'uiTree' | 'tap' | 'setText' | 'pressKey' | 'touch' | 'openNotifications' | 'screenshot' | 'windowSize' | 'deviceInfo' | 'orientation' | 'setOrientation'
+> & {
   /** The status bar's height in px (`GET /appium/device/system_bars`). */
-  readonly statusBarHeight: number;
+  statusBarHeight(): number;
 };
 
 export interface Uia2ServerOptions {
@@ -79,6 +83,7 @@ export class Uia2Server {
   private readonly settings = new Uia2Settings();
   private session: Session | undefined;
   private closed = false;
+  private readonly sockets = new Set<Duplex>();
 
   constructor(private readonly options: Uia2ServerOptions) {
     this.http = createServer({ keepAlive: true }, this.app());
@@ -90,6 +95,9 @@ export class Uia2Server {
       socket.destroy();
       return;
     }
+    // http.Server tracks connections only once it listens itself, so closeAllConnections would miss these.
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     this.http.emit('connection', socket as Socket);
   }
 
@@ -102,7 +110,8 @@ export class Uia2Server {
   close(): void {
     this.closed = true;
     this.session = undefined;
-    this.http.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
   }
 
   private app(): express.Express {
@@ -186,11 +195,27 @@ export class Uia2Server {
     inSession('get', '/source', async () => buildSourceDocument(await this.options.device.uiTree(), await this.options.device.windowSize()).xml());
     inSession('get', '/screenshot', () => this.options.device.screenshot());
     inSession('get', '/window/:windowHandle/size', () => this.options.device.windowSize());
-    inSession('get', '/orientation', () => 'PORTRAIT');
+    inSession('get', '/orientation', () => this.options.device.orientation());
+    inSession('post', '/orientation', async (req) => {
+      const wanted = String(bodyOf(req).orientation ?? '').toUpperCase();
+      if (wanted !== 'PORTRAIT' && wanted !== 'LANDSCAPE') throw new Uia2Error('invalid argument', `Orientation must be PORTRAIT or LANDSCAPE, got ${JSON.stringify(bodyOf(req).orientation)}`);
+      await this.options.device.setOrientation(wanted);
+    });
+    inSession('post', '/actions', async (req, s) => {
+      const actions = bodyOf(req).actions;
+      if (!Array.isArray(actions)) throw new Uia2Error('invalid argument', "'actions' is mandatory and must be an array");
+      const { device } = this.options;
+      const info = await device.deviceInfo();
+      const screen = await device.uiTree();
+      const gestures = await gesturesOf(actions as ActionSequence[], touchSettings(Number(info.apiVersion), info.displayDensity), (elementId) => {
+        return nodeCenter(s.elements.resolve(screen, elementId).node);
+      });
+      for (const gesture of gestures) await device.touch(gesture);
+    });
     inSession('get', '/appium/device/info', () => this.options.device.deviceInfo());
     inSession('get', '/appium/device/pixel_ratio', async () => (await this.options.device.deviceInfo()).displayDensity / 160);
     inSession('get', '/appium/device/display_density', async () => (await this.options.device.deviceInfo()).displayDensity);
-    inSession('get', '/appium/device/system_bars', () => ({ statusBar: this.options.device.statusBarHeight }));
+    inSession('get', '/appium/device/system_bars', () => ({ statusBar: this.options.device.statusBarHeight() }));
     inSession('post', '/appium/device/open_notifications', async () => {
       await this.options.device.openNotifications();
     });
