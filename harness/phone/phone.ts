@@ -35,7 +35,6 @@ import {
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
 import { DevicePorts } from './ports.ts';
-import { ProcessTable } from './processes.ts';
 import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
@@ -89,8 +88,6 @@ export class VirtualPhone implements PhoneApi {
   readonly push: HeytapPushService;
   /** TCP ports programs on the phone listen on (reached through adb forward / adb's tcp: service). */
   readonly ports = new DevicePorts();
-  /** Processes besides the apps' own (an instrumentation, helper services); see processes.ts. */
-  readonly processes = new ProcessTable(() => this.nextPid++);
   private shade = false;
   private online = true;
   private orientationNow: Orientation = 'PORTRAIT';
@@ -395,7 +392,6 @@ export class VirtualPhone implements PhoneApi {
       app.process = undefined;
       await proc?.terminate();
     }
-    this.processes.killAll('shutdown');
     this.ports.closeAll();
     this.notifications.dispose();
     await this.push.close();

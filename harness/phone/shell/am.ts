@@ -7,7 +7,6 @@ export const am: ShellCommand = async (phone, args) => {
   if (sub === 'force-stop' || sub === 'kill') {
     const pkg = rest.filter((a) => !a.startsWith('--user') && !/^\d+$/.test(a)).at(-1);
     if (pkg && phone.app(pkg)) await phone.kill(pkg, sub === 'kill' ? 'process-death' : 'force-stop');
-    if (pkg && sub === 'force-stop') phone.processes.killPackage(pkg, `stop ${pkg} due to from pid 0`);
     return out();
   }
   if (sub === 'start' || sub === 'start-activity') {
