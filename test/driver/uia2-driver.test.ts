@@ -9,15 +9,15 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { remote } from 'webdriverio';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab, type Lab } from '../../harness/lab/lab.ts';
 import { Phone } from '../../harness/scenario/phone.ts';
 import { timDemoApp } from '../../harness/scenario/apps/tim-demo.ts';
 import { genUserSig } from '../../harness/im/usersig.ts';
+import { ImRestClient } from '../../harness/scenario/im-rest.ts';
 import { UIA2_SERVER_PACKAGE, UIA2_TEST_PACKAGE } from '../../harness/phone/uia2/instrumentation.ts';
 import { SETTINGS_PACKAGE } from '../../harness/phone/uia2/settings-app.ts';
-import { startAppium, type AppiumServer } from './appium-server.ts';
+import { openSession, startAppium, type AppiumServer } from './appium-server.ts';
 import { SETTINGS_APK } from '../adb/apks.ts';
 
 /** Where Debian's adb and aapt put the SDK layout appium-adb looks for. */
@@ -60,22 +60,15 @@ async function rig(t: TestContext): Promise<Rig> {
     adbPort,
     serial,
     async session(caps = {}) {
-      const driver = await remote({
-        hostname: '127.0.0.1',
-        port: started.port,
-        logLevel: 'silent',
-        connectionRetryCount: 0,
-        capabilities: {
-          platformName: 'Android',
-          'appium:automationName': 'UiAutomator2',
-          'appium:udid': serial,
-          'appium:adbPort': adbPort,
-          'appium:remoteAdbHost': '127.0.0.1',
-          // A loaded CI machine is slower than a phone: give the server time to come up.
-          'appium:uiautomator2ServerLaunchTimeout': 60_000,
-          'appium:adbExecTimeout': 60_000,
-          ...caps,
-        } as WebdriverIO.Capabilities,
+      const driver = await openSession(started.port, {
+        'appium:automationName': 'UiAutomator2',
+        'appium:udid': serial,
+        'appium:adbPort': adbPort,
+        'appium:remoteAdbHost': '127.0.0.1',
+        // A loaded CI machine is slower than a phone: give the server time to come up.
+        'appium:uiautomator2ServerLaunchTimeout': 60_000,
+        'appium:adbExecTimeout': 60_000,
+        ...caps,
       });
       sessions.push(driver);
       return driver;
@@ -83,28 +76,10 @@ async function rig(t: TestContext): Promise<Rig> {
   };
 }
 
-async function sendText(lab: Lab, from: string, to: string, text: string, ext: Record<string, string>): Promise<void> {
+/** The IM server's REST API as an app backend calls it (sendmsg with the admin's UserSig). */
+function imRest(lab: Lab): ImRestClient {
   const { sdkAppId, secretKey, admin } = lab.im.server.imApp;
-  const query = new URLSearchParams({
-    sdkappid: String(sdkAppId),
-    identifier: admin,
-    usersig: genUserSig({ sdkAppId, secretKey, userId: admin, now: lab.clock.now() }),
-    random: '4242',
-    contenttype: 'json',
-  });
-  const reply = (await (
-    await fetch(`${lab.im.url}/v4/openim/sendmsg?${query}`, {
-      method: 'POST',
-      body: JSON.stringify({
-        From_Account: from,
-        To_Account: to,
-        MsgRandom: Math.floor(Math.random() * 1e8),
-        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
-        OfflinePushInfo: { Ext: JSON.stringify(ext) },
-      }),
-    })
-  ).json()) as { ActionStatus: string; ErrorCode: number };
-  assert.deepEqual([reply.ActionStatus, reply.ErrorCode], ['OK', 0]);
+  return new ImRestClient({ baseUrl: lab.im.url, sdkAppId, admin, userSig: () => genUserSig({ sdkAppId, secretKey, userId: admin, now: lab.clock.now() }) });
 }
 
 test('default capabilities on a fresh phone: the three APKs go in over ADB, the command tour runs, deleteSession ends the server', { skip }, async (t) => {
@@ -178,7 +153,7 @@ test("skip capabilities: the Phone and app page objects' whole flow (login, kill
   await phone.kill('force-stop');
   assert.equal(await phone.appState(), 1);
   await phone.markLogcat();
-  await sendText(r.lab, 'alice', 'bob', 'parcel 42 shipped', { orderId: '42', conv: 'c2c_alice' });
+  await imRest(r.lab).sendText('alice', 'bob', 'parcel 42 shipped', { Ext: JSON.stringify({ orderId: '42', conv: 'c2c_alice' }) });
   const shown = await phone.waitForNotification({ title: 'Alice', text: 'parcel 42 shipped' }, { withChannel: true });
   assert.equal(shown.packageName, PKG);
   assert.equal(shown.channel, 'tuikit');
