@@ -1,8 +1,11 @@
 /** The IM server's rules objects wired together, without any transport. */
 import type { Clock } from '../../mock-oppo/core/clock.ts';
-import { Delivery, type VendorPusher } from './push/delivery.ts';
+import { ImError } from './errors.ts';
+import { Delivery, type RecipientNote, type VendorPusher } from './push/delivery.ts';
 import { AccountStore, type ImApp } from './rules/accounts.ts';
+import { Blacklists } from './rules/blacklists.ts';
 import { CertificateStore, type CertificateConfig } from './rules/certificates.ts';
+import { GroupStore } from './rules/groups.ts';
 import { MessageLog, type ImMessage, type MessageDraft } from './rules/messages.ts';
 import { SessionStore } from './rules/sessions.ts';
 import { TraceStore, type PushTrace } from './rules/traces.ts';
@@ -17,8 +20,21 @@ export interface ImCore {
   certificates: CertificateStore;
   messages: MessageLog;
   traces: TraceStore;
-  /** Stores the message, delivers it, decides and sends the pushes; resolves with the traces. */
+  groups: GroupStore;
+  blacklists: Blacklists;
+  /**
+   * Stores the message, delivers it, decides and sends the pushes; resolves with the traces.
+   * Recipients who blocked the sender get nothing (trace reason `blacklisted`).
+   */
   send(draft: MessageDraft): Promise<{ message: ImMessage; traces: PushTrace[] }>;
+  /**
+   * A group message from `from` (a member, or the admin) to every other member's devices:
+   * muted members (AcceptNotNotify) get it online only, Discard members not at all; removed
+   * members and deleted accounts are traced with their reason.
+   */
+  sendGroup(groupId: string, draft: Omit<MessageDraft, 'to' | 'group'>): Promise<{ message: ImMessage; traces: PushTrace[] }>;
+  /** account_delete of one account: its logins end (tokens unbound), later sends to it fail. False if not imported. */
+  deleteAccount(userId: string): boolean;
   /** Cancels the clock timers the rules armed. */
   dispose(): void;
 }
@@ -38,6 +54,8 @@ export function createImCore(p: {
   const certificates = new CertificateStore(clock, settings.certificateActivationDelayMs, p.certificates);
   const messages = new MessageLog();
   const traces = new TraceStore();
+  const groups = new GroupStore(clock);
+  const blacklists = new Blacklists();
   const delivery = new Delivery({ clock, accounts, sessions, certificates, traces, settings, pusher: p.pusher });
   return {
     clock,
@@ -48,9 +66,41 @@ export function createImCore(p: {
     certificates,
     messages,
     traces,
+    groups,
+    blacklists,
     async send(draft) {
       const message = messages.store(draft, clock.now());
-      return { message, traces: await delivery.deliver(message) };
+      const notes = new Map<string, RecipientNote>();
+      for (const to of message.to) if (blacklists.blocks(to, message.from)) notes.set(to, { kind: 'skip', reason: 'blacklisted' });
+      return { message, traces: await delivery.deliver(message, notes) };
+    },
+    async sendGroup(groupId, draft) {
+      const group = groups.get(groupId);
+      const sender = group.members.get(draft.from);
+      if (!sender && !accounts.isAdmin(draft.from)) throw new ImError('GROUP_NO_PERMISSION', `${draft.from} is not a member of ${groupId}`);
+      if (sender?.mutedUntil !== undefined && sender.mutedUntil > clock.now()) throw new ImError('GROUP_SENDER_MUTED');
+      const notes = new Map<string, RecipientNote>();
+      const to: string[] = [];
+      for (const member of group.members.values()) {
+        if (member.userId === draft.from) continue;
+        to.push(member.userId);
+        if (accounts.isDeleted(member.userId)) notes.set(member.userId, { kind: 'skip', reason: 'account_deleted' });
+        else if (member.msgFlag === 'Discard') notes.set(member.userId, { kind: 'skip', reason: 'group_discarded', detail: groupId });
+        else if (member.msgFlag === 'AcceptNotNotify') notes.set(member.userId, { kind: 'muted' });
+      }
+      for (const [userId, at] of group.removed) {
+        if (userId === draft.from) continue;
+        to.push(userId);
+        notes.set(userId, { kind: 'skip', reason: 'not_a_member', detail: `removed from ${groupId} at ${new Date(at).toISOString()}` });
+      }
+      const msgSeq = groups.takeMsgSeq(group);
+      const message = messages.store({ ...draft, msgSeq, to, group: { groupId, name: group.name, msgSeq } }, clock.now());
+      return { message, traces: await delivery.deliver(message, notes) };
+    },
+    deleteAccount(userId) {
+      if (!accounts.delete(userId)) return false;
+      sessions.endUser(userId);
+      return true;
     },
     dispose: () => sessions.dispose(),
   };

@@ -26,7 +26,9 @@ export type StateCause =
   | 'logged_out'
   | 'kicked_login_elsewhere'
   | 'kicked_rest'
-  | 'push_online_lapsed';
+  | 'push_online_lapsed'
+  /** account_delete ended the login. */
+  | 'account_deleted';
 
 export interface PushToken {
   businessId: number;
@@ -180,6 +182,17 @@ export class SessionStore extends EventEmitter {
     const victims = this.sessionsOf(userId).filter((s) => LOGGED_IN.has(s.state));
     for (const s of victims) this.kick(s, 'rest_kick');
     return victims.length;
+  }
+
+  /** account_delete: every device of the user goes Offline at once and loses its token; the socket is closed. */
+  endUser(userId: string): number {
+    const live = this.sessionsOf(userId).filter((s) => LOGGED_IN.has(s.state));
+    for (const s of live) {
+      const link = s.link;
+      this.end(s, 'account_deleted');
+      link?.terminate();
+    }
+    return live.length;
   }
 
   noteVendorPush(s: Session): void {

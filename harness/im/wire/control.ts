@@ -69,9 +69,10 @@ export function controlRouter(core: ImCore): express.Router {
   }));
 
   r.get(`${CONTROL_PREFIX}/traces`, (req, res) => {
-    const filter: { msgKey?: string; user?: string } = {};
+    const filter: { msgKey?: string; user?: string; groupId?: string } = {};
     if (typeof req.query.msgKey === 'string') filter.msgKey = req.query.msgKey;
     if (typeof req.query.user === 'string') filter.user = req.query.user;
+    if (typeof req.query.groupId === 'string') filter.groupId = req.query.groupId;
     res.json({ traces: traces.query(filter) });
   });
   r.get(`${CONTROL_PREFIX}/traces/:msgKey`, (req, res) => {
