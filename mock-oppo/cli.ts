@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
+import { checkSettings, type MockSettings } from './core/settings.ts';
 import { createMockOppo } from './index.ts';
 import { readCliArgs } from './transport/cli-args.ts';
 
@@ -16,12 +17,17 @@ Options:
   --host <addr>    address to bind (default 127.0.0.1)
   --apps <file>    JSON array of apps, each at least {"appId","appKey","appSecret","masterSecret"};
                    replaces the built-in demo app (their secrets are never printed)
+  --settings <file>  JSON object of named settings (see README "Settings"), e.g. {"tokenTtlMs":60000}
+  --set <name=value> one setting (repeatable; applied after --settings), e.g. --set legacyTargetType3=alias;
+                   the value is read as JSON when it parses, else as a string
   --help           show this help
 
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
-  const args = readCliArgs({ port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, help: { type: 'boolean' } } as const, HELP);
+  const args = readCliArgs({
+    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, settings: { type: 'string' }, set: { type: 'string', multiple: true }, help: { type: 'boolean' },
+  } as const, HELP);
   if ('exit' in args) return args.exit;
   const { values } = args;
   const port = Number(values.port ?? 0);
@@ -39,7 +45,15 @@ async function main(): Promise<number> {
     }
   }
 
-  const mock = createMockOppo(apps ? { apps } : {});
+  let settings: Partial<MockSettings>;
+  try {
+    settings = await readSettings(values.settings, values.set ?? []);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+
+  const mock = createMockOppo({ ...(apps ? { apps } : {}), settings });
   const server = await mock.listen({ port, host: values.host ?? '127.0.0.1' });
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);
@@ -65,6 +79,37 @@ async function main(): Promise<number> {
   await server.close();
   console.log('mock-oppo stopped.');
   return 0;
+}
+
+/** `--settings file` then every `--set name=value`, checked as one object. */
+async function readSettings(file: string | undefined, sets: string[]): Promise<Partial<MockSettings>> {
+  let fromFile: unknown = {};
+  if (file !== undefined) {
+    try {
+      fromFile = JSON.parse(await readFile(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`cannot load settings from ${file}: ${(err as Error).message}`);
+    }
+  }
+  if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new Error(`settings in ${file} must be a JSON object`);
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const item of sets) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`--set takes name=value, got ${item}`);
+    const raw = item.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // not JSON: the string itself
+    }
+    merged[item.slice(0, eq)] = value;
+  }
+  try {
+    return checkSettings(merged);
+  } catch (err) {
+    throw new Error(`bad settings: ${(err as Error).message}`);
+  }
 }
 
 main().then(

@@ -93,7 +93,7 @@ export class OppoPlatform extends EventEmitter {
   private buildState(): PlatformState {
     const ids = new IdGenerator(this.settings.seed);
     const apps = new AppRegistry(this.initialApps);
-    const quotas = new QuotaCounters(this.settings.qpsFactor);
+    const quotas = new QuotaCounters(this.settings);
     const delivery = new Delivery(this.clock, this.settings.messageRetention, quotas, this.receipts, this);
     return {
       ids,
@@ -105,6 +105,12 @@ export class OppoPlatform extends EventEmitter {
       saved: new Map(),
       dedupe: new Map(),
     };
+  }
+
+  /** Changes named settings now (already checked by checkSettings); see START_ONLY_SETTINGS / ON_RESET_SETTINGS. */
+  updateSettings(changes: Partial<MockSettings>): MockSettings {
+    Object.assign(this.settings, changes);
+    return this.settings;
   }
 
   /** Back to the initial apps with no tokens, registrations, messages, faults or receipts. The clock is not touched. */
@@ -212,6 +218,7 @@ export class OppoPlatform extends EventEmitter {
 
   unicast(app: App, region: Region, input: UnicastInput, endpoint = 'unicast'): MessageRecord {
     const classification = this.classify(app, input.spec);
+    if (input.targetType === 3 && this.settings.legacyTargetType3 === 'alias') input = { ...input, targetType: 5 };
     if (input.targetType !== 2 && input.targetType !== 5) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 2 (registration_id) or 5 (alias)');
     }
@@ -281,6 +288,7 @@ export class OppoPlatform extends EventEmitter {
   broadcast(app: App, region: Region, messageId: string, targetType: number, targetValue: string | undefined): BroadcastResult {
     const content = this.s.saved.get(messageId);
     if (!content || content.appId !== app.appId) throw new OppoError(CODES.DATA_NOT_EXIST, `message_id ${messageId} was not saved by this app`);
+    if (targetType === 3 && this.settings.legacyTargetType3 === 'alias') targetType = 5;
     if (![1, 2, 5, 6].includes(targetType)) throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 1, 2, 5 or 6');
     if (targetType !== 1 && (content.spec.pushTimeType === 1 || content.spec.fixSpeed)) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'push_time_type and fix_speed are for broadcast to all users only');

@@ -67,11 +67,12 @@ export class QuotaCounters {
   private readonly deviceDaily = new Map<string, Counter>();
   private readonly qpsWindow = new Map<string, Counter>();
 
-  constructor(private readonly qpsFactor: number) {}
+  /** `qpsFactor` is read on every call: the control API may change it. */
+  constructor(private readonly settings: { readonly qpsFactor: number }) {}
 
   /** QPS counted in targets per second per app, all endpoints together. */
   takeFlow(app: App, targets: number, now: number): boolean {
-    return take(this.qpsWindow, app.appId, Math.floor(now / 1000), targets, qpsLimit(app, this.qpsFactor));
+    return take(this.qpsWindow, app.appId, Math.floor(now / 1000), targets, qpsLimit(app, this.settings.qpsFactor));
   }
 
   takeDailyPublic(app: App, targets: number, now: number): boolean {
@@ -90,7 +91,7 @@ export class QuotaCounters {
       day,
       publicUsed: counter?.key === day ? counter.count : 0,
       publicLimit: dailyPublicQuota(app),
-      qpsLimit: qpsLimit(app, this.qpsFactor),
+      qpsLimit: qpsLimit(app, this.settings.qpsFactor),
       perDevicePublicDaily: perDeviceDailyPublic(app),
     };
   }
