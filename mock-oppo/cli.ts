@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run mock-oppo`: the standalone mock on loopback. Prints the base URL (and the demo app's
  * credentials when no --apps file is given) and serves until SIGINT/SIGTERM.
