@@ -5,11 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
-import { checkSettings, type MockSettings } from './core/settings.ts';
+import type { MockSettings } from './core/settings.ts';
+import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
 import { readCliArgs } from './transport/cli-args.ts';
+import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
+       npm run mock-oppo -- contract record|verify ...   (the contract check; contract --help)
 
 A stateful fake of the OPPO PUSH platform (server API, device link, control API).
 
@@ -26,8 +29,9 @@ Options:
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'contract') return contractMain(process.argv.slice(3));
   const args = readCliArgs({
-    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, settings: { type: 'string' }, set: { type: 'string', multiple: true }, help: { type: 'boolean' },
+    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, ...SETTINGS_FLAGS, help: { type: 'boolean' },
   } as const, HELP);
   if ('exit' in args) return args.exit;
   const { values } = args;
@@ -80,37 +84,6 @@ async function main(): Promise<number> {
   await server.close();
   console.log('mock-oppo stopped.');
   return 0;
-}
-
-/** `--settings file` then every `--set name=value`, checked as one object. */
-async function readSettings(file: string | undefined, sets: string[]): Promise<Partial<MockSettings>> {
-  let fromFile: unknown = {};
-  if (file !== undefined) {
-    try {
-      fromFile = JSON.parse(await readFile(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`cannot load settings from ${file}: ${(err as Error).message}`);
-    }
-  }
-  if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) throw new Error(`settings in ${file} must be a JSON object`);
-  const merged: Record<string, unknown> = { ...fromFile };
-  for (const item of sets) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new Error(`--set takes name=value, got ${item}`);
-    const raw = item.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // not JSON: the string itself
-    }
-    merged[item.slice(0, eq)] = value;
-  }
-  try {
-    return checkSettings(merged);
-  } catch (err) {
-    throw new Error(`bad settings: ${(err as Error).message}`);
-  }
 }
 
 main().then(

@@ -56,6 +56,7 @@ test('npm pack of mock-oppo installs into a plain JS project and runs there with
   const files = packed.files.map((f) => f.path);
   assert.ok(files.includes('dist/mock-oppo/index.js') && files.includes('dist/mock-oppo/index.d.ts'), 'compiled JS and declarations are packed');
   assert.ok(files.includes('dist/fixtures/oppo-apps.json'), 'the demo app travels with it');
+  assert.ok(files.includes('dist/mock-oppo/contract/index.js') && files.includes('dist/mock-oppo/cli.js'), 'the contract check and the bin');
   assert.ok(!files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'no TypeScript sources');
   const outside = files.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/mock-oppo/') && f !== 'dist/fixtures/oppo-apps.json');
   assert.deepEqual(outside, [], 'mock-oppo stands alone: nothing from harness/ (or elsewhere) is compiled into it');
