@@ -6,6 +6,7 @@ import { AccountStore, type ImApp } from './rules/accounts.ts';
 import { Blacklists } from './rules/blacklists.ts';
 import { CertificateStore, type CertificateConfig } from './rules/certificates.ts';
 import { GroupStore } from './rules/groups.ts';
+import { PushAudience, type PushCondition } from './rules/push-audience.ts';
 import { MessageLog, type ImMessage, type MessageDraft } from './rules/messages.ts';
 import { SessionStore } from './rules/sessions.ts';
 import { TraceStore, type PushTrace } from './rules/traces.ts';
@@ -33,6 +34,12 @@ export interface ImCore {
    * members and deleted accounts are traced with their reason.
    */
   sendGroup(groupId: string, draft: Omit<MessageDraft, 'to' | 'group'>): Promise<{ message: ImMessage; traces: PushTrace[] }>;
+  audience: PushAudience;
+  /**
+   * all_member_push/im_push: every imported account but the admin and the sender that matches
+   * the condition gets the message through the same decision. Rate-limited (90024, 90047).
+   */
+  pushToAll(draft: Omit<MessageDraft, 'to' | 'group' | 'taskId'>, condition?: PushCondition): Promise<{ message: ImMessage; traces: PushTrace[] }>;
   /** account_delete of one account: its logins end (tokens unbound), later sends to it fail. False if not imported. */
   deleteAccount(userId: string): boolean;
   /** Cancels the clock timers the rules armed. */
@@ -56,6 +63,7 @@ export function createImCore(p: {
   const traces = new TraceStore();
   const groups = new GroupStore(clock);
   const blacklists = new Blacklists();
+  const audience = new PushAudience();
   const delivery = new Delivery({ clock, accounts, sessions, certificates, traces, settings, pusher: p.pusher });
   return {
     clock,
@@ -96,6 +104,14 @@ export function createImCore(p: {
       const msgSeq = groups.takeMsgSeq(group);
       const message = messages.store({ ...draft, msgSeq, to, group: { groupId, name: group.name, msgSeq } }, clock.now());
       return { message, traces: await delivery.deliver(message, notes) };
+    },
+    audience,
+    async pushToAll(draft, condition) {
+      if (condition) audience.checkCondition(condition);
+      const taskId = audience.takePush(clock.now());
+      const to = accounts.list().map((a) => a.userId).filter((u) => !accounts.isAdmin(u) && u !== draft.from && audience.matches(u, condition));
+      const message = messages.store({ ...draft, to, taskId }, clock.now());
+      return { message, traces: await delivery.deliver(message) };
     },
     deleteAccount(userId) {
       if (!accounts.delete(userId)) return false;

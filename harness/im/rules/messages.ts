@@ -33,6 +33,8 @@ export interface ImMessage {
   msgId: string;
   /** Set for send_group_msg: the group and its per-group sequence number. */
   group?: { groupId: string; name: string; msgSeq: number };
+  /** Set for all_member_push/im_push: the task id (also the MsgKey). */
+  taskId?: string;
   /** Unix seconds. */
   msgTime: number;
   msgSeq: number;
@@ -131,7 +133,7 @@ export class MessageLog {
   store(draft: MessageDraft, nowMs: number): ImMessage {
     const serverSeq = ++this.seq;
     const msgTime = Math.floor(nowMs / 1000);
-    const msgKey = draft.group ? `${draft.group.groupId}_${draft.group.msgSeq}` : `${serverSeq}_${draft.msgRandom}_${msgTime}`;
+    const msgKey = draft.taskId ?? (draft.group ? `${draft.group.groupId}_${draft.group.msgSeq}` : `${serverSeq}_${draft.msgRandom}_${msgTime}`);
     const message: ImMessage = { ...draft, msgSeq: draft.msgSeq ?? serverSeq, msgTime, msgKey, msgId: messageId(draft.from, msgTime, draft.msgRandom) };
     this.messages.set(message.msgKey, message);
     // Maps iterate in insertion order: the first key is the oldest message.
