@@ -2,6 +2,7 @@
 import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { ImError } from './errors.ts';
 import { Delivery, type RecipientNote, type VendorPusher } from './push/delivery.ts';
+import { StateCallbacks } from './push/state-callbacks.ts';
 import { AccountStore, type ImApp } from './rules/accounts.ts';
 import { Blacklists } from './rules/blacklists.ts';
 import { CertificateStore, type CertificateConfig } from './rules/certificates.ts';
@@ -23,6 +24,8 @@ export interface ImCore {
   traces: TraceStore;
   groups: GroupStore;
   blacklists: Blacklists;
+  /** `State.StateChange` calls to `settings.callbackUrl`, with their answers. */
+  callbacks: StateCallbacks;
   /**
    * Stores the message, delivers it, decides and sends the pushes; resolves with the traces.
    * Recipients who blocked the sender get nothing (trace reason `blacklisted`).
@@ -64,6 +67,7 @@ export function createImCore(p: {
   const groups = new GroupStore(clock);
   const blacklists = new Blacklists();
   const audience = new PushAudience();
+  const callbacks = new StateCallbacks({ clock, sessions, imApp, url: settings.callbackUrl, timeoutMs: settings.oppoRequestTimeoutMs });
   const delivery = new Delivery({ clock, accounts, sessions, certificates, traces, settings, pusher: p.pusher });
   return {
     clock,
@@ -76,6 +80,7 @@ export function createImCore(p: {
     traces,
     groups,
     blacklists,
+    callbacks,
     async send(draft) {
       const message = messages.store(draft, clock.now());
       const notes = new Map<string, RecipientNote>();
@@ -118,6 +123,9 @@ export function createImCore(p: {
       sessions.endUser(userId);
       return true;
     },
-    dispose: () => sessions.dispose(),
+    dispose: () => {
+      sessions.dispose();
+      callbacks.dispose();
+    },
   };
 }

@@ -56,6 +56,11 @@ export interface ImSettings {
   userSigFutureSkew: Duration;
   /** A valid UserSig for an unknown UserID imports the account at login, as the SDK login does. */
   autoImportOnLogin: boolean;
+  /**
+   * The app backend's callback URL (console "callback configuration"): `State.StateChange` is
+   * POSTed there on login, logout and disconnect. Absent: no callbacks.
+   */
+  callbackUrl?: string;
 }
 
 export const DEFAULT_IM_SETTINGS: ImSettings = {

@@ -70,6 +70,7 @@ export interface SessionEvent {
   sessionId: number;
   userId: string;
   deviceId: string;
+  platform: Platform;
   from: DeviceState | null;
   to: DeviceState;
   cause: StateCause;
@@ -279,7 +280,7 @@ export class SessionStore extends EventEmitter {
   }
 
   private record(s: Session, from: DeviceState | null): void {
-    const event: SessionEvent = { at: this.clock.now(), sessionId: s.id, userId: s.userId, deviceId: s.deviceId, from, to: s.state, cause: s.cause };
+    const event: SessionEvent = { at: this.clock.now(), sessionId: s.id, userId: s.userId, deviceId: s.deviceId, platform: s.platform, from, to: s.state, cause: s.cause };
     this.journalEntries.push(event);
     this.emit('state', event);
   }

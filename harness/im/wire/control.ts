@@ -68,6 +68,9 @@ export function controlRouter(core: ImCore): express.Router {
     res.json(certificates.delete(id));
   }));
 
+  r.get(`${CONTROL_PREFIX}/callbacks`, (_req, res) => {
+    res.json({ callbacks: core.callbacks.list() });
+  });
   r.get(`${CONTROL_PREFIX}/traces`, (req, res) => {
     const filter: { msgKey?: string; user?: string; groupId?: string } = {};
     if (typeof req.query.msgKey === 'string') filter.msgKey = req.query.msgKey;
