@@ -45,6 +45,12 @@ export interface ImCore {
   pushToAll(draft: Omit<MessageDraft, 'to' | 'group' | 'taskId'>, condition?: PushCondition): Promise<{ message: ImMessage; traces: PushTrace[] }>;
   /** account_delete of one account: its logins end (tokens unbound), later sends to it fail. False if not imported. */
   deleteAccount(userId: string): boolean;
+  /**
+   * Back to the start: the initial accounts and certificates (console edits gone), no sessions or
+   * tokens, no messages or traces, no groups, blocklists, push attributes/tags or callback log.
+   * The clock and the settings stay.
+   */
+  reset(): void;
   /** Cancels the clock timers the rules armed. */
   dispose(): void;
 }
@@ -122,6 +128,17 @@ export function createImCore(p: {
       if (!accounts.delete(userId)) return false;
       sessions.endUser(userId);
       return true;
+    },
+    reset() {
+      sessions.reset();
+      accounts.reset(p.accounts);
+      certificates.reset();
+      messages.clear();
+      traces.clear();
+      groups.clear();
+      blacklists.clear();
+      audience.clear();
+      callbacks.clear();
     },
     dispose: () => {
       sessions.dispose();

@@ -78,6 +78,8 @@ export class OppoPlatform extends EventEmitter {
   readonly faults: Faults;
   readonly receipts: Receipts;
   private readonly initialApps: App[];
+  /** The settings the mock started with: a reset undoes what the control API changed. */
+  private readonly initialSettings: Readonly<MockSettings>;
   private s: PlatformState;
 
   constructor(options: PlatformOptions) {
@@ -87,6 +89,7 @@ export class OppoPlatform extends EventEmitter {
     this.faults = new Faults(options.clock);
     this.receipts = new Receipts(options.clock, this.faults, options.receiptSender, options.settings.receiptLogCapacity);
     this.initialApps = options.apps.map(normalizeApp);
+    this.initialSettings = { ...options.settings };
     this.s = this.buildState();
   }
 
@@ -107,18 +110,41 @@ export class OppoPlatform extends EventEmitter {
     };
   }
 
-  /** Changes named settings now (already checked by checkSettings); see START_ONLY_SETTINGS / ON_RESET_SETTINGS. */
+  /** Changes named settings now (already checked by checkSettings; see START_ONLY_SETTINGS) until the next reset. */
   updateSettings(changes: Partial<MockSettings>): MockSettings {
     Object.assign(this.settings, changes);
     return this.settings;
   }
 
-  /** Back to the initial apps with no tokens, registrations, messages, faults or receipts. The clock is not touched. */
+  /**
+   * Back to the initial apps and settings with no tokens, registrations, messages, faults or
+   * receipts. The clock is not touched.
+   */
   reset(): void {
+    Object.assign(this.settings, this.initialSettings);
     this.s.delivery.shutdown('mock reset');
     this.faults.clear();
     this.receipts.clear();
     this.s = this.buildState();
+  }
+
+  /**
+   * The lab's reset between spec files: messages (queued ones too), faults, receipts, quotas and
+   * flow-control windows, saved contents and app_message_id memory, the feedback list, settings
+   * changed at run time — gone. Apps,
+   * auth tokens, registrations (aliases, tags) and device links stay, so phones keep their regIds.
+   */
+  resetTraffic(): void {
+    // Settings changed over the control API are traffic too: they must not leak into the next spec.
+    Object.assign(this.settings, this.initialSettings);
+    this.faults.clear();
+    this.receipts.clear();
+    const { delivery, addressing, quotas, saved, dedupe } = this.s;
+    delivery.forgetMessages(addressing.all());
+    addressing.forgetFeedback();
+    quotas.clear();
+    saved.clear();
+    dedupe.clear();
   }
 
   // ---- apps ---------------------------------------------------------------------------------

@@ -75,11 +75,11 @@ const CHOICES: Partial<Record<keyof MockSettings, readonly unknown[]>> = {
   legacyTargetType3: ['reject', 'alias'],
 };
 
-/** Sized when the mock starts (buffers, the body limit of the listener); the control API cannot change them. */
-export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes']);
-
-/** Read at the next reset (they shape the state a reset builds). */
-export const ON_RESET_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['messageRetention', 'seed']);
+/**
+ * Fixed when the mock starts (buffer sizes, the listener's body limit, the id seed and message
+ * retention the state is built with); the control API cannot change them.
+ */
+export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes', 'messageRetention', 'seed']);
 
 /**
  * Checks settings from outside (a --settings file, a flag, the control API): known names, the

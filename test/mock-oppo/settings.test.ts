@@ -114,3 +114,16 @@ test('the journal keeps each answer, masked like the requests', async (t) => {
   await postForm(server.url, '/server/v1/auth', authForm(DEMO, T0));
   assert.equal((await new MockOppoControl(server.url).journal({ endpoint: 'auth' })).at(-1)!.response, undefined);
 });
+
+test('a reset (all or traffic) undoes settings changed over the control API; start settings stay', async (t) => {
+  const { mock } = makeLab({ flowControlCode: 13 });
+  const server = await mock.listen();
+  t.after(() => server.close());
+  const control = new MockOppoControl(server.url);
+  for (const scope of ['all', 'traffic'] as const) {
+    await control.updateSettings({ legacyTargetType3: 'alias', flowControlCode: 55 });
+    await control.reset(scope);
+    const after = await control.settings();
+    assert.deepEqual([after.legacyTargetType3, after.flowControlCode], ['reject', 13], scope);
+  }
+});

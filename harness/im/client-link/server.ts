@@ -153,13 +153,22 @@ class LinkConnection {
   }
 }
 
+export interface ClientLinkServer {
+  /** Drops every open link (a server restart as the SDKs see it); new links are still accepted. */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
 /** Serves the client link on `server` at CLIENT_LINK_PATH. */
-export function attachClientLink(core: ImCore, server: Server): { close(): Promise<void> } {
+export function attachClientLink(core: ImCore, server: Server): ClientLinkServer {
   // Only the link's path upgrades: REST calls offering `Upgrade: h2c` (Java's HttpClient) stay REST.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss);
   wss.on('connection', (ws) => new LinkConnection(core, ws));
   return {
+    dropAll: () => {
+      for (const ws of wss.clients) ws.terminate();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         detach();

@@ -66,6 +66,12 @@ export class StateCallbacks {
     return this.log.toArray();
   }
 
+  /** Forgets the log and pending kicks (IM reset); calls in flight still finish. */
+  clear(): void {
+    this.log.clear();
+    this.kicked.clear();
+  }
+
   /** Resolves when every callback sent so far has its answer (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.inflight.size > 0) await Promise.all([...this.inflight]);

@@ -38,6 +38,14 @@ export class AccountStore {
     this.import(app.admin);
   }
 
+  /** Only the admin and `initial` again (kick marks and deletions gone). */
+  reset(initial: ReadonlyArray<{ userId: string; nick?: string }>): void {
+    this.accounts.clear();
+    this.deleted.clear();
+    this.import(this.app.admin);
+    for (const a of initial) this.import(a.userId, a.nick === undefined ? {} : { nick: a.nick });
+  }
+
   /**
    * Idempotent, as `account_import` is; a given Nick/FaceUrl replaces the stored one. A deleted
    * account answers 70399. [uncertain] the service's re-import window ("3 months"): here for ever.

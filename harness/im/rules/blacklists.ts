@@ -5,6 +5,10 @@ export class Blacklists {
   /** owner → blocked → epoch ms added. */
   private readonly lists = new Map<string, Map<string, number>>();
 
+  clear(): void {
+    this.lists.clear();
+  }
+
   add(owner: string, blocked: string, at: number): void {
     let list = this.lists.get(owner);
     if (!list) this.lists.set(owner, (list = new Map()));

@@ -102,6 +102,12 @@ export class GroupStore {
     return group;
   }
 
+  /** No groups; generated ids start again. */
+  clear(): void {
+    this.groups.clear();
+    this.seq = 0;
+  }
+
   /** The group or 10010. */
   get(groupId: string): Group {
     const group = this.groups.get(groupId);

@@ -21,6 +21,16 @@ export class PushAudience {
   private day = { key: -1, count: 0 };
   private taskSeq = 0;
 
+  /** No attribute names, attributes or tags; the rate limits start again. */
+  clear(): void {
+    this.attrNames = {};
+    this.attrs.clear();
+    this.tags.clear();
+    this.lastPushAt = undefined;
+    this.day = { key: -1, count: 0 };
+    this.taskSeq = 0;
+  }
+
   setAttrNames(names: Record<string, string>): void {
     this.attrNames = { ...this.attrNames, ...names };
   }

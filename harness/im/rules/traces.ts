@@ -65,6 +65,10 @@ export class TraceStore {
     this.traces.push(trace);
   }
 
+  clear(): void {
+    this.traces.clear();
+  }
+
   query(filter: { msgKey?: string; user?: string; groupId?: string } = {}): PushTrace[] {
     return this.traces.toArray().filter(
       (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey)
