@@ -27,14 +27,18 @@ export interface GroupMember {
   mutedUntil?: number;
 }
 
-export interface Group {
-  groupId: string;
+/** What create_group says about a group and get_group_info shows back. */
+export interface GroupProfile {
   type: GroupType;
   name: string;
   owner?: string;
   introduction?: string;
   notification?: string;
   faceUrl?: string;
+}
+
+export interface Group extends GroupProfile {
+  groupId: string;
   /** Unix seconds. */
   createTime: number;
   maxMemberCount: number;
@@ -47,14 +51,8 @@ export interface Group {
   infoSeq: number;
 }
 
-export interface CreateGroupInput {
+export interface CreateGroupInput extends GroupProfile {
   groupId?: string;
-  type: GroupType;
-  name: string;
-  owner?: string;
-  introduction?: string;
-  notification?: string;
-  faceUrl?: string;
   maxMemberCount?: number;
   applyJoinOption?: string;
   members: Array<{ userId: string; role?: MemberRole; msgFlag?: MsgFlag; nameCard?: string }>;
