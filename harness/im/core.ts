@@ -28,7 +28,7 @@ export interface ImCore {
   callbacks: StateCallbacks;
   /**
    * Stores the message, delivers it, decides and sends the pushes; resolves with the traces.
-   * Recipients who blocked the sender get nothing (trace reason `blacklisted`).
+   * Recipients who blocked the sender get nothing (trace reason `blacklisted`; setting restBlocklist).
    */
   send(draft: MessageDraft): Promise<{ message: ImMessage; traces: PushTrace[] }>;
   /**
@@ -90,7 +90,9 @@ export function createImCore(p: {
     async send(draft) {
       const message = messages.store(draft, clock.now());
       const notes = new Map<string, RecipientNote>();
-      for (const to of message.to) if (blacklists.blocks(to, message.from)) notes.set(to, { kind: 'skip', reason: 'blacklisted' });
+      if (settings.restBlocklist === 'refuse') {
+        for (const to of message.to) if (blacklists.blocks(to, message.from)) notes.set(to, { kind: 'skip', reason: 'blacklisted' });
+      }
       return { message, traces: await delivery.deliver(message, notes) };
     },
     async sendGroup(groupId, draft) {

@@ -93,7 +93,7 @@ export function messageCommands(core: ImCore): Record<string, RestCommand> {
       if (!validUserId(to)) throw new ImError('TO_ACCOUNT_INVALID');
       const common = parseCommon(core, body, identifier);
       if (!core.accounts.has(to)) throw new ImError('TO_ACCOUNT_NOT_REGISTERED', to);
-      if (core.blacklists.blocks(to, common.from)) throw new ImError('BLACKLISTED', `${to} blocked ${common.from}`);
+      if (core.settings.restBlocklist === 'refuse' && core.blacklists.blocks(to, common.from)) throw new ImError('BLACKLISTED', `${to} blocked ${common.from}`);
       const { message } = await core.send({ ...common, to: [to] });
       return { MsgTime: message.msgTime, MsgKey: message.msgKey, MsgId: message.msgId };
     },
@@ -111,7 +111,7 @@ export function messageCommands(core: ImCore): Record<string, RestCommand> {
           continue;
         }
         // Still a recipient: core.send traces it as `blacklisted` and pushes nothing.
-        if (core.blacklists.blocks(t, common.from)) ErrorList.push({ To_Account: t, ErrorCode: IM_ERRORS.BLACKLISTED[0] });
+        if (core.settings.restBlocklist === 'refuse' && core.blacklists.blocks(t, common.from)) ErrorList.push({ To_Account: t, ErrorCode: IM_ERRORS.BLACKLISTED[0] });
         recipients.push(t);
       }
       const { message } = await core.send({ ...common, to: recipients });
