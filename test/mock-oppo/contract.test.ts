@@ -82,3 +82,32 @@ test('mock-oppo contract verify <dir>: exit 1 with the report, 0 once the settin
   const passing = await run(process.execPath, ['--import', 'tsx', CLI, 'contract', 'verify', dir, '--set', 'legacyTargetType3=alias']);
   assert.match(passing.stdout, /9 pairs, 0 with differences/);
 });
+
+test('mock-oppo contract record (the CLI): proxies, stores the pair, stops on SIGTERM', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mock-oppo-contract-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const real = makeLab();
+  const realServer = await real.mock.listen();
+  t.after(() => realServer.close());
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'contract', 'record', '--out', dir, '--target', realServer.url], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPPO_MASTER_SECRET: DEMO.masterSecret },
+  });
+  t.after(() => child.kill('SIGKILL'));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c) => {
+      out += c;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  assert.equal((await postForm(url, '/server/v1/auth', authForm(DEMO, T0))).body.code, 0);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  const [pair] = await readPairs(dir);
+  assert.equal(pair!.request.path, '/server/v1/auth');
+  assert.ok(!JSON.stringify(pair).includes(DEMO.masterSecret));
+});
