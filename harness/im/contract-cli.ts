@@ -1,7 +1,7 @@
 /** `push-lab im-contract record|verify`: the contract check for the Tencent IM REST API. */
 import { readFile } from 'node:fs/promises';
 import { readPairs } from '../../mock-oppo/contract/pairs.ts';
-import { startRecorder } from '../../mock-oppo/contract/record.ts';
+import { recordUntilSignal } from '../../mock-oppo/contract/record.ts';
 import { formatReport } from '../../mock-oppo/contract/replay.ts';
 import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
 import { imAdapter, verifyIm } from './contract.ts';
@@ -29,15 +29,7 @@ export async function imContractMain(argv: string[]): Promise<number> {
       console.error(`--out <dir> is required\n\n${HELP}`);
       return 2;
     }
-    const recorder = await startRecorder({ target, dir: out, adapter: imAdapter, port: Number(port), host, secrets: [process.env.IM_SECRET_KEY] });
-    console.log(`im contract recorder listening on ${recorder.url} → ${target}, pairs in ${out}`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await recorder.close();
-    console.log(`im contract recorder stopped: ${recorder.count()} pairs`);
-    return 0;
+    return recordUntilSignal('im contract recorder', { target, dir: out, adapter: imAdapter, port: Number(port), host, secrets: [process.env.IM_SECRET_KEY] });
   }
   if (verb === 'verify') {
     const args = readCliArgs({ settings: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, rest, true);

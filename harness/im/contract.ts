@@ -5,7 +5,7 @@
  * ActionStatus by value, everything else by field name and JSON type.
  */
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
-import { comparePair, Substitutions, type ContractReport, type PairDifference } from '../../mock-oppo/contract/replay.ts';
+import { compareAnswer, Substitutions, type ContractReport, type PairDifference } from '../../mock-oppo/contract/replay.ts';
 import type { ContractAdapter } from '../../mock-oppo/contract/record.ts';
 import type { RecordedPair } from '../../mock-oppo/contract/pairs.ts';
 import { IM_ERRORS } from './errors.ts';
@@ -42,6 +42,9 @@ function accountsIn(value: unknown, out: Set<string>, key?: string): void {
   }
   if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) accountsIn(v, out, k);
 }
+
+/** Compared by value: the outcome fields; the rest by field name and type. */
+const IM_VALUE_FIELDS: ReadonlySet<string> = new Set(['ErrorCode', 'ActionStatus']);
 
 const CONTRACT_SECRET_KEY = 'contract-check-im-secret-key-000000000000000000000000000000000001';
 
@@ -80,15 +83,7 @@ export async function verifyIm(pairs: RecordedPair[], opts: { settings?: Partial
         query.set('usersig', genUserSig({ sdkAppId, secretKey: CONTRACT_SECRET_KEY, userId: query.get('identifier') ?? admin, now: clock.now() }));
       }
       const res = await fetch(`${url}${pair.request.path}?${query}`, { method: pair.request.method, headers: pair.request.headers, body: subs.apply(pair.request.body) });
-      const text = await res.text();
-      let answer: unknown = text;
-      try {
-        answer = JSON.parse(text);
-      } catch {
-        // compared as text
-      }
-      subs.learn(pair.answer.body, answer);
-      const diff = comparePair(pair, res.status, answer, new Set(['ErrorCode', 'ActionStatus']));
+      const diff = await compareAnswer(pair, res, subs, IM_VALUE_FIELDS);
       if (diff) failed.push(diff);
     }
   } finally {

@@ -8,7 +8,7 @@ import { readCliArgs } from '../transport/cli-args.ts';
 import { readSettings, SETTINGS_FLAGS } from '../transport/settings-args.ts';
 import { oppoAdapter, verifyOppo } from './oppo.ts';
 import { readPairs } from './pairs.ts';
-import { startRecorder } from './record.ts';
+import { recordUntilSignal } from './record.ts';
 import { formatReport } from './replay.ts';
 
 const HELP = `Usage:
@@ -35,18 +35,7 @@ export async function contractMain(argv: string[]): Promise<number> {
       console.error(`--out <dir> is required\n\n${HELP}`);
       return 2;
     }
-    const recorder = await startRecorder({
-      target, dir: out, adapter: oppoAdapter, port: Number(port), host,
-      secrets: [process.env.OPPO_MASTER_SECRET, process.env.OPPO_APP_SECRET],
-    });
-    console.log(`contract recorder listening on ${recorder.url} → ${target}, pairs in ${out}`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await recorder.close();
-    console.log(`contract recorder stopped: ${recorder.count()} pairs`);
-    return 0;
+    return recordUntilSignal('contract recorder', { target, dir: out, adapter: oppoAdapter, port: Number(port), host, secrets: [process.env.OPPO_MASTER_SECRET, process.env.OPPO_APP_SECRET] });
   }
   if (verb === 'verify') {
     const args = readCliArgs({ apps: { type: 'string' }, json: { type: 'boolean' }, ...SETTINGS_FLAGS, help: { type: 'boolean' } } as const, HELP, rest, true);

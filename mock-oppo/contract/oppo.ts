@@ -12,7 +12,7 @@ import { HOSTS } from '../wire/http.ts';
 import { createMockOppo } from '../index.ts';
 import type { RecordedPair } from './pairs.ts';
 import type { ContractAdapter, Pseudonyms } from './record.ts';
-import { comparePair, Substitutions, type ContractReport, type PairDifference } from './replay.ts';
+import { compareAnswer, Substitutions, type ContractReport, type PairDifference } from './replay.ts';
 
 /** Fields whose values are secrets (form, JSON body, query, header), replaced by placeholders. */
 const SECRET_FIELDS = ['auth_token', 'sign', 'master_secret', 'app_secret'] as const;
@@ -63,6 +63,9 @@ export const oppoAdapter: ContractAdapter = {
 
 /** The master secret of the mock's stand-in app: the recording's real one never leaves the recorder. */
 const CONTRACT_MASTER_SECRET = 'contract-check-master-secret-0001';
+
+/** Compared by value: the answer's code; the rest by field name and type. */
+const OPPO_VALUE_FIELDS: ReadonlySet<string> = new Set(['code']);
 
 /** Keys whose values name a registration in a request (unicast message, broadcast, device calls). */
 const REGID_KEYS = new Set(['target_value', 'registration_id', 'registration_ids']);
@@ -163,15 +166,7 @@ export async function verifyOppo(pairs: RecordedPair[], opts: { settings?: Parti
         headers,
         ...(pair.request.method === 'GET' || pair.request.method === 'HEAD' ? {} : { body: isJson ? subs.apply(pair.request.body) : subs.applyForm(pair.request.body) }),
       });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // compared as text
-      }
-      subs.learn(pair.answer.body, body);
-      const diff = comparePair(pair, res.status, body, new Set(['code']));
+      const diff = await compareAnswer(pair, res, subs, OPPO_VALUE_FIELDS);
       if (diff) failed.push(diff);
     }
   } finally {

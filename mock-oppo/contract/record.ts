@@ -119,3 +119,16 @@ export async function startRecorder(opts: {
   const url = await bindHttpServer(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   return { url, count: () => written, close: () => closeHttpServer(server) };
 }
+
+/** The CLIs' `record`: runs the recorder until SIGINT/SIGTERM, telling the user where it listens. */
+export async function recordUntilSignal(label: string, opts: Parameters<typeof startRecorder>[0]): Promise<number> {
+  const recorder = await startRecorder(opts);
+  console.log(`${label} listening on ${recorder.url} → ${opts.target}, pairs in ${opts.dir}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await recorder.close();
+  console.log(`${label} stopped: ${recorder.count()} pairs`);
+  return 0;
+}

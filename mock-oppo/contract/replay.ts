@@ -77,6 +77,19 @@ export function comparePair(pair: RecordedPair, status: number, body: unknown, v
   return differences.length === 0 ? undefined : { seq: pair.seq, method: pair.request.method, path: pair.request.path, differences };
 }
 
+/** Reads the mock's answer to a replayed pair, learns the ids it gave, and compares it with the recording. */
+export async function compareAnswer(pair: RecordedPair, res: Response, subs: Substitutions, valueFields: ReadonlySet<string>): Promise<PairDifference | undefined> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: compared as text
+  }
+  subs.learn(pair.answer.body, body);
+  return comparePair(pair, res.status, body, valueFields);
+}
+
 export function formatReport(report: ContractReport): string {
   const lines = [`contract verify (${report.service}): ${report.pairs} pairs, ${report.failed.length} with differences`];
   for (const f of report.failed) {

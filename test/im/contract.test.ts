@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnListening } from '../listening-process.ts';
 import { readPairs, startRecorder, formatReport } from '../../mock-oppo/contract/index.ts';
 import { imAdapter, verifyIm } from '../../harness/im/contract.ts';
 import { IM_APP, startIm, text } from './helpers.ts';
@@ -59,26 +60,13 @@ test('push-lab im-contract record (the CLI): proxies, stores the pair without th
   const dir = await mkdtemp(join(tmpdir(), 'im-contract-cli-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const real = await startIm(t);
-  const { spawn } = await import('node:child_process');
   const cli = new URL('../../bin/push-lab.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, 'im-contract', 'record', '--out', dir, '--target', real.url], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => child.kill('SIGKILL'));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
+  const { url, stop } = await spawnListening(t, [cli, 'im-contract', 'record', '--out', dir, '--target', real.url]);
   const sig = real.sig(IM_APP.admin);
   const q = new URLSearchParams({ sdkappid: String(IM_APP.sdkAppId), identifier: IM_APP.admin, usersig: sig, contenttype: 'json' });
   const res = await fetch(`${url}/v4/im_open_login_svc/account_check?${q}`, { method: 'POST', body: '{"CheckItem":[{"UserID":"bob"}]}' });
   assert.equal(((await res.json()) as { ErrorCode: number }).ErrorCode, 0);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  assert.equal(await stop(), 0);
   const [pair] = await readPairs(dir);
   assert.equal(new URLSearchParams(pair!.request.query).get('usersig'), '{{usersig:1}}');
   assert.ok(!JSON.stringify(pair).includes(sig));

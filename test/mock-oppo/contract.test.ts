@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { spawnListening } from '../listening-process.ts';
 import { MockOppoControl } from '../../mock-oppo/index.ts';
 import { oppoAdapter, readPairs, startRecorder, verifyOppo, formatReport } from '../../mock-oppo/contract/index.ts';
 import { DEMO, T0, authForm, makeLab, postForm, unicastMessage } from './helpers.ts';
@@ -89,24 +90,9 @@ test('mock-oppo contract record (the CLI): proxies, stores the pair, stops on SI
   const real = makeLab();
   const realServer = await real.mock.listen();
   t.after(() => realServer.close());
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'contract', 'record', '--out', dir, '--target', realServer.url], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OPPO_MASTER_SECRET: DEMO.masterSecret },
-  });
-  t.after(() => child.kill('SIGKILL'));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
+  const { url, stop } = await spawnListening(t, ['--import', 'tsx', CLI, 'contract', 'record', '--out', dir, '--target', realServer.url], { ...process.env, OPPO_MASTER_SECRET: DEMO.masterSecret });
   assert.equal((await postForm(url, '/server/v1/auth', authForm(DEMO, T0))).body.code, 0);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  assert.equal(await stop(), 0);
   const [pair] = await readPairs(dir);
   assert.equal(pair!.request.path, '/server/v1/auth');
   assert.ok(!JSON.stringify(pair).includes(DEMO.masterSecret));
