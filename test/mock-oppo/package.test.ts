@@ -62,6 +62,10 @@ test('npm pack of mock-oppo installs into a plain JS project and runs there with
   assert.deepEqual(outside, [], 'mock-oppo stands alone: nothing from harness/ (or elsewhere) is compiled into it');
 
   const manifest = JSON.parse(await readFile(join(PKG_DIR, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string> };
+  const rootManifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  for (const [name, range] of Object.entries(manifest.dependencies)) {
+    assert.equal(range, rootManifest.dependencies[name] ?? rootManifest.devDependencies[name], `mock-oppo asks for the ${name} the repository pins`);
+  }
   const rootLock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const tarball = `file:${packed.filename}`;
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: { 'mock-oppo': tarball } }, null, 2));
