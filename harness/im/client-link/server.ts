@@ -5,6 +5,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { upgradeOnlyOn } from '../../../mock-oppo/transport/upgrade.ts';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
 import { isConnectedState, type Platform, type Session, type SessionLink } from '../rules/sessions.ts';
@@ -112,7 +113,8 @@ class LinkConnection {
     const verified = accounts.verify(userSig, userId);
     if (!verified.ok) return this.send({ op: 'result', id, code: verified.code, message: verified.message });
     if (!accounts.has(userId)) {
-      if (!settings.autoImportOnLogin) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
+      // A deleted account is not imported again by a login.
+      if (!settings.autoImportOnLogin || accounts.isDeleted(userId)) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
       accounts.import(userId);
     }
     const previous = this.live();
@@ -175,19 +177,13 @@ export interface ClientLinkServer {
 }
 
 /**
- * Serves the client link on `server` at CLIENT_LINK_PATH; other upgrades get 404. `admit` (the
- * access guard) may refuse an upgrade first; it then answers the socket itself.
+ * Serves the client link on `server` at CLIENT_LINK_PATH. `admit` (the access guard) may refuse an
+ * upgrade first; it then answers the socket itself.
  */
 export function attachClientLink(core: ImCore, server: Server, admit?: (req: IncomingMessage, socket: Duplex) => boolean): ClientLinkServer {
+  // Only the link's path upgrades: REST calls offering `Upgrade: h2c` (Java's HttpClient) stay REST.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  server.on('upgrade', (req, socket, head) => {
-    if (admit && !admit(req, socket)) return;
-    if ((req.url ?? '').split('?')[0] !== CLIENT_LINK_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss, admit);
   wss.on('connection', (ws) => new LinkConnection(core, ws));
   return {
     dropAll: () => {
@@ -195,6 +191,7 @@ export function attachClientLink(core: ImCore, server: Server, admit?: (req: Inc
     },
     close: () =>
       new Promise<void>((resolve) => {
+        detach();
         for (const ws of wss.clients) ws.terminate();
         wss.close(() => resolve());
       }),
