@@ -116,6 +116,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
 
 export { OppoPlatform } from './core/platform.ts';
 export type { MessageRecord, TargetRecord, TargetState, Registration, DeviceSink } from './core/records.ts';
+export { CHANNEL_ERROR, type ChannelBinding, type ChannelDelivery, type DeliveryChannel, type DeliveryOutcome } from './core/channel.ts';
 export type { MessageView, RegistrationView, TargetView } from './core/views.ts';
 export { VirtualClock, SystemClock, parseDuration, type Clock } from './core/clock.ts';
 export { attachDeviceLink } from './device-link/server.ts';

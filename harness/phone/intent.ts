@@ -3,7 +3,7 @@
  * `intent:` URI, or from an OPPO click action; resolved against the installed apps' activities.
  */
 import type { DeliveredNotification } from '../../mock-oppo/device-link/protocol.ts';
-import { launcherActivity, type ActivityInfo, type AppProfile, type IntentFilter } from './profiles.ts';
+import type { ActivityInfo, AppProfile, IntentFilter } from './profiles.ts';
 
 export const ACTION_MAIN = 'android.intent.action.MAIN';
 export const ACTION_VIEW = 'android.intent.action.VIEW';
@@ -128,6 +128,24 @@ export function parseUri(uri: string): Partial<Intent> & { extras: Record<string
   return out;
 }
 
+/**
+ * The am-style arguments of an intent (what `parseIntentArgs` reads back): options, string extras
+ * (`--es`), then the one positional target — the component, else the package, else the data URI.
+ */
+export function intentArgs(intent: Intent): string[] {
+  const args: string[] = [];
+  if (intent.action) args.push('-a', intent.action);
+  for (const c of intent.categories) args.push('-c', c);
+  const target = intent.component ?? intent.package ?? intent.data;
+  if (target === undefined) throw new IntentError('an intent needs a component, a package or a data URI');
+  if (intent.data !== undefined && target !== intent.data) args.push('-d', intent.data);
+  if (intent.mimeType) args.push('-t', intent.mimeType);
+  if (intent.flags) args.push('-f', `0x${intent.flags.toString(16)}`);
+  for (const [k, v] of Object.entries(intent.extras)) args.push('--es', k, v);
+  args.push(target);
+  return args;
+}
+
 /** Appends query parameters before any fragment, as the push service does for URL click types. */
 export function appendQuery(url: string, params: Record<string, string>): string {
   const pairs = Object.entries(params).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
@@ -139,19 +157,21 @@ export function appendQuery(url: string, params: Record<string, string>): string
 
 export type ClickTarget = { kind: 'activity'; intent: Intent } | { kind: 'browser'; url: string };
 
-/** What tapping an OPPO notification starts (oppo-push.md §7.5). */
-export function clickTarget(packageName: string, n: DeliveredNotification, app: AppProfile | undefined, launcherExtras: boolean): ClickTarget {
+/**
+ * What tapping an OPPO notification starts (oppo-push.md §7.5): the phone's push service and the
+ * adb delivery agent build the same intent. `launcher` is the app's launcher activity class, if known.
+ */
+export function clickTarget(packageName: string, n: DeliveredNotification, launcher: string | undefined, launcherExtras: boolean): ClickTarget {
   const extras = { ...n.actionParameters };
   switch (n.clickActionType) {
     case 0: {
-      const launcher = app && launcherActivity(app);
       return {
         kind: 'activity',
         intent: {
           action: ACTION_MAIN,
           categories: [CATEGORY_LAUNCHER],
           package: packageName,
-          ...(launcher ? { component: `${packageName}/${launcher.name}` } : {}),
+          ...(launcher ? { component: qualifyComponent(`${packageName}/${launcher}`) } : {}),
           extras: launcherExtras ? extras : {},
           flags: FLAG_ACTIVITY_NEW_TASK,
         },

@@ -101,6 +101,11 @@ export class NotificationManager {
     return [...(this.channelsByPkg.get(pkg)?.values() ?? [])];
   }
 
+  /** Packages with preferences (a channel, or notifications switched on or off), in first-seen order. */
+  packagesWithPreferences(): string[] {
+    return [...new Set([...this.enabledByPkg.keys(), ...this.channelsByPkg.keys()])];
+  }
+
   /** ColorOS ships apps with notifications off until the user allows them. */
   areNotificationsEnabled(pkg: string): boolean {
     return this.enabledByPkg.get(pkg) ?? false;

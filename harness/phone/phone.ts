@@ -42,7 +42,7 @@ import { ApkPackages, RUNTIME_PERMISSIONS, type ApkPackage, type InstallOptions 
 import { SystemSettings } from './system-settings.ts';
 import { appProfileForInstall, colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
-import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEM_PACKAGES, SYSTEMUI } from './system.ts';
+import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_NOTIFICATION_ID, SHELL_PACKAGE, SHELL_UID, shellNotificationKey, SYSTEM_PACKAGES, SYSTEMUI } from './system.ts';
 import { resolveSettings, type PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
 import type { Gesture, Point } from './input/touch.ts';
@@ -1003,11 +1003,11 @@ export class VirtualPhone implements PhoneApi {
     this.notifications.createChannel(SHELL_PACKAGE, SHELL_CHANNEL);
     this.notifications.setNotificationsEnabled(SHELL_PACKAGE, true);
     return this.notifications.post({
-      key: `0|com.android.shell|2020|${tag}|2000`,
+      key: shellNotificationKey(tag),
       packageName: SHELL_PACKAGE,
-      id: 2020,
+      id: SHELL_NOTIFICATION_ID,
       tag,
-      uid: 2000,
+      uid: SHELL_UID,
       channelId: SHELL_CHANNEL.id,
       title,
       text,

@@ -5,6 +5,7 @@
  * keeps the mistake variants of the demo app one line each.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { colorOsVersionOf } from '../device/build-props.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
@@ -81,9 +82,9 @@ export function deviceSdk(profile: DeviceProfile): number {
   return Number(profile.props['ro.build.version.sdk']);
 }
 
-/** The ColorOS version string: OPlus-era builds carry `oplusrom`, older ones `opporom`. */
+/** The ColorOS version string ('' on a phone that is not ColorOS): see colorOsVersionOf. */
 export function colorOsVersion(profile: DeviceProfile): string {
-  return profile.props['ro.build.version.oplusrom'] ?? profile.props['ro.build.version.opporom'] ?? '';
+  return colorOsVersionOf(profile.props) ?? '';
 }
 
 export function launcherActivity(app: AppProfile): ActivityInfo | undefined {

@@ -6,7 +6,7 @@
 import { errorCode, type PushFrame, type PushLink, type PushTransport } from './transports.ts';
 import { clickTarget } from './intent.ts';
 import { HEYTAP_DEFAULT_CHANNEL, notificationKey, type DropReason, type NotificationManager } from './notifications.ts';
-import type { AppProfile } from './profiles.ts';
+import { launcherActivity, type AppProfile } from './profiles.ts';
 import type { PhoneSettings } from './settings.ts';
 import type { Level } from './logcat.ts';
 
@@ -167,7 +167,7 @@ export class HeytapPushService {
         ...(n.subTitle ? { subText: n.subTitle } : {}),
         ...(n.style === 2 ? { bigText: n.content } : {}),
         extras: { ...n.actionParameters },
-        click: clickTarget(packageName, n, app.profile, this.host.settings.launcherClickExtras),
+        click: clickTarget(packageName, n, launcherActivity(app.profile)?.name, this.host.settings.launcherClickExtras),
         messageId,
       },
       n.showTtl,

@@ -14,3 +14,11 @@ export const PID = { system: 1234, systemui: 1876, launcher: 2204, push: 2419 } 
 export const DEFAULT_NOTIFICATION_SOUND = 'content://settings/system/notification_sound';
 /** The channel `cmd notification post` creates (android-automation.md §6.1). */
 export const SHELL_CHANNEL = { id: 'shell_cmd', name: 'Shell command', importance: 3 };
+/** The id and uid of every notification `cmd notification post` makes from `adb shell` (§6.1). */
+export const SHELL_NOTIFICATION_ID = 2020;
+export const SHELL_UID = 2000;
+
+/** The key of a `cmd notification post` with this tag (one tag, one notification: a repost replaces it). */
+export function shellNotificationKey(tag: string): string {
+  return `0|${SHELL_PACKAGE}|${SHELL_NOTIFICATION_ID}|${tag}|${SHELL_UID}`;
+}

@@ -3,6 +3,8 @@
  * source (`android:id/title` / `android:id/text`, which stock and ColorOS templates share) and the
  * `dumpsys notification --noredact` record dump for what the UI does not show (the channel).
  */
+import { parseExtrasLines } from '../device/logcat.ts';
+import { parseNotificationRecords } from '../device/notification-dump.ts';
 import { DEFAULT_NOTIFICATION_SOUND } from '../phone/system.ts';
 
 export { DEFAULT_NOTIFICATION_SOUND };
@@ -50,36 +52,19 @@ export interface NotificationRecord {
 }
 
 /**
- * Parses the record list of `dumpsys notification --noredact` (android-automation.md §6.2).
- * The header format drifts across versions, so each field has its own tolerant pattern.
+ * The record list of `dumpsys notification --noredact` (android-automation.md §6.2), as far as the
+ * scenario layer reads it (the full records: harness/device/notification-dump.ts).
  */
 export function parseNotificationDump(dump: string): NotificationRecord[] {
-  const blocks = dump.split(/(?=^\s*NotificationRecord\()/m).filter((b) => /^\s*NotificationRecord\(/.test(b));
-  return blocks.map((block) => {
-    const header = block.split('\n', 1)[0]!;
-    const extra = (name: string) => block.match(new RegExp(`^\\s*android\\.${name}=\\S+ \\((.*)\\)\\s*$`, 'm'))?.[1];
-    const channel = header.match(/channel=([^\s)]+)/)?.[1] ?? block.match(/effectiveNotificationChannel=NotificationChannel\{mId='([^']+)'/)?.[1];
-    const record: NotificationRecord = {
-      packageName: header.match(/pkg=(\S+)/)?.[1] ?? '',
-      key: header.match(/key=(\S+?)(?::| |appImportance|$)/)?.[1] ?? block.match(/^\s*key=(\S+)/m)?.[1] ?? '',
-    };
-    const sound = block.match(/effectiveNotificationChannel=NotificationChannel\{.*?mSound=([^,}\s]+)/)?.[1];
-    const title = extra('title');
-    const text = extra('text');
-    if (channel !== undefined) record.channel = channel;
-    if (sound !== undefined && sound !== 'null') record.sound = sound;
-    if (title !== undefined) record.title = title;
-    if (text !== undefined) record.text = text;
+  return parseNotificationRecords(dump).map((r) => {
+    const record: NotificationRecord = { packageName: r.packageName, key: r.key };
+    if (r.channel !== undefined) record.channel = r.channel;
+    if (r.sound !== undefined) record.sound = r.sound;
+    if (r.notification.title !== null) record.title = r.notification.title;
+    if (r.notification.text !== null) record.text = r.notification.text;
     return record;
   });
 }
 
 /** `key = K:value = V` lines, as the sample code in Tencent's OPPO guide logs each extra. */
-export function parseExtrasLog(lines: string[]): Record<string, string> {
-  const extras: Record<string, string> = {};
-  for (const line of lines) {
-    const m = line.match(/key = (.*?):value = (.*)$/);
-    if (m) extras[m[1]!] = m[2]!;
-  }
-  return extras;
-}
+export const parseExtrasLog = parseExtrasLines;

@@ -14,6 +14,7 @@ import { normalizeApp, type App, type AppConfig } from './apps.ts';
 import { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from './codes.ts';
+import { channelSink, type ChannelBinding, type DeliveryChannel } from './channel.ts';
 import { Delivery } from './delivery.ts';
 import { Faults } from './faults.ts';
 import { IdGenerator } from './ids.ts';
@@ -217,6 +218,25 @@ export class OppoPlatform extends EventEmitter {
     const reg = this.s.addressing.register(app, deviceId, region, packageName);
     this.s.delivery.knowDevice(deviceId, region);
     return reg;
+  }
+
+  /**
+   * Binds a delivery channel to a device and package (registering it for the app with that AppKey,
+   * or reusing its active registration): the device counts as connected, and every push to the
+   * regId goes to the channel, whose outcome is the ack. Unknown AppKey: code 14.
+   */
+  bindChannel(binding: { appKey: string; deviceId: string; packageName: string; region?: Region }, channel: DeliveryChannel): ChannelBinding {
+    const app = this.s.apps.byKey(binding.appKey);
+    if (!app) throw new OppoError(CODES.INVALID_APP_KEY);
+    const region = binding.region ?? 'CN';
+    const reg = this.registerFor(app, binding.deviceId, region, binding.packageName);
+    const sink = channelSink(channel, (messageId, regId, outcome) => this.ack(binding.deviceId, messageId, regId, outcome.displayed, outcome.reason));
+    this.connectDevice(binding.deviceId, region, sink);
+    return {
+      regId: reg.regId,
+      idle: () => sink.idle(),
+      unbind: () => this.disconnectDevice(binding.deviceId, sink),
+    };
   }
 
   /** App-side unregister or uninstall: the regId is dead for later sends, queued messages are dropped. */

@@ -10,6 +10,7 @@ import { dumpsys } from './dumpsys.ts';
 import { cat, ls, mkdir, rm, touch } from './file-commands.ts';
 import { grep, head, tail, wc } from './filters.ts';
 import { logcat } from './logcat.ts';
+import { nc } from './net-commands.ts';
 import { appops, ps, settings } from './system-commands.ts';
 import { fail, out, type ShellCommand } from './output.ts';
 import { packageCommand } from './package-install.ts';
@@ -101,6 +102,7 @@ export const COMMANDS: Record<string, ShellCommand> = {
 export const STREAMING_COMMANDS: Record<string, StreamingCommand> = {
   logcat,
   cat,
+  nc,
   pm: packageCommand,
   'cmd package': packageCommand,
   'am instrument': amInstrument,

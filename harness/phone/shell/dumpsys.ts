@@ -46,7 +46,8 @@ function notification(phone: VirtualPhone, args: string[]): string {
   const record = (e: ShadeEntry): string => {
     const channel = phone.notifications.channel(e.packageName, e.channelId);
     const importance = channel?.importance ?? 3;
-    const flags = e.click ? '0x10' : '0x0';
+    // FLAG_AUTO_CANCEL with a content intent; a foreground service's is FLAG_ONGOING_EVENT | FLAG_NO_CLEAR | FLAG_FOREGROUND_SERVICE.
+    const flags = `0x${((e.click ? 0x10 : 0) | (e.ongoing ? 0x62 : 0)).toString(16)}`;
     const extras = [
       `android.title=${str(e.title)}`,
       `android.text=${str(e.text)}`,
@@ -71,10 +72,26 @@ function notification(phone: VirtualPhone, args: string[]): string {
       `      }`,
       `      stats=SingleNotificationStats{posttimeElapsedMs=${e.postTime}, posttimeToFirstClickMs=-1, airtimeCount=0}`,
       `      mImportance=${importance >= 4 ? 'HIGH' : importance === 3 ? 'DEFAULT' : 'LOW'}`,
+      `      mCreationTimeMs=${e.postTime}`,
       `      effectiveNotificationChannel=NotificationChannel{mId='${e.channelId}', mName=${channel?.name ?? e.channelId}, mImportance=${importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=${DEFAULT_NOTIFICATION_SOUND}, mLights=false, mVibration=null}`,
     ].join('\n');
   };
-  return ['Current Notification Manager state:', '  Notification List:', ...entries.map(record), ''].join('\n');
+  return ['Current Notification Manager state:', '  Notification List:', ...entries.map(record), ...preferences(phone, filter), ''].join('\n');
+}
+
+/** PreferencesHelper's per-package block: `importance=NONE` when the app's notifications are off, then its channels. */
+function preferences(phone: VirtualPhone, filter: string | undefined): string[] {
+  const lines = ['', '  mPreferencesHelper:', 'PackagePreferences:'];
+  for (const pkg of phone.notifications.packagesWithPreferences()) {
+    if (filter && pkg !== filter) continue;
+    const uid = phone.packageInfo(pkg)?.uid ?? 10000;
+    const off = phone.notifications.areNotificationsEnabled(pkg) ? '' : ' importance=NONE';
+    lines.push(`      AppSettings: ${pkg} (${uid})${off} showBadge=true`);
+    for (const c of phone.notifications.channels(pkg)) {
+      lines.push(`        NotificationChannel{mId='${c.id}', mName=${c.name}, mDescription=, mImportance=${c.importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=${DEFAULT_NOTIFICATION_SOUND}, mLights=false, mVibration=null}`);
+    }
+  }
+  return lines;
 }
 
 function record(component: string, task: number): string {
