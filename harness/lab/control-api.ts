@@ -13,6 +13,8 @@ import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import type { LabAdb } from './adb-endpoint.ts';
+import { UnknownAppError, type LabDevices } from './devices.ts';
+import { APP_EVENTS, type AppEvent } from '../device/modelled-app.ts';
 import type { LabResetResult } from './lab.ts';
 
 export const LAB_API_PATH = '/_lab/v1';
@@ -24,6 +26,7 @@ export interface LabControlDeps {
   reset(): Promise<LabResetResult>;
   services: Array<{ name: string; url: string }>;
   adb: LabAdb;
+  devices?: LabDevices | undefined;
 }
 
 class BadRequest extends Error {}
@@ -177,6 +180,40 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       const mode = body(req).mode ?? 'process-death';
       if (mode !== 'force-stop' && mode !== 'process-death') throw new BadRequest('"mode" is "force-stop" or "process-death"');
       return phoneOf(req).kill(packageOf(req), mode);
+    }),
+  );
+  // Devices outside the lab (emulator, USB, STF): the delivery agent's record and the modelled IM sessions.
+  const devicesOf = (): LabDevices => {
+    if (!deps.devices) throw new NotFound('this lab has no adb devices (start it with the devices option: the emulator and device profiles do)');
+    return deps.devices;
+  };
+  app.get(`${LAB_API_PATH}/devices`, route(() => devicesOf().info()));
+  app.get(`${LAB_API_PATH}/devices/:serial/deliveries`, route((req) => devicesOf().deliveries(String(req.params.serial))));
+  app.get(
+    `${LAB_API_PATH}/devices/:serial/apps/:packageName`,
+    route((req) => {
+      const state = devicesOf().state(String(req.params.serial), String(req.params.packageName));
+      if (!state) throw new NotFound(`no app ${req.params.packageName} on ${req.params.serial} in the lab yet`);
+      return state;
+    }),
+  );
+  app.post(
+    `${LAB_API_PATH}/devices/:serial/apps/:packageName/events`,
+    route(async (req) => {
+      const { event, userId, appProfile } = body(req);
+      if (typeof event !== 'string' || !(APP_EVENTS as readonly string[]).includes(event)) throw new BadRequest(`"event" is one of: ${APP_EVENTS.join(', ')}`);
+      if (userId !== undefined && (typeof userId !== 'string' || userId === '')) throw new BadRequest('"userId" is a non-empty string');
+      if (event === 'login' && userId === undefined) throw new BadRequest('a login needs "userId"');
+      if (appProfile !== undefined && typeof appProfile !== 'string') throw new BadRequest('"appProfile" is an app profile id (fixtures/apps)');
+      try {
+        return await devicesOf().event(String(req.params.serial), String(req.params.packageName), event as AppEvent, {
+          ...(userId !== undefined ? { userId } : {}),
+          ...(appProfile !== undefined ? { appProfile } : {}),
+        });
+      } catch (err) {
+        if (err instanceof UnknownAppError || (err as Error).name === 'ProfileError') throw new BadRequest((err as Error).message);
+        throw err;
+      }
     }),
   );
   app.use(

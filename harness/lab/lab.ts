@@ -17,6 +17,7 @@ import type { PhoneSettings } from '../phone/settings.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenGuarded } from './listen.ts';
 import { LabAdb } from './adb-endpoint.ts';
+import { LabDevices, type LabDevicesOptions } from './devices.ts';
 import { serveAdbTunnel } from './adb-tunnel.ts';
 import { AccessGuard } from '../../mock-oppo/access/guard.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
@@ -70,6 +71,11 @@ export interface LabOptions {
   warn?: (message: string) => void;
   /** Serve the phones over ADB on loopback: true (an ephemeral port) or `{ port }`. Also switchable through the lab API. */
   adb?: boolean | { port?: number };
+  /**
+   * Devices outside the lab (emulators, USB or STF phones) on this adb server: the adb delivery agent
+   * shows pushes there and the lab holds their apps' IM sessions (`/_lab/v1/devices`).
+   */
+  devices?: LabDevicesOptions;
 }
 
 export interface LabResetResult {
@@ -90,6 +96,8 @@ export interface Lab {
   farm: PhoneFarm;
   /** The phones' ADB endpoint (`adb.info()` once started). */
   adb: LabAdb;
+  /** Devices reached over an adb server (LabOptions.devices), with the delivery agent and the modelled IM sessions. */
+  devices: LabDevices | undefined;
   /** The lab's control API (`/_lab/v1`: clock, phones); what the Appium driver's `appium:labUrl` points at. */
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
@@ -201,6 +209,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     });
     closers.push(async () => void (await adb.stop()));
 
+    const devices = options.devices ? new LabDevices(options.devices, { clock, mock, imUrl: im.url, imApp: { sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey } }) : undefined;
+    if (devices) closers.push(() => devices.stop());
+
     // Every phone's links settle between clock steps, so a heartbeat a timer triggers lands in time.
     const barriers = new Set<Barrier>([() => farm.syncAll()]);
     // Read the set at every step: phones and links come and go while time moves.
@@ -210,13 +221,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const reset = async (): Promise<LabResetResult> => {
       // Phones first: their apps stop (closing IM links), so IM then forgets sessions nobody holds.
       await farm.resetAll();
+      await devices?.reset();
       server.reset();
       mock.reset('traffic');
       await farm.syncAll();
       return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
     };
 
-    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb }), {
+    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb, devices }), {
       guard,
       port: portOf(2),
       upgrades: [(req, socket, head) => serveAdbTunnel(adb, req, socket, head)],
@@ -235,6 +247,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       im: { url: im.url, server },
       farm,
       adb,
+      devices,
       url: control.url,
       services,
       access: guard,

@@ -10,7 +10,8 @@ import type { Action, ViewSpec } from './nodes.ts';
 import { BROWSER, LAUNCHER, SYSTEMUI } from '../system.ts';
 
 /** A conversation row's last-message preview, as the demo's list shows it. */
-function textOf(m: LinkMessage): string {
+/** What a conversation row shows of a message (its text, a custom message's description). */
+export function textOf(m: LinkMessage): string {
   const el = m.body[0];
   if (!el) return '';
   const c = el.MsgContent;
