@@ -9,7 +9,9 @@ import type { Capabilities, Options } from '@wdio/types';
 import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
-import { writeFailureReport } from './harness/scenario/failure-report.ts';
+import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenario/reporting.ts';
+import { ALLURE_DIR, JUNIT_DIR, cleanReports } from './harness/reports/model.ts';
+import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
 
 function profileOrExit(): E2eProfile {
@@ -60,12 +62,21 @@ export const config: WebdriverIO.MultiremoteConfig = {
   waitforTimeout: isVirtualLab(profile) ? 10_000 : 60_000,
   connectionRetryCount: 1,
   // One worker runs every spec file, so the per-line worker preface would only repeat itself.
-  reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
+  reporters: [
+    ['spec', { showPreface: false }],
+    // addWorkerLogs: a failed test's push funnel (printed by its afterTest) lands in its <system-out>.
+    ['junit', { outputDir: `./${JUNIT_DIR}`, outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml`, addWorkerLogs: true }],
+    ['allure', { outputDir: `./${ALLURE_DIR}`, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
+  ],
   services,
-  beforeSession: (_config, caps) => prepareSession(profile, caps),
-  afterTest: async (test, _context, result) => {
-    if (result.passed) return;
-    const file = await writeFailureReport(`${test.parent} ${test.title}`);
-    if (file) console.log(`push funnel of this spec's messages: ${file}`);
+  // Each run starts with a clean reports/ (config hooks run before the services' onPrepare).
+  onPrepare: () => cleanReports(),
+  onComplete: async () => {
+    console.log(`run report: ${await writeHtmlReport()}`);
   },
+  beforeSession: (_config, caps) => prepareSession(profile, caps),
+  beforeTest: (test) => onTestStart(test),
+  afterTest: async (test, _context, result) => void (await onTestEnd(test, result)),
+  beforeHook: (test, _context, hookName) => onHookStart(hookName, test),
+  afterHook: async (test, _context, result) => void (await onHookEnd(test, result)),
 };

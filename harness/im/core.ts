@@ -7,6 +7,7 @@ import { MessageLog, type ImMessage, type MessageDraft } from './rules/messages.
 import { SessionStore } from './rules/sessions.ts';
 import { TraceStore, type PushTrace } from './rules/traces.ts';
 import type { ResolvedImSettings } from './settings.ts';
+import { joinTrace, type LabTrace } from '../trace/trace.ts';
 
 export interface ImCore {
   clock: Clock;
@@ -19,6 +20,10 @@ export interface ImCore {
   traces: TraceStore;
   /** Stores the message, delivers it, decides and sends the pushes; resolves with the traces. */
   send(draft: MessageDraft): Promise<{ message: ImMessage; traces: PushTrace[] }>;
+  /** The joined trace of one message (IM's hops only, unless setTraceSource gave a fuller join); undefined for an unknown MsgKey. */
+  trace(msgKey: string): LabTrace | undefined;
+  /** The lab hands IM the join over OPPO and the phones, for normal_push_trace. */
+  setTraceSource(source: (msgKey: string) => LabTrace | undefined): void;
   /** Cancels the clock timers the rules armed. */
   dispose(): void;
 }
@@ -39,6 +44,7 @@ export function createImCore(p: {
   const messages = new MessageLog();
   const traces = new TraceStore();
   const delivery = new Delivery({ clock, accounts, sessions, certificates, traces, settings, pusher: p.pusher });
+  let source = (msgKey: string): LabTrace | undefined => (messages.get(msgKey) ? joinTrace(msgKey, { im: traces.byMsgKey(msgKey), oppo: [], phone: () => [] }) : undefined);
   return {
     clock,
     imApp,
@@ -51,6 +57,10 @@ export function createImCore(p: {
     async send(draft) {
       const message = messages.store(draft, clock.now());
       return { message, traces: await delivery.deliver(message) };
+    },
+    trace: (msgKey) => source(msgKey),
+    setTraceSource(next) {
+      source = next;
     },
     dispose: () => sessions.dispose(),
   };

@@ -9,6 +9,7 @@ import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { LabTrace } from '../trace/trace.ts';
 
 export const LAB_API_PATH = '/_lab/v1';
 
@@ -17,6 +18,8 @@ export interface LabControlDeps {
   farm: PhoneFarm;
   advance(by: Duration): Promise<number>;
   services: Array<{ name: string; url: string }>;
+  /** The joined trace of one IM message; undefined when IM has no such MsgKey. */
+  trace(msgKey: string): LabTrace | undefined;
 }
 
 class BadRequest extends Error {}
@@ -79,6 +82,14 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
     route(async (req) => {
       const steps = await deps.advance(durationOf(body(req).by));
       return { now: clock.now(), steps };
+    }),
+  );
+  app.get(
+    `${LAB_API_PATH}/traces/:msgKey`,
+    route((req) => {
+      const trace = deps.trace(String(req.params.msgKey));
+      if (!trace) throw new NotFound(`IM has no message with MsgKey ${req.params.msgKey}`);
+      return trace;
     }),
   );
   app.post(

@@ -14,6 +14,8 @@ import { createMockOppo, type AppConfig, type MockOppo } from '../../mock-oppo/i
 import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
 import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
+import { messageView } from '../../mock-oppo/core/views.ts';
+import { joinTrace, type LabTrace } from '../trace/trace.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenOnLoopback } from './listen.ts';
 
@@ -56,6 +58,8 @@ export interface Lab {
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
   services: Array<{ name: string; url: string }>;
+  /** The joined trace of one IM message (undefined: IM has no message with that MsgKey). */
+  trace(msgKey: string): LabTrace | undefined;
   /** Registers a barrier for advance(); returns a function that removes it. */
   addBarrier(barrier: Barrier): () => void;
   /** Moves the clock by `by`, timer by timer, awaiting the barriers (and `extra`) between steps. Returns the steps taken. */
@@ -144,7 +148,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const advance = (by: Duration, extra: Barrier[] = []) =>
       advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services }), host, portOf(2));
+    const trace = (msgKey: string): LabTrace | undefined => {
+      if (!server.messages.get(msgKey)) return undefined;
+      return joinTrace(msgKey, {
+        im: server.traces.byMsgKey(msgKey),
+        oppo: mock.platform.listMessages({ appMessageId: msgKey }).map(messageView),
+        phone: (deviceId, ids) => farm.get(deviceId)?.notifications.eventsOf(ids) ?? [],
+      });
+    };
+    server.setTraceSource(trace);
+
+    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services, trace }), host, portOf(2));
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
 
@@ -158,6 +172,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       farm,
       url: control.url,
       services,
+      trace,
       addBarrier(barrier) {
         barriers.add(barrier);
         return () => barriers.delete(barrier);

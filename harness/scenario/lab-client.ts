@@ -4,6 +4,7 @@
  */
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
+import type { LabTrace } from '../trace/trace.ts';
 import type { LabPhoneControls } from './phone.ts';
 
 export class LabClientError extends Error {
@@ -49,6 +50,11 @@ export class LabClient {
 
   async now(): Promise<number> {
     return (await this.request<{ now: number }>('GET', '/clock')).now;
+  }
+
+  /** The joined trace of one message (IM → OPPO → phone, every hop); `GET /_lab/v1/traces/:msgKey`. */
+  async trace(msgKey: string): Promise<LabTrace> {
+    return this.request<LabTrace>('GET', `/traces/${encodeURIComponent(msgKey)}`);
   }
 
   /** The lab-only switches of one phone. */

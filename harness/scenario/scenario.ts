@@ -11,27 +11,24 @@ import { MockOppoControl } from '../../mock-oppo/control-client.ts';
 import { genUserSig } from '../im/usersig.ts';
 import { RemotePhone } from '../phone/http/index.ts';
 import { appPageFor } from './apps/index.ts';
-import { describeFunnel } from './funnel.ts';
 import { ImConsoleClient } from './im-console.ts';
 import { ImRestClient, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
 import { LabClient } from './lab-client.ts';
 import { readLabEnv } from './lab-env.ts';
-import { funnelFor, type Observers } from './matchers.ts';
+import type { Observers } from './matchers.ts';
 import { Phone } from './phone.ts';
 import { isVirtualLab, resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
+import type { PhoneRef } from './test-funnel.ts';
+import { currentRecord, step } from './test-record.ts';
 
-/** A sent message and its recipient, kept for the failure report. */
-interface SentMessage extends SendMsgResult {
-  to: string;
-}
-
-/** The IM REST client that remembers what a spec sent, so a failure can show each message's funnel. */
+/** The IM REST client that notes what the running test sent, so its report shows each message's funnel. */
 class RecordingImRestClient extends ImRestClient {
-  readonly sent: SentMessage[] = [];
-  override async sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
-    const result = await super.sendMsg(request);
-    this.sent.push({ ...result, to: request.To_Account });
-    return result;
+  override sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
+    return step(`send ${request.From_Account ?? 'admin'} → ${request.To_Account}`, async () => {
+      const result = await super.sendMsg(request);
+      currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to: request.To_Account });
+      return result;
+    });
   }
 }
 
@@ -84,11 +81,15 @@ export class Scenario {
     this.console = clients.console;
     this.oppo = clients.oppo;
     this.lab = clients.lab;
-    this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
+    this.observers = {
+      ...(clients.lab ? { lab: clients.lab } : {}),
+      ...(clients.console ? { console: clients.console } : {}),
+      ...(clients.oppo ? { oppo: clients.oppo } : {}),
+    };
     Scenario.current = this;
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
-      this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial)));
+      this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial), this.observers));
     }
   }
 
@@ -128,10 +129,12 @@ export class Scenario {
   }
 
   /** Imports a fresh account `<name>_<tag>` with a display name (the notification title of its messages). */
-  async user(name: string, nick?: string): Promise<string> {
+  user(name: string, nick?: string): Promise<string> {
     const userId = `${name}_${this.tag}`;
-    await this.im.importAccount(userId, nick);
-    return userId;
+    return step(`user ${userId}${nick ? ` (${nick})` : ''}`, async () => {
+      await this.im.importAccount(userId, nick);
+      return userId;
+    });
   }
 
   private requireLab(what: string): LabClient {
@@ -142,15 +145,19 @@ export class Scenario {
   }
 
   /** Moves the lab's one virtual clock forward (the IM server, mock-oppo and every phone see it). */
-  async advance(by: Duration): Promise<void> {
-    await this.requireLab('advancing time').advance(by);
+  advance(by: Duration): Promise<void> {
+    return step(`advance the clock ${by}`, async () => void (await this.requireLab('advancing time').advance(by)));
   }
 
   /**
    * Boots one more virtual phone (e.g. with an app profile that makes an integration mistake) and
    * opens its own session on the same Appium server; `close()` ends it.
    */
-  async bootPhone(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
+  bootPhone(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
+    return step(`boot a phone with ${options.appProfile}`, () => this.boot(options), options.name ?? options.appProfile);
+  }
+
+  private async boot(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
     const lab = this.requireLab('booting a phone');
     const { lab: labUrl } = readLabEnv();
     const template = this.phone('phoneA').driver;
@@ -166,19 +173,19 @@ export class Scenario {
     const { hostname, port, path, protocol } = template.options;
     const driver = await remote({ hostname, port, path, protocol, logLevel: 'warn', capabilities });
     this.extraSessions.push(driver);
-    const phone = new Phone(options.name ?? options.appProfile, driver, appPageFor(capabilities), booted.serial, lab.phone(booted.serial));
+    const phone = new Phone(options.name ?? options.appProfile, driver, appPageFor(capabilities), booted.serial, lab.phone(booted.serial), this.observers);
     this.extraPhones.push(phone);
     return phone;
   }
 
-  /** Every message this spec sent, with where it stopped on each of the session's phones. */
-  async funnelReport(): Promise<string> {
-    if (!this.observers.console || !this.observers.oppo) return '(no push funnel: the run has no lab)';
-    const parts: string[] = [];
-    for (const sent of this.im.sent) {
-      for (const phone of [...this.phones.values(), ...this.extraPhones]) parts.push(`[${phone.name}] ${describeFunnel(await funnelFor(this.observers, sent, sent.to, phone))}`);
-    }
-    return parts.join('\n\n') || '(no messages sent)';
+  /** Every phone of this scenario (the session's and bootPhone()'s), for reports. */
+  allPhones(): Phone[] {
+    return [...this.phones.values(), ...this.extraPhones];
+  }
+
+  /** Names and serials of every phone, for the per-test funnel. */
+  phoneRefs(): PhoneRef[] {
+    return this.allPhones().map((p) => ({ name: p.name, serial: p.serial }));
   }
 
   /** Ends the sessions bootPhone() opened and shuts those phones down, so a long run does not pile them up. */

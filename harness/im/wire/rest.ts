@@ -10,6 +10,7 @@ import { IM_ERRORS, IM_LIMITS, ImError, type ImErrorName } from '../errors.ts';
 import { accountCommands } from './rest-accounts.ts';
 import { messageCommands } from './rest-messages.ts';
 import { onlineStatusCommands } from './rest-online-status.ts';
+import { pushTraceCommands } from './rest-push-trace.ts';
 
 export type JsonObject = Record<string, unknown>;
 export type RestCommand = (body: JsonObject, ctx: { identifier: string }) => JsonObject | Promise<JsonObject>;
@@ -28,7 +29,7 @@ function single(v: unknown): string | undefined {
 }
 
 export function restRouter(core: ImCore): express.Router {
-  const commands: Record<string, RestCommand> = { ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core) };
+  const commands: Record<string, RestCommand> = { ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core), ...pushTraceCommands(core) };
   const router = express.Router();
   router.all('/v4/*path', express.raw({ type: () => true, limit: IM_LIMITS.requestBodyBytes }), async (req, res) => {
     res.json(await handle(core, commands, req));
