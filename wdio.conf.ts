@@ -10,7 +10,7 @@ import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile 
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenario/reporting.ts';
-import { ALLURE_DIR, JUNIT_DIR, cleanReports } from './harness/reports/model.ts';
+import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
 
@@ -43,7 +43,7 @@ if (profile.appium.kind === 'local') {
         allowInsecure: profile.appium.drivers.map((d) => `${d}:adb_shell`).join(','),
         // No quieter than info: the service waits for Appium's "listener started" info line.
       },
-      logPath: './reports/logs',
+      logPath: LOGS_DIR,
       appiumStartTimeout: 60_000,
     },
   ]);
@@ -55,7 +55,7 @@ export const config: WebdriverIO.MultiremoteConfig = {
   maxInstances: 1,
   capabilities,
   logLevel: 'warn',
-  outputDir: './reports/logs',
+  outputDir: LOGS_DIR,
   autoXvfb: false,
   framework: 'mocha',
   mochaOpts: { ui: 'bdd', timeout: isVirtualLab(profile) ? 30_000 : 300_000 },
@@ -65,8 +65,8 @@ export const config: WebdriverIO.MultiremoteConfig = {
   reporters: [
     ['spec', { showPreface: false }],
     // addWorkerLogs: a failed test's push funnel (printed by its afterTest) lands in its <system-out>.
-    ['junit', { outputDir: `./${JUNIT_DIR}`, outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml`, addWorkerLogs: true }],
-    ['allure', { outputDir: `./${ALLURE_DIR}`, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
+    ['junit', { outputDir: JUNIT_DIR, outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml`, addWorkerLogs: true }],
+    ['allure', { outputDir: ALLURE_DIR, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
   ],
   services,
   // Each run starts with a clean reports/ (config hooks run before the services' onPrepare).

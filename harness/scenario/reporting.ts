@@ -106,6 +106,10 @@ async function finish(record: TestRecord, test: WdioTestInfo, result: WdioResult
   await addAttachment('push funnel', text, 'text/plain');
   for (const shade of record.shades) if (shade.screenshot) await addAttachment(`shade of ${shade.phone} (${shade.step})`, Buffer.from(shade.screenshot, 'base64'), 'image/png');
   for (const l of logcat) await addAttachment(`logcat of ${l.phone}`, l.lines.join('\n'), 'text/plain');
+  if (failed && record.kind === 'hook' && result.error instanceof Error && record.sent.length > 0) {
+    // A hook has no test case of its own to attach to: its error carries the funnel to every reporter.
+    result.error.message += `\n\nThe push funnel of this hook's messages:\n${text}`;
+  }
   if (failed) {
     await mkdir(FUNNEL_DIR, { recursive: true });
     const file = join(FUNNEL_DIR, reportFileName(record.title, 'txt'));

@@ -5,7 +5,7 @@
  * Pure: the sources are plain data, so the lab, the scenario layer and tests build it the same way.
  * The JSON shape is the lab control API's `GET /_lab/v1/traces/:msgKey` (harness/trace/README.md).
  */
-import { REASONS, isReason, type Because, type Reason, type ReasonLayer } from '../../mock-oppo/core/reasons.ts';
+import { REASONS, type Because, type Reason, type ReasonLayer } from '../../mock-oppo/core/reasons.ts';
 import type { MessageView, TargetView } from '../../mock-oppo/core/views.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 import type { PhonePushEvent } from '../phone/notifications.ts';
@@ -32,6 +32,27 @@ export type HopName =
   | 'phone_tapped'
   | 'phone_activity'
   | 'phone_extras';
+
+/** The order of hops at one instant: the way a message travels down the chain. */
+const HOP_ORDER: Record<HopName, number> = {
+  im_decision: 0,
+  oppo_auth: 1,
+  oppo_unicast: 2,
+  oppo_accepted: 3,
+  oppo_rejected: 4,
+  oppo_queued: 4,
+  oppo_delivered: 5,
+  phone_received: 6,
+  phone_shown: 7,
+  phone_dropped: 7,
+  oppo_acked: 8,
+  oppo_expired: 8,
+  oppo_dropped: 8,
+  phone_tapped: 9,
+  phone_removed: 10,
+  phone_activity: 11,
+  phone_extras: 12,
+};
 
 export interface TraceHop {
   /** Virtual-clock time (epoch ms). */
@@ -101,15 +122,10 @@ export interface TraceSources {
   phone(deviceId: string, messageIds: ReadonlySet<string>): PhonePushEvent[];
 }
 
-/**
- * A target's state reason as the vocabulary's Because. mock-oppo's targets carry a reason of the
- * vocabulary and, for a replacement, the newer messageId in `detail`.
- */
-export function targetBecause(t: Pick<TargetView, 'state' | 'reason' | 'code'> & { detail?: string }): Because | undefined {
-  if (t.state === 'rejected') return { reason: 'oppo_rejected', ...(t.code === undefined ? {} : { code: t.code }), ...(t.reason ? { detail: t.reason } : {}) };
+/** A target's (or one of its states') reason, detail and code as the vocabulary's Because. */
+function because(t: { reason?: Reason; detail?: string; code?: number }): Because | undefined {
   if (t.reason === undefined) return undefined;
-  if (isReason(t.reason)) return { reason: t.reason, ...(t.detail ? { detail: t.detail } : {}), ...(t.code === undefined ? {} : { code: t.code }) };
-  return { reason: t.state === 'acked' ? 'not_displayed' : 'not_at_oppo', detail: t.reason };
+  return { reason: t.reason, ...(t.detail === undefined ? {} : { detail: t.detail }), ...(t.code === undefined ? {} : { code: t.code }) };
 }
 
 function imOutcome(im: PushTrace): Outcome | undefined {
@@ -129,18 +145,18 @@ function targetOutcome(target: TargetView, events: PhonePushEvent[]): Outcome {
   if (shown) {
     return { shown: true, layer: 'phone', reason: 'displayed', pending: false, ...(removed?.reason ? { removed: { reason: removed.reason } } : {}) };
   }
-  const because = targetBecause(target);
+  const why = because(target);
   switch (target.state) {
     case 'acked':
       if (target.displayed !== false) return { shown: true, layer: 'phone', reason: 'displayed', pending: false };
       if (dropped?.reason) return { shown: false, layer: 'phone', pending: false, reason: dropped.reason };
-      return { shown: false, layer: 'phone', pending: false, ...(because ?? { reason: 'not_displayed' }) };
+      return { shown: false, layer: 'phone', pending: false, ...(why ?? { reason: 'not_displayed' }) };
     case 'dropped':
     case 'expired':
     case 'rejected':
-      return { shown: false, layer: 'oppo', pending: false, ...(because ?? { reason: 'not_at_oppo', detail: target.state }) };
+      return { shown: false, layer: 'oppo', pending: false, ...(why ?? { reason: 'not_at_oppo', detail: target.state }) };
     case 'queued':
-      return { shown: false, layer: 'oppo', pending: true, ...(because ?? { reason: 'device_offline' }) };
+      return { shown: false, layer: 'oppo', pending: true, ...(why ?? { reason: 'device_offline' }) };
     default:
       return { shown: false, layer: 'oppo', pending: true, reason: 'awaiting_ack', detail: `OPPO state ${target.state}` };
   }
@@ -201,7 +217,7 @@ function imHops(im: PushTrace, deviceId: string | null): TraceHop[] {
 
 function targetHops(to: string, deviceId: string, message: MessageView, target: TargetView): TraceHop[] {
   return target.history.map((change) => {
-    const because = targetBecause({ state: change.state, reason: change.reason, code: change.code, ...((change as { detail?: string }).detail ? { detail: (change as { detail?: string }).detail } : {}) });
+    const why = because(change);
     return {
       at: change.at,
       layer: 'oppo',
@@ -210,8 +226,7 @@ function targetHops(to: string, deviceId: string, message: MessageView, target: 
       deviceId,
       messageId: message.messageId,
       ...(target.registrationId ? { regId: target.registrationId } : {}),
-      ...(because && !(change.state === 'acked' && because.reason === 'displayed') ? because : {}),
-      ...(change.code === undefined || because ? {} : { code: change.code }),
+      ...(why && why.reason !== 'displayed' ? why : {}),
     };
   });
 }
@@ -269,8 +284,8 @@ export function joinTrace(msgKey: string, sources: TraceSources): LabTrace {
     }
     devices.push(device);
   }
-  // Stable: equal times keep the order above, which follows the message down the chain.
-  hops.sort((a, b) => a.at - b.at);
+  // On a frozen clock many hops share an instant: order those as the message travels (stable within a rank).
+  hops.sort((a, b) => a.at - b.at || HOP_ORDER[a.hop] - HOP_ORDER[b.hop]);
   return { msgKey, devices, hops };
 }
 
