@@ -29,3 +29,9 @@ export class PackageNotInstalledError extends Error {
     super(`package '${packageName}' is not installed`);
   }
 }
+
+/** A phone command given a value it cannot take (an unknown orientation, a malformed gesture). */
+export class InvalidArgumentError extends Error {
+  override name = 'InvalidArgumentError';
+  readonly code = 'invalid argument';
+}

@@ -263,8 +263,14 @@ export const REASONS = {
   cancel: {
     layer: 'phone',
     kind: 'removed',
-    meaning: 'The notification was cancelled (Clear all, a swipe, or the app cancelled it).',
+    meaning: 'The notification was cancelled (Clear all, or the app cancelled it).',
     fix: 'Nothing, unless nobody should have cleared it.',
+  },
+  swipe: {
+    layer: 'phone',
+    kind: 'removed',
+    meaning: "The user swiped the row away (Android's REASON_CANCEL from the shade).",
+    fix: 'Nothing, unless the test expected it to stay.',
   },
 } as const satisfies Record<string, ReasonInfo>;
 
