@@ -27,6 +27,10 @@ function profileOrExit(): E2eProfile {
 
 const profile = profileOrExit();
 
+// Each run starts with an empty reports/: cleaned by the launcher (workers load this file too) while
+// it reads its configuration, before it opens its own log file there.
+if (process.env.WDIO_WORKER_ID === undefined) cleanReports();
+
 const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromEntries(
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),
 );
@@ -69,8 +73,6 @@ export const config: WebdriverIO.MultiremoteConfig = {
     ['allure', { outputDir: ALLURE_DIR, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
   ],
   services,
-  // Each run starts with a clean reports/ (config hooks run before the services' onPrepare).
-  onPrepare: () => cleanReports(),
   onComplete: async () => {
     console.log(`run report: ${await writeHtmlReport()}`);
   },

@@ -3,7 +3,8 @@
  * it), read back by the launcher to render `reports/index.html`. Every run starts with a clean
  * `reports/` (cleanReports), so nothing of an earlier run survives into this one.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FunnelEntry } from '../scenario/test-funnel.ts';
 import type { ShadeSnapshot, StepRecord } from '../scenario/test-record.ts';
@@ -37,10 +38,13 @@ export interface TestReport {
   logcat: Array<{ phone: string; lines: string[] }>;
 }
 
-/** Empties `dir` (the run's reports) before anything writes to it. */
-export async function cleanReports(dir = REPORTS_DIR): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+/**
+ * Empties `dir` (the run's reports). Synchronous, for wdio.conf.ts to call while the launcher loads
+ * it: after that the launcher opens its log file in `logs/`, and removing it then would break that.
+ */
+export function cleanReports(dir = REPORTS_DIR): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
 }
 
 /** A file name from a test title: lower case, dashes, at most 100 characters. */
