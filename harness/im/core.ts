@@ -22,6 +22,8 @@ export interface ImCore {
   send(draft: MessageDraft): Promise<{ message: ImMessage; traces: PushTrace[] }>;
   /** The joined trace of one message (IM's hops only, unless setTraceSource gave a fuller join); undefined for an unknown MsgKey. */
   trace(msgKey: string): LabTrace | undefined;
+  /** Authenticates at OPPO with the active version of a console certificate; undefined when none is active. */
+  verifyCertificate(id: number): Promise<{ code: number; message: string } | undefined>;
   /** The lab hands IM the join over OPPO and the phones, for normal_push_trace. */
   setTraceSource(source: (msgKey: string) => LabTrace | undefined): void;
   /** Cancels the clock timers the rules armed. */
@@ -59,6 +61,10 @@ export function createImCore(p: {
       return { message, traces: await delivery.deliver(message) };
     },
     trace: (msgKey) => source(msgKey),
+    async verifyCertificate(id) {
+      const found = certificates.lookup(id);
+      return found.status === 'active' ? p.pusher.verify(found.config) : undefined;
+    },
     setTraceSource(next) {
       source = next;
     },

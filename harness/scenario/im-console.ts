@@ -3,8 +3,8 @@
  * certificates (an edit takes effect after the activation delay) and the per-device push traces.
  * Only the lab has it; the real console is a web page.
  */
-import type { CertificateConfig, ClickAction } from '../im/rules/certificates.ts';
-import { CONTROL_PREFIX } from '../im/wire/control.ts';
+import type { CertificateConfig, CertificateView, ClickAction } from '../im/rules/certificates.ts';
+import { CONTROL_PREFIX, type SessionView } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 
 export type { CertificateConfig, ClickAction, PushTrace };
@@ -50,6 +50,36 @@ export class ImConsoleClient {
 
   createCertificate(config: Omit<CertificateConfig, 'id' | 'vendor'> & { id?: number }): Promise<CertificateEdit> {
     return this.request('POST', '/console/certificates', config);
+  }
+
+  /** The console's certificates (MasterSecrets masked), each with its active and pending versions. */
+  async certificates(): Promise<CertificateView[]> {
+    return (await this.request<{ certificates: CertificateView[] }>('GET', '/console/certificates')).certificates;
+  }
+
+  /** The console's certificate test: IM authenticates at OPPO with the certificate's credentials. */
+  verifyCertificate(id: number): Promise<{ certificateId: number; code: number; message: string }> {
+    return this.request('POST', `/console/certificates/${id}/verify`);
+  }
+
+  /** The user's login sessions (one per device), with the push token IM holds. */
+  async sessions(userId: string): Promise<SessionView[]> {
+    return (await this.request<{ sessions: SessionView[] }>('GET', `/sessions?user=${encodeURIComponent(userId)}`)).sessions;
+  }
+
+  /** The decisions of every message to or from the user, oldest first. */
+  async tracesOf(userId: string): Promise<PushTrace[]> {
+    return (await this.request<{ traces: PushTrace[] }>('GET', `/traces?user=${encodeURIComponent(userId)}`)).traces;
+  }
+
+  /** The IM app's id and admin (to call its REST API). */
+  app(): Promise<{ sdkAppId: number; admin: string }> {
+    return this.request('GET', '/app');
+  }
+
+  /** A UserSig the lab signs on its clock. */
+  userSig(userId: string): Promise<{ userId: string; userSig: string }> {
+    return this.request('POST', '/usersig', { userId });
   }
 
   /** The per-device decisions for one message, each with its reason and OPPO exchange. */

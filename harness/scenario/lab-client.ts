@@ -48,6 +48,11 @@ export class LabClient {
     return (await this.request<{ now: number }>('POST', '/clock/advance', { by })).now;
   }
 
+  /** The lab's services by name (mock-oppo, im, lab) and their URLs. */
+  async services(): Promise<Array<{ name: string; url: string }>> {
+    return (await this.request<{ services: Array<{ name: string; url: string }> }>('GET', '')).services;
+  }
+
   async now(): Promise<number> {
     return (await this.request<{ now: number }>('GET', '/clock')).now;
   }

@@ -15,6 +15,8 @@ import { buildOppoUnicast, pushTitle } from './oppo-notification.ts';
 
 export interface VendorPusher {
   unicast(cert: CertificateConfig, message: Record<string, unknown>): Promise<OppoExchange>;
+  /** A fresh authentication with the certificate's credentials: OPPO's code (0: they authenticate). */
+  verify(cert: CertificateConfig): Promise<{ code: number; message: string }>;
 }
 
 export interface DeliveryDeps {
