@@ -13,6 +13,7 @@ import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenar
 import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
+import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
   try {
@@ -77,7 +78,11 @@ export const config: WebdriverIO.MultiremoteConfig = {
     console.log(`run report: ${await writeHtmlReport()}`);
   },
   beforeSession: (_config, caps) => prepareSession(profile, caps),
-  beforeTest: (test) => onTestStart(test),
+  beforeTest: async (test) => {
+    onTestStart(test);
+    // A scenario opened with `isolation: 'test'` starts each test clean (see Scenario.reset).
+    await Scenario.current?.beforeEachTest();
+  },
   afterTest: async (test, _context, result) => void (await onTestEnd(test, result)),
   beforeHook: (test, _context, hookName) => onHookStart(hookName, test),
   afterHook: async (test, _context, result) => void (await onHookEnd(test, result)),

@@ -26,6 +26,11 @@ export interface ImCore {
   verifyCertificate(id: number): Promise<{ code: number; message: string } | undefined>;
   /** The lab hands IM the join over OPPO and the phones, for normal_push_trace. */
   setTraceSource(source: (msgKey: string) => LabTrace | undefined): void;
+  /**
+   * Back to the start: the initial accounts and certificates (console edits gone), no sessions or
+   * tokens, no messages or traces. The clock and the settings stay.
+   */
+  reset(): void;
   /** Cancels the clock timers the rules armed. */
   dispose(): void;
 }
@@ -67,6 +72,13 @@ export function createImCore(p: {
     },
     setTraceSource(next) {
       source = next;
+    },
+    reset() {
+      sessions.reset();
+      accounts.reset(p.accounts);
+      certificates.reset();
+      messages.clear();
+      traces.clear();
     },
     dispose: () => sessions.dispose(),
   };

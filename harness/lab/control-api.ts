@@ -1,7 +1,8 @@
 /**
  * The lab's own HTTP API (`/_lab/v1`): the one virtual clock (advancing steps timer by timer and lets
- * every link settle in between), the phones (the PhoneApi routes, boot, list, shutdown) and the phones'
- * lab-only switches that have no Appium counterpart (network, notification permission, kill modes).
+ * every link settle in between), the reset of every service between spec files, the phones (the
+ * PhoneApi routes, boot, list, shutdown), the phones' lab-only switches that have no Appium
+ * counterpart (network, notification permission, kill modes) and their notification history.
  * Every answer is `{ value }`, every failure `{ error: { code, message } }`, like the phone API.
  */
 import express from 'express';
@@ -10,6 +11,8 @@ import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
 import type { LabTrace } from '../trace/trace.ts';
+import type { LabAdb } from './adb-endpoint.ts';
+import type { LabResetResult } from './lab.ts';
 
 export const LAB_API_PATH = '/_lab/v1';
 
@@ -17,9 +20,11 @@ export interface LabControlDeps {
   clock: VirtualClock;
   farm: PhoneFarm;
   advance(by: Duration): Promise<number>;
+  reset(): Promise<LabResetResult>;
   services: Array<{ name: string; url: string }>;
   /** The joined trace of one IM message; undefined when IM has no such MsgKey. */
   trace(msgKey: string): LabTrace | undefined;
+  adb: LabAdb;
 }
 
 class BadRequest extends Error {}
@@ -92,6 +97,27 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       return trace;
     }),
   );
+  // The phones' ADB endpoint: where it listens (null when off), switched on (optionally on a port) and off.
+  app.get(`${LAB_API_PATH}/adb`, route(() => deps.adb.info() ?? null));
+  app.post(
+    `${LAB_API_PATH}/adb`,
+    route(async (req) => {
+      const port = body(req).port ?? 0;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new BadRequest('"port" is a port number (0 or absent: any free port)');
+      try {
+        return await deps.adb.start(port);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (err instanceof RangeError || code === 'EADDRINUSE' || code === 'EACCES') throw new BadRequest(`cannot start the ADB endpoint: ${(err as Error).message}`);
+        throw err;
+      }
+    }),
+  );
+  app.delete(`${LAB_API_PATH}/adb`, route(async () => ({ stopped: await deps.adb.stop() })));
+  app.post(
+    `${LAB_API_PATH}/reset`,
+    route(() => deps.reset()),
+  );
   app.post(
     `${LAB_API_PATH}/phones/:serial/network`,
     route(async (req) => {
@@ -107,6 +133,20 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       if (typeof granted !== 'boolean') throw new BadRequest('give "granted": true or false');
       phoneOf(req).setNotificationPermission(packageOf(req), granted);
     }),
+  );
+  app.get(
+    `${LAB_API_PATH}/phones/:serial/notifications/removed`,
+    route((req) =>
+      phoneOf(req).notifications.removed.map(({ time, reason, entry }) => ({
+        key: entry.key,
+        packageName: entry.packageName,
+        id: entry.id,
+        title: entry.title,
+        postTime: entry.postTime,
+        time,
+        reason,
+      })),
+    ),
   );
   app.post(
     `${LAB_API_PATH}/phones/:serial/kill`,

@@ -18,6 +18,7 @@ import { messageView } from '../../mock-oppo/core/views.ts';
 import { joinTrace, type LabTrace } from '../trace/trace.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenOnLoopback } from './listen.ts';
+import { LabAdb } from './adb-endpoint.ts';
 
 export interface LabOptions {
   /** Default: a frozen VirtualClock at the current real time. */
@@ -43,6 +44,15 @@ export interface LabOptions {
   phones?: number | FarmBootOptions[];
   /** Settings every phone of the farm starts with. */
   phoneSettings?: Partial<PhoneSettings>;
+  /** Serve the phones over ADB on loopback: true (an ephemeral port) or `{ port }`. Also switchable through the lab API. */
+  adb?: boolean | { port?: number };
+}
+
+export interface LabResetResult {
+  /** The virtual instant of the reset (unchanged by it). */
+  now: number;
+  /** The phones that were reset. */
+  phones: string[];
 }
 
 /** Awaited between clock steps; should resolve once its link has settled. */
@@ -54,6 +64,8 @@ export interface Lab {
   im: { url: string; server: ImServer };
   /** Where the virtual phones live. */
   farm: PhoneFarm;
+  /** The phones' ADB endpoint (`adb.info()` once started). */
+  adb: LabAdb;
   /** The lab's control API (`/_lab/v1`: clock, phones); what the Appium driver's `appium:labUrl` points at. */
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
@@ -64,6 +76,13 @@ export interface Lab {
   addBarrier(barrier: Barrier): () => void;
   /** Moves the clock by `by`, timer by timer, awaiting the barriers (and `extra`) between steps. Returns the steps taken. */
   advance(by: Duration, extra?: Barrier[]): Promise<number>;
+  /**
+   * Every service back to a clean start, for the next spec file or test (`POST /_lab/v1/reset`):
+   * each phone as after boot (apps stopped and cleared, shade empty, network on), then IM (no
+   * sessions or tokens, fixtures' accounts and certificates), then mock-oppo's traffic (messages,
+   * faults, receipts, quotas; phones stay registered). The clock is not touched: it only moves forward.
+   */
+  reset(): Promise<LabResetResult>;
   stop(): Promise<void>;
 }
 
@@ -141,6 +160,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.phoneSettings ? { settings: options.phoneSettings } : {}),
     });
     closers.push(() => farm.shutdownAll());
+    // The ADB endpoint joins the service list while it runs (what `GET /_lab/v1` and the CLI show).
+    const adb = new LabAdb(farm, (info) => {
+      const at = services.findIndex((s) => s.name === 'adb');
+      if (at >= 0) services.splice(at, 1);
+      if (info) services.push({ name: 'adb', url: `tcp://${info.host}:${info.port}` });
+    });
+    closers.push(async () => void (await adb.stop()));
 
     // Every phone's links settle between clock steps, so a heartbeat a timer triggers lands in time.
     const barriers = new Set<Barrier>([() => farm.syncAll()]);
@@ -158,9 +184,20 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     };
     server.setTraceSource(trace);
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services, trace }), host, portOf(2));
+    const reset = async (): Promise<LabResetResult> => {
+      // Phones first: their apps stop (closing IM links), so IM then forgets sessions nobody holds.
+      await farm.resetAll();
+      server.reset();
+      mock.reset('traffic');
+      await farm.syncAll();
+      return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
+    };
+
+    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, reset, services, adb, trace }), host, portOf(2));
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
+
+    if (options.adb) await adb.start(typeof options.adb === 'object' ? (options.adb.port ?? 0) : 0);
 
     const boots = typeof options.phones === 'number' ? Array.from({ length: options.phones }, () => ({})) : (options.phones ?? []);
     for (const boot of boots) await farm.boot(boot);
@@ -170,6 +207,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       oppo: { url: oppo.url, mock },
       im: { url: im.url, server },
       farm,
+      adb,
       url: control.url,
       services,
       trace,
@@ -178,6 +216,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         return () => barriers.delete(barrier);
       },
       advance,
+      reset,
       stop,
     };
   } catch (err) {

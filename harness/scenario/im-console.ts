@@ -7,7 +7,8 @@ import type { CertificateConfig, CertificateView, ClickAction } from '../im/rule
 import { CONTROL_PREFIX, type SessionView } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 
-export type { CertificateConfig, ClickAction, PushTrace };
+/** One session in `GET /_im/v1/sessions`: its state (`online`, `background`, `push_online`, `offline`), why, and its token. */
+export type { CertificateConfig, CertificateView, ClickAction, PushTrace, SessionView };
 
 export class ImConsoleError extends Error {
   constructor(
@@ -52,19 +53,20 @@ export class ImConsoleClient {
     return this.request('POST', '/console/certificates', config);
   }
 
-  /** The console's certificates (MasterSecrets masked), each with its active and pending versions. */
+  /** Every certificate with its active version and the saved edits still waiting to apply (MasterSecrets masked). */
   async certificates(): Promise<CertificateView[]> {
     return (await this.request<{ certificates: CertificateView[] }>('GET', '/console/certificates')).certificates;
+  }
+
+  /** The IM server's login sessions (one per user and device), optionally of one user. */
+  async sessions(user?: string): Promise<SessionView[]> {
+    const query = user === undefined ? '' : `?user=${encodeURIComponent(user)}`;
+    return (await this.request<{ sessions: SessionView[] }>('GET', `/sessions${query}`)).sessions;
   }
 
   /** The console's certificate test: IM authenticates at OPPO with the certificate's credentials. */
   verifyCertificate(id: number): Promise<{ certificateId: number; code: number; message: string }> {
     return this.request('POST', `/console/certificates/${id}/verify`);
-  }
-
-  /** The user's login sessions (one per device), with the push token IM holds. */
-  async sessions(userId: string): Promise<SessionView[]> {
-    return (await this.request<{ sessions: SessionView[] }>('GET', `/sessions?user=${encodeURIComponent(userId)}`)).sessions;
   }
 
   /** The decisions of every message to or from the user, oldest first. */
