@@ -34,8 +34,11 @@ export function onTestStart(test: WdioTestInfo): void {
   beginRecord(`${test.parent ?? ''} ${test.title ?? ''}`.trim(), 'test');
 }
 
+/** Mocha's names for the hooks WDIO calls by their function name. */
+const HOOK_TITLES: Record<string, string> = { before: '"before all" hook', after: '"after all" hook', beforeEach: '"before each" hook', afterEach: '"after each" hook' };
+
 export function onHookStart(hookName: string, test: WdioTestInfo): void {
-  beginRecord(`${test.parent ?? ''} ${hookName}`.trim(), 'hook');
+  beginRecord(`${test.parent ?? ''} ${HOOK_TITLES[hookName] ?? hookName}`.trim(), 'hook');
 }
 
 /** Finishes the running test's record and writes its report; returns the report (undefined: nothing to report). */
