@@ -61,14 +61,15 @@ function timeline(t: TestReport): string {
 }
 
 function funnelDetails(t: TestReport): string {
-  if (t.funnel.length === 0) return '<p class="none">this test sent no messages</p>';
+  const direct = t.oppoSends ? `<h4>Sent straight to OPPO</h4><pre>${esc(t.oppoSends)}</pre>` : '';
+  if (t.funnel.length === 0) return (direct || '<p class="none">this test sent no messages</p>');
   const items = t.funnel
     .map((e) => {
       const fix = e.outcome.shown ? '' : `<p class="fix">What to do: ${esc(REASONS[e.outcome.reason].fix)}</p>`;
       return `<div class="message ${e.outcome.shown ? 'shown' : 'lost'}"><pre>${esc(e.description)}</pre>${fix}</div>`;
     })
     .join('');
-  return funnelSvg(t.funnel) + items;
+  return funnelSvg(t.funnel) + items + direct;
 }
 
 function shades(t: TestReport): string {

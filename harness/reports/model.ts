@@ -36,6 +36,8 @@ export interface TestReport {
   funnel: FunnelEntry[];
   shades: ShadeSnapshot[];
   logcat: Array<{ phone: string; lines: string[] }>;
+  /** Pushes the test sent straight to OPPO, with each target's state. */
+  oppoSends?: string;
 }
 
 /**

@@ -11,7 +11,8 @@ import { addAttachment } from '@wdio/allure-reporter';
 import { addProperty } from '@wdio/junit-reporter';
 import { DATA_DIR, FUNNEL_DIR, reportFileName, type TestReport } from '../reports/model.ts';
 import { Scenario } from './scenario.ts';
-import { funnelText, testFunnel, type FunnelEntry } from './test-funnel.ts';
+import type { OppoSend } from './oppo-server.ts';
+import { describeOppoSends, funnelText, testFunnel, type FunnelEntry } from './test-funnel.ts';
 import { beginRecord, currentRecord, type TestRecord } from './test-record.ts';
 
 /** What WDIO's mocha adapter passes for a test or a hook (the fields we read). */
@@ -29,6 +30,8 @@ export interface WdioResult {
 }
 
 let written = 0;
+/** Pushes sent straight to OPPO that an earlier test's or hook's report already showed. */
+const reportedOppoSends = new WeakSet<OppoSend>();
 
 export function onTestStart(test: WdioTestInfo): void {
   beginRecord(`${test.parent ?? ''} ${test.title ?? ''}`.trim(), 'test');
@@ -87,6 +90,9 @@ async function finish(record: TestRecord, test: WdioTestInfo, result: WdioResult
     const lines = await phone.logcatExcerpt().catch(() => undefined);
     if (lines?.length) logcat.push({ phone: phone.name, lines });
   }
+  const oppoSends = (scenario?.oppoApi.sent ?? []).filter((send) => !reportedOppoSends.has(send));
+  for (const send of oppoSends) reportedOppoSends.add(send);
+  const oppoText = oppoSends.length ? await describeOppoSends(scenario?.observers.oppo, oppoSends) : '';
   const error = messageOf(result.error);
   const report: TestReport = {
     spec: test.file ? relative(process.cwd(), test.file) : '',
@@ -101,11 +107,12 @@ async function finish(record: TestRecord, test: WdioTestInfo, result: WdioResult
     funnel,
     shades: record.shades,
     logcat,
+    ...(oppoText ? { oppoSends: oppoText } : {}),
   };
-  const text = funnelProblem ?? funnelText(funnel);
+  const text = [funnelProblem ?? (record.sent.length || !oppoText ? funnelText(funnel) : ''), oppoText].filter(Boolean).join('\n\n');
   await mkdir(DATA_DIR, { recursive: true });
   await writeFile(join(DATA_DIR, `${String(++written).padStart(4, '0')}-${process.pid}-${reportFileName(record.title, 'json')}`), JSON.stringify(report));
-  if (record.sent.length > 0) addProperty('push-funnel', text);
+  if (record.sent.length > 0 || oppoText) addProperty('push-funnel', text);
   await addAttachment('push funnel', text, 'text/plain');
   for (const shade of record.shades) if (shade.screenshot) await addAttachment(`shade of ${shade.phone} (${shade.step})`, Buffer.from(shade.screenshot, 'base64'), 'image/png');
   for (const l of logcat) await addAttachment(`logcat of ${l.phone}`, l.lines.join('\n'), 'text/plain');

@@ -6,27 +6,40 @@
 import './wdio-capabilities.ts';
 import { remote } from 'webdriverio';
 import imAppFixture from '../../fixtures/im-app.json' with { type: 'json' };
+import oppoAppsFixture from '../../fixtures/oppo-apps.json' with { type: 'json' };
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { MockOppoControl } from '../../mock-oppo/control-client.ts';
 import { genUserSig } from '../im/usersig.ts';
 import { RemotePhone } from '../phone/http/index.ts';
-import { appPageFor } from './apps/index.ts';
+import { appPage, appPageFor, appPageOrBase } from './apps/index.ts';
+import type { AppSource } from '../phone/api.ts';
 import { ImConsoleClient } from './im-console.ts';
-import { ImRestClient, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
+import { ImRestClient, type BatchSendMsgRequest, type BatchSendMsgResult, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
 import { LabClient } from './lab-client.ts';
+import { OppoServerClient } from './oppo-server.ts';
 import { readLabEnv } from './lab-env.ts';
 import type { Observers } from './matchers.ts';
 import { Phone } from './phone.ts';
 import { isVirtualLab, resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
-import type { PhoneRef } from './test-funnel.ts';
+import { describeOppoSends, funnelText, testFunnel, type PhoneRef } from './test-funnel.ts';
 import { currentRecord, step } from './test-record.ts';
 
-/** The IM REST client that notes what the running test sent, so its report shows each message's funnel. */
+/** The IM REST client that notes what the running test sent (sendmsg and batchsendmsg), so its report shows each message's funnel. */
 class RecordingImRestClient extends ImRestClient {
   override sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
     return step(`send ${request.From_Account ?? 'admin'} → ${request.To_Account}`, async () => {
       const result = await super.sendMsg(request);
       currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to: request.To_Account });
+      return result;
+    });
+  }
+  override batchSendMsg(request: BatchSendMsgRequest): Promise<BatchSendMsgResult> {
+    return step(`send ${request.From_Account ?? 'admin'} → ${request.To_Account.join(', ')}`, async () => {
+      const result = await super.batchSendMsg(request);
+      const failed = new Set(result.ErrorList.map((e) => e.To_Account));
+      for (const to of new Set(request.To_Account)) {
+        if (!failed.has(to)) currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to });
+      }
       return result;
     });
   }
@@ -77,6 +90,11 @@ export class Scenario {
   readonly console: ImConsoleClient | undefined;
   /** mock-oppo's control API (absent on `live`). */
   readonly oppo: MockOppoControl | undefined;
+  /**
+   * The OPPO PUSH server API, straight from the spec (a backend's own pushes: notify_id, show_ttl,
+   * styles, click types, broadcast), signed on the lab's clock; the real OPPO on `live`.
+   */
+  readonly oppoApi: OppoServerClient;
   readonly lab: LabClient | undefined;
   readonly observers: Observers;
   private readonly phones = new Map<string, Phone>();
@@ -91,17 +109,14 @@ export class Scenario {
     readonly profile: E2eProfile,
     readonly isolation: Isolation,
     private readonly browser: AnyBrowser,
-    clients: { im: RecordingImRestClient; console?: ImConsoleClient; oppo?: MockOppoControl; lab?: LabClient },
+    clients: { im: RecordingImRestClient; oppoApi: OppoServerClient; console?: ImConsoleClient; oppo?: MockOppoControl; lab?: LabClient },
   ) {
     this.im = clients.im;
+    this.oppoApi = clients.oppoApi;
     this.console = clients.console;
     this.oppo = clients.oppo;
     this.lab = clients.lab;
-    this.observers = {
-      ...(clients.lab ? { lab: clients.lab } : {}),
-      ...(clients.console ? { console: clients.console } : {}),
-      ...(clients.oppo ? { oppo: clients.oppo } : {}),
-    };
+    this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
     Scenario.current = this;
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
@@ -120,7 +135,8 @@ export class Scenario {
     if (profile.backend.kind === 'live') {
       const { im } = profile.backend;
       const signer = () => genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin });
-      const scenario = new Scenario(tag, profile, isolation, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
+      const oppoApi = new OppoServerClient({ ...profile.backend.oppo, now: () => Date.now() });
+      const scenario = new Scenario(tag, profile, isolation, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }), oppoApi });
       await scenario.reset();
       return scenario;
     }
@@ -130,7 +146,10 @@ export class Scenario {
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    const scenario = new Scenario(tag, profile, isolation, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+    const lab = new LabClient(urls.lab);
+    const [oppoApp] = oppoAppsFixture;
+    const oppoApi = new OppoServerClient({ baseUrl: urls.oppo, appKey: oppoApp!.appKey, masterSecret: oppoApp!.masterSecret, now: () => lab.now() });
+    const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo), lab });
     await scenario.reset();
     return scenario;
   }
@@ -144,6 +163,7 @@ export class Scenario {
    * is not reset: it only moves forward (see harness/scenario/README.md, "Isolation").
    */
   async reset(): Promise<void> {
+    this.oppoApi.sent.length = 0;
     if (this.lab) await this.lab.reset();
     // The scenario's users are its cast, not state: they survive a reset (IM forgot them).
     for (const [userId, nick] of this.users) await this.im.importAccount(userId, nick);
@@ -206,29 +226,33 @@ export class Scenario {
 
   /**
    * Boots one more virtual phone (e.g. with an app profile that makes an integration mistake) and
-   * opens its own session on the same Appium server; `close()` ends it.
+   * opens its own session on the same Appium server; `close()` ends it. `appProfile` is a profile id
+   * from fixtures/apps/, or a variant defined in the spec: `{ id: 'tim-demo-old-sdk', extends:
+   * 'tim-demo', behaviour: { callsDoBackground: false } }` (validated like a fixture).
    */
-  bootPhone(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
-    return step(`boot a phone with ${options.appProfile}`, () => this.boot(options), options.name ?? options.appProfile);
+  bootPhone(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
+    const name = options.name ?? (typeof options.appProfile === 'string' ? options.appProfile : String(options.appProfile.id ?? 'variant'));
+    return step(`boot a phone with ${name}`, () => this.boot(options), name);
   }
 
-  private async boot(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
+  private async boot(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
     const lab = this.requireLab('booting a phone');
     const { lab: labUrl } = readLabEnv();
     const template = this.phone('phoneA').driver;
-    const booted = await RemotePhone.boot(labUrl, { appProfiles: [options.appProfile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
-    const requested = requestedOf(template);
+    const profile = options.appProfile;
+    const profileName = typeof profile === 'string' ? profile : String(profile.id ?? 'variant');
+    // A variant shares its base app's screens (found by name prefix, else by what it extends).
+    const page = typeof profile === 'string' ? appPage(profile) : appPageOrBase(profileName, String(profile.extends ?? profileName));
+    const booted = await RemotePhone.boot(labUrl, { appProfiles: [profile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
     const capabilities: WebdriverIO.Capabilities = {
-      ...requested,
+      ...requestedOf(template),
       'appium:udid': booted.serial,
-      'appium:appProfile': options.appProfile,
       'appium:labUrl': labUrl,
-      ...(options.deviceProfile ? { 'appium:deviceProfile': options.deviceProfile } : {}),
     };
     const { hostname, port, path, protocol } = template.options;
     const driver = await remote({ hostname, port, path, protocol, logLevel: 'warn', capabilities });
     this.extraSessions.push(driver);
-    const phone = new Phone(options.name ?? options.appProfile, driver, appPageFor(capabilities), booted.serial, lab.phone(booted.serial), this.observers);
+    const phone = new Phone(options.name ?? profileName, driver, page, booted.serial, lab.phone(booted.serial), this.observers);
     this.extraPhones.push(phone);
     return phone;
   }
@@ -236,6 +260,19 @@ export class Scenario {
   /** Every phone of this scenario (the session's and bootPhone()'s), for reports. */
   allPhones(): Phone[] {
     return [...this.phones.values(), ...this.extraPhones];
+  }
+
+  /**
+   * The push funnel of the running test: each message it sent through IM (sendmsg, batchsendmsg)
+   * on the phones involved, and each push sent straight to OPPO since the last reset with each
+   * target's state. The same text its reports carry.
+   */
+  async funnelReport(): Promise<string> {
+    if (!this.lab) return '(no push funnel: the run has no lab)';
+    const record = currentRecord();
+    const im = record && record.sent.length ? funnelText(await testFunnel(this.lab, record.sent, this.phoneRefs(), record.phones)) : '';
+    const oppo = await describeOppoSends(this.observers.oppo, this.oppoApi.sent);
+    return [im, oppo].filter(Boolean).join('\n\n') || '(no messages sent)';
   }
 
   /** Names and serials of every phone, for the per-test funnel. */

@@ -4,7 +4,9 @@
  * scenario's phones shows once, on the first phone the test acted on (reason no_device).
  */
 import { deviceFunnel, describeFunnel, type DeviceFunnel } from './funnel.ts';
+import type { MockOppoControl } from '../../mock-oppo/control-client.ts';
 import type { LabClient } from './lab-client.ts';
+import type { OppoSend } from './oppo-server.ts';
 import type { SentRecord } from './test-record.ts';
 
 export interface FunnelEntry extends DeviceFunnel {
@@ -36,4 +38,18 @@ export async function testFunnel(lab: LabClient, sent: readonly SentRecord[], ph
 /** The entries as the text block of a report or failure message. */
 export function funnelText(entries: readonly FunnelEntry[]): string {
   return entries.length ? entries.map((e) => e.description).join('\n\n') : '(this test sent no messages)';
+}
+
+/** Pushes a spec sent straight to OPPO (OppoServerClient): each call's code, and each target's state at mock-oppo. */
+export async function describeOppoSends(oppo: MockOppoControl | undefined, sends: readonly OppoSend[]): Promise<string> {
+  const parts: string[] = [];
+  for (const send of sends) {
+    const lines = [`[oppo] ${send.endpoint} to ${send.targets.join(', ')}: code ${send.code}`];
+    for (const id of send.messageIds) {
+      const message = await oppo?.message(id).catch(() => undefined);
+      for (const t of message?.targets ?? []) lines.push(`  OPPO  ${id} → ${t.registrationId ?? t.targetValue}: ${t.state}${t.reason ? ` (${t.reason}${t.detail ? `: ${t.detail}` : ''})` : ''}`);
+    }
+    parts.push(lines.join('\n'));
+  }
+  return parts.join('\n\n');
 }

@@ -100,6 +100,12 @@ export const REASONS = {
     meaning: 'The app reported the token before IM login (refused with 21005) and never again after login.',
     fix: 'Report the token (setOfflinePushConfig) in the login success callback.',
   },
+  token_moved: {
+    layer: 'im',
+    kind: 'lost',
+    meaning: "Another user's login on the same phone reported this login's push token, which moved to that user (detail: that user).",
+    fix: 'Expected after switching accounts on one phone: log the user in again to report the token for them.',
+  },
   no_certificate: {
     layer: 'im',
     kind: 'lost',

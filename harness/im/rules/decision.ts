@@ -47,6 +47,7 @@ export function decide(s: Session, m: ImMessage, content: string, certificates: 
   if (m.onlineOnly) return suppressed('online_only');
   if (m.offlinePush?.PushFlag === 1) return suppressed('push_flag_off');
   if (content === '') return suppressed('nothing_to_show');
+  if (!s.token && s.tokenMovedTo) return suppressed('token_moved', `to ${s.tokenMovedTo.userId}`);
   if (!s.token) return suppressed(s.tokenReportedBeforeLogin ? 'token_before_login' : 'no_token');
   const cert = certificates.lookup(s.token.businessId);
   if (cert.status === 'missing') return suppressed('no_certificate', `certificate ${s.token.businessId}`);
@@ -60,6 +61,8 @@ export function decide(s: Session, m: ImMessage, content: string, certificates: 
     token: s.token,
   };
   if (s.state === 'push_online') decision.detail = s.cause;
+  // The user logged out on the phone, but the logout never reached the server (lab-only knowledge).
+  if (s.logoutNotDeliveredAt !== undefined) decision.detail = 'logout_not_delivered';
   if (cert.pendingEffectiveAt !== undefined) decision.pendingEditEffectiveAt = cert.pendingEffectiveAt;
   return decision;
 }
