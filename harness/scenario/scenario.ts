@@ -116,7 +116,7 @@ export class Scenario {
     this.console = clients.console;
     this.oppo = clients.oppo;
     this.lab = clients.lab;
-    this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
+    this.observers = { ...(clients.lab ? { lab: clients.lab } : {}), ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
     Scenario.current = this;
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
