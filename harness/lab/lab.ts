@@ -17,7 +17,7 @@ import type { PhoneSettings } from '../phone/settings.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenGuarded } from './listen.ts';
 import { LabAdb } from './adb-endpoint.ts';
-import { serveAdbTunnel } from './adb-tunnel.ts';
+import { adbTunnelRoute } from './adb-tunnel.ts';
 import { AccessGuard } from '../../mock-oppo/access/guard.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { maskSecret } from '../../mock-oppo/core/apps.ts';
@@ -219,7 +219,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb }), {
       guard,
       port: portOf(2),
-      upgrades: [(req, socket, head) => serveAdbTunnel(adb, req, socket, head)],
+      upgrades: [adbTunnelRoute(adb)],
     });
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
