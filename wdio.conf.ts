@@ -13,6 +13,7 @@ import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenar
 import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
+import { ensureLabToken } from './harness/scenario/lab-env.ts';
 import { freeLoopbackPort } from './harness/scenario/free-port.ts';
 import { Scenario } from './harness/scenario/scenario.ts';
 
@@ -28,6 +29,7 @@ function profileOrExit(): E2eProfile {
 }
 
 const profile = profileOrExit();
+ensureLabToken(profile.backend);
 
 // Each run starts with an empty reports/: cleaned by the launcher (workers load this file too) while
 // it reads its configuration, before it opens its own log file there.

@@ -6,6 +6,7 @@
  * Every answer is `{ value }`, every failure `{ error: { code, message } }`, like the phone API.
  */
 import express from 'express';
+import { bodyErrorMessage } from '../../mock-oppo/access/secrets.ts';
 import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
@@ -204,7 +205,7 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: unknown }).status;
     const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
-    res.status(code).json({ error: { code: code === 500 ? 'internal' : 'bad_request', message: (err as Error).message } });
+    res.status(code).json({ error: { code: code === 500 ? 'internal' : 'bad_request', message: bodyErrorMessage(err) } });
   });
   return app;
 }

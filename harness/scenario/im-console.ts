@@ -3,6 +3,7 @@
  * certificates (an edit takes effect after the activation delay) and the per-device push traces.
  * Only the lab has it; the real console is a web page.
  */
+import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { CertificateConfig, CertificateView, ClickAction } from '../im/rules/certificates.ts';
 import { CONTROL_PREFIX, type SessionView } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
@@ -30,15 +31,12 @@ export interface CertificateEdit {
 export class ImConsoleClient {
   private readonly base: string;
 
-  constructor(imUrl: string) {
+  constructor(imUrl: string, private readonly access: ClientAccess = {}) {
     this.base = `${imUrl.replace(/\/+$/, '')}${CONTROL_PREFIX}`;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
+    const response = await fetch(`${this.base}${path}`, controlInit(method, this.access, body));
     const json = (await response.json()) as T & { error?: { code: string; message: string } };
     if (!response.ok) throw new ImConsoleError(response.status, json.error?.code ?? 'http_error', `IM console ${method} ${path}: ${json.error?.message ?? response.status}`);
     return json;

@@ -2,6 +2,7 @@
  * A typed client for the lab's control API (`/_lab/v1`): the one virtual clock (advancing it steps
  * timer by timer and lets every link settle in between) and the phones' lab-only switches.
  */
+import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
 import type { LabTrace } from '../trace/trace.ts';
@@ -20,15 +21,12 @@ export class LabClientError extends Error {
 export class LabClient {
   private readonly base: string;
 
-  constructor(labUrl: string) {
+  constructor(labUrl: string, private readonly access: ClientAccess = {}) {
     this.base = `${labUrl.replace(/\/+$/, '')}${LAB_API_PATH}`;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
+    const response = await fetch(`${this.base}${path}`, controlInit(method, this.access, body));
     const text = await response.text();
     let json: unknown;
     try {

@@ -141,15 +141,16 @@ export class Scenario {
       return scenario;
     }
     const urls = readLabEnv();
-    const console = new ImConsoleClient(urls.im);
+    const access = { token: urls.token };
+    const console = new ImConsoleClient(urls.im, access);
     // Sign on the lab's clock: a ticket dated by the wall clock would lie in the future of a frozen virtual clock.
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    const lab = new LabClient(urls.lab);
+    const lab = new LabClient(urls.lab, access);
     const [oppoApp] = oppoAppsFixture;
     const oppoApi = new OppoServerClient({ baseUrl: urls.oppo, appKey: oppoApp!.appKey, masterSecret: oppoApp!.masterSecret, now: () => lab.now() });
-    const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo), lab });
+    const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo, access), lab });
     await scenario.reset();
     return scenario;
   }
@@ -237,13 +238,13 @@ export class Scenario {
 
   private async boot(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
     const lab = this.requireLab('booting a phone');
-    const { lab: labUrl } = readLabEnv();
+    const { lab: labUrl, token } = readLabEnv();
     const template = this.phone('phoneA').driver;
     const profile = options.appProfile;
     const profileName = typeof profile === 'string' ? profile : String(profile.id ?? 'variant');
     // A variant shares its base app's screens (found by name prefix, else by what it extends).
     const page = typeof profile === 'string' ? appPage(profile) : appPageOrBase(profileName, String(profile.extends ?? profileName));
-    const booted = await RemotePhone.boot(labUrl, { appProfiles: [profile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
+    const booted = await RemotePhone.boot(labUrl, { appProfiles: [profile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) }, { token });
     const capabilities: WebdriverIO.Capabilities = {
       ...requestedOf(template),
       'appium:udid': booted.serial,
@@ -286,8 +287,8 @@ export class Scenario {
     await Promise.allSettled(this.extraSessions.splice(0).map((d) => d.deleteSession()));
     const booted = this.extraPhones.splice(0);
     if (booted.length === 0) return;
-    const { lab: labUrl } = readLabEnv();
-    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial)));
+    const { lab: labUrl, token } = readLabEnv();
+    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial, { token })));
   }
 }
 

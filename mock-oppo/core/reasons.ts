@@ -124,6 +124,36 @@ export const REASONS = {
     meaning: 'OfflinePushInfo.Ext is not a JSON object and IM is set to skip such pushes.',
     fix: 'Send Ext as a JSON object string.',
   },
+  group_muted: {
+    layer: 'im',
+    kind: 'lost',
+    meaning: 'Group message: the member set the group to "receive but do not notify" (MsgFlag AcceptNotNotify), so it is delivered online only.',
+    fix: 'Expected for a muted group. To get the push, set the member\'s MsgFlag to AcceptAndNotify (modify_group_member_info).',
+  },
+  group_discarded: {
+    layer: 'im',
+    kind: 'lost',
+    meaning: 'Group message: the member\'s MsgFlag is Discard, so the message is not even delivered online.',
+    fix: 'Set the member\'s MsgFlag to AcceptAndNotify (modify_group_member_info).',
+  },
+  not_a_member: {
+    layer: 'im',
+    kind: 'lost',
+    meaning: 'Group message: the user was removed from the group before it was sent (detail: when).',
+    fix: 'Expected after delete_group_member. Add the user back to the group if they should get it.',
+  },
+  account_deleted: {
+    layer: 'im',
+    kind: 'lost',
+    meaning: 'The recipient\'s account was deleted (account_delete): its logins ended and its token was unbound.',
+    fix: 'Expected after account_delete; the account cannot be imported again.',
+  },
+  blacklisted: {
+    layer: 'im',
+    kind: 'lost',
+    meaning: 'The recipient blocked the sender (black_list_add): the message is refused (20007) and not pushed.',
+    fix: 'Remove the sender from the recipient\'s blocklist (black_list_delete), or set restBlocklist to ignore.',
+  },
 
   // ---- OPPO: the server API's answer and the platform's queue
   oppo_rejected: {

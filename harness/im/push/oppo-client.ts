@@ -24,6 +24,13 @@ const RETRYABLE_CODES: ReadonlySet<number> = new Set([CODES.SERVICE_UNAVAILABLE,
 /** The official SDK's client-side code for a body that is not JSON. */
 const RESPONSE_PARSE_ERROR = -3;
 
+/** An auth answer as the trace keeps it: `data.auth_token` masked (the trace is served and reported). */
+function withMaskedToken(body: unknown): unknown {
+  const data = (body as { data?: { auth_token?: unknown } } | undefined)?.data;
+  if (typeof data?.auth_token !== 'string') return body;
+  return { ...(body as object), data: { ...data, auth_token: maskSecret(data.auth_token) } };
+}
+
 export interface OppoClientOptions {
   baseUrl: string;
   clock: Clock;
@@ -183,7 +190,7 @@ export class OppoClient {
     } catch {
       body = undefined;
     }
-    attempt.response = body ?? text.slice(0, 500);
+    attempt.response = call === 'auth' ? withMaskedToken(body) ?? text.slice(0, 500) : body ?? text.slice(0, 500);
     if (response.status >= 500) return { kind: 'retryable', why: `HTTP ${response.status}` };
     if (response.status !== 200) return { kind: 'failed', code: RESPONSE_PARSE_ERROR, message: `HTTP ${response.status}` };
     const b = body as { code?: unknown; message?: unknown; data?: unknown } | undefined;
