@@ -7,50 +7,45 @@
  * caller's own loopback and opens one such upgrade per ADB connection, so `adb -P <local port>`,
  * adbkit and Appium's `adbPort` work unchanged against a lab elsewhere.
  */
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { tokenHeaders, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import { fail } from '../adb/wire/smart-socket.ts';
 import type { LabAdb } from './adb-endpoint.ts';
 import { LAB_API_PATH } from './control-api.ts';
+import type { UpgradeRoute } from './listen.ts';
 
 export const ADB_TUNNEL_PATH = `${LAB_API_PATH}/adb/tunnel`;
 /** The Upgrade protocol name of a tunnelled ADB connection. */
 export const ADB_TUNNEL_PROTOCOL = 'push-lab-adb';
 
-function refuse(socket: Duplex, status: number, reason: string, message: string): void {
-  const body = JSON.stringify({ error: { code: status === 409 ? 'adb_off' : 'bad_request', message } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+function refuseOff(socket: Duplex): void {
+  const body = JSON.stringify({ error: { code: 'adb_off', message: 'the ADB endpoint is off: start the lab with --adb, or POST /_lab/v1/adb' } });
+  socket.end(`HTTP/1.1 409 Conflict\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
-/**
- * Serves an upgrade the guard already admitted on the lab server: pipes it to the ADB endpoint.
- * Returns false for any other path (the caller answers 404).
- */
-export function serveAdbTunnel(adb: LabAdb, req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-  if ((req.url ?? '').split('?')[0] !== ADB_TUNNEL_PATH) return false;
-  if ((req.headers.upgrade ?? '').toLowerCase() !== ADB_TUNNEL_PROTOCOL) {
-    refuse(socket, 400, 'Bad Request', `the ADB tunnel needs 'Upgrade: ${ADB_TUNNEL_PROTOCOL}'`);
-    return true;
-  }
-  const endpoint = adb.info();
-  if (!endpoint) {
-    refuse(socket, 409, 'Conflict', 'the ADB endpoint is off: start the lab with --adb, or POST /_lab/v1/adb');
-    return true;
-  }
-  const upstream = net.connect(endpoint.port, endpoint.host);
-  upstream.once('connect', () => {
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${ADB_TUNNEL_PROTOCOL}\r\n\r\n`);
-    if (head.length > 0) upstream.write(head);
-    socket.pipe(upstream);
-    upstream.pipe(socket);
-  });
-  upstream.on('error', () => socket.destroy());
-  socket.on('error', () => upstream.destroy());
-  socket.on('close', () => upstream.destroy());
-  upstream.on('close', () => socket.destroy());
-  return true;
+/** The lab server's upgrade route of the tunnel: once the guard admitted it, a pipe to the ADB endpoint. */
+export function adbTunnelRoute(adb: LabAdb): UpgradeRoute {
+  return {
+    path: ADB_TUNNEL_PATH,
+    protocol: ADB_TUNNEL_PROTOCOL,
+    serve(_req, socket, head) {
+      const endpoint = adb.info();
+      if (!endpoint) return refuseOff(socket);
+      const upstream = net.connect(endpoint.port, endpoint.host);
+      upstream.once('connect', () => {
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${ADB_TUNNEL_PROTOCOL}\r\n\r\n`);
+        if (head.length > 0) upstream.write(head);
+        socket.pipe(upstream);
+        upstream.pipe(socket);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+      socket.on('close', () => upstream.destroy());
+      upstream.on('close', () => socket.destroy());
+    },
+  };
 }
 
 export interface AdbTunnel {

@@ -11,6 +11,7 @@ import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { LabTrace } from '../trace/trace.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import type { LabAdb } from './adb-endpoint.ts';
 import { UnknownAppError, type LabDevices } from './devices.ts';
@@ -25,6 +26,8 @@ export interface LabControlDeps {
   advance(by: Duration): Promise<number>;
   reset(): Promise<LabResetResult>;
   services: Array<{ name: string; url: string }>;
+  /** The joined trace of one IM message; undefined when IM has no such MsgKey. */
+  trace(msgKey: string): LabTrace | undefined;
   adb: LabAdb;
   devices?: LabDevices | undefined;
 }
@@ -89,6 +92,14 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
     route(async (req) => {
       const steps = await deps.advance(durationOf(body(req).by));
       return { now: clock.now(), steps };
+    }),
+  );
+  app.get(
+    `${LAB_API_PATH}/traces/:msgKey`,
+    route((req) => {
+      const trace = deps.trace(String(req.params.msgKey));
+      if (!trace) throw new NotFound(`IM has no message with MsgKey ${req.params.msgKey}`);
+      return trace;
     }),
   );
   // The phones' ADB endpoint: where it listens (null when off), switched on (optionally on a port) and off.

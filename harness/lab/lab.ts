@@ -14,11 +14,13 @@ import { createMockOppo, type AppConfig, type MockOppo } from '../../mock-oppo/i
 import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
 import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
+import { messageView } from '../../mock-oppo/core/views.ts';
+import { joinTrace, type LabTrace } from '../trace/trace.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenGuarded } from './listen.ts';
 import { LabAdb } from './adb-endpoint.ts';
 import { LabDevices, type LabDevicesOptions } from './devices.ts';
-import { serveAdbTunnel } from './adb-tunnel.ts';
+import { adbTunnelRoute } from './adb-tunnel.ts';
 import { AccessGuard } from '../../mock-oppo/access/guard.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { maskSecret } from '../../mock-oppo/core/apps.ts';
@@ -102,6 +104,8 @@ export interface Lab {
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
   services: Array<{ name: string; url: string }>;
+  /** The joined trace of one IM message (undefined: IM has no message with that MsgKey). */
+  trace(msgKey: string): LabTrace | undefined;
   /** The access guard all the lab's servers share: `token` (undefined on loopback), `webToken`. */
   access: AccessGuard;
   /** Registers a barrier for advance(); returns a function that removes it. */
@@ -218,6 +222,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const advance = (by: Duration, extra: Barrier[] = []) =>
       advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
 
+    const trace = (msgKey: string): LabTrace | undefined => {
+      if (!server.messages.get(msgKey)) return undefined;
+      return joinTrace(msgKey, {
+        im: server.traces.byMsgKey(msgKey),
+        oppo: mock.platform.listMessages({ appMessageId: msgKey }).map(messageView),
+        phone: (deviceId, ids) => farm.get(deviceId)?.notifications.eventsOf(ids) ?? [],
+      });
+    };
+    server.setTraceSource(trace);
+
     const reset = async (): Promise<LabResetResult> => {
       // Phones first: their apps stop (closing IM links), so IM then forgets sessions nobody holds.
       await farm.resetAll();
@@ -228,10 +242,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
     };
 
-    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb, devices }), {
+    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb, trace, devices }), {
       guard,
       port: portOf(2),
-      upgrades: [(req, socket, head) => serveAdbTunnel(adb, req, socket, head)],
+      upgrades: [adbTunnelRoute(adb)],
     });
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
@@ -250,6 +264,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       devices,
       url: control.url,
       services,
+      trace,
       access: guard,
       addBarrier(barrier) {
         barriers.add(barrier);

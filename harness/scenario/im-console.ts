@@ -5,11 +5,11 @@
  */
 import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { CertificateConfig, CertificateView, ClickAction } from '../im/rules/certificates.ts';
-import type { DeviceState, StateCause } from '../im/rules/sessions.ts';
-import { CONTROL_PREFIX } from '../im/wire/control.ts';
+import { CONTROL_PREFIX, type SessionView } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 
-export type { CertificateConfig, CertificateView, ClickAction, PushTrace };
+/** One session in `GET /_im/v1/sessions`: its state (`online`, `background`, `push_online`, `offline`), why, and its token. */
+export type { CertificateConfig, CertificateView, ClickAction, PushTrace, SessionView };
 
 export class ImConsoleError extends Error {
   constructor(
@@ -20,20 +20,6 @@ export class ImConsoleError extends Error {
     super(message);
     this.name = 'ImConsoleError';
   }
-}
-
-/** One session in `GET /_im/v1/sessions`: its state (`online`, `background`, `push_online`, `offline`), why, and its token. */
-export interface SessionView {
-  id: number;
-  userId: string;
-  deviceId: string;
-  platform: string;
-  state: DeviceState;
-  cause: StateCause;
-  stateSince: number;
-  token: { businessId: number; token: string; reportedAt: number } | null;
-  unreadCount: number;
-  connected: boolean;
 }
 
 export interface CertificateEdit {
@@ -74,6 +60,26 @@ export class ImConsoleClient {
   async sessions(user?: string): Promise<SessionView[]> {
     const query = user === undefined ? '' : `?user=${encodeURIComponent(user)}`;
     return (await this.request<{ sessions: SessionView[] }>('GET', `/sessions${query}`)).sessions;
+  }
+
+  /** The console's certificate test: IM authenticates at OPPO with the certificate's credentials. */
+  verifyCertificate(id: number): Promise<{ certificateId: number; code: number; message: string }> {
+    return this.request('POST', `/console/certificates/${id}/verify`);
+  }
+
+  /** The decisions of every message to or from the user, oldest first. */
+  async tracesOf(userId: string): Promise<PushTrace[]> {
+    return (await this.request<{ traces: PushTrace[] }>('GET', `/traces?user=${encodeURIComponent(userId)}`)).traces;
+  }
+
+  /** The IM app's id and admin (to call its REST API). */
+  app(): Promise<{ sdkAppId: number; admin: string }> {
+    return this.request('GET', '/app');
+  }
+
+  /** A UserSig the lab signs on its clock. */
+  userSig(userId: string): Promise<{ userId: string; userSig: string }> {
+    return this.request('POST', '/usersig', { userId });
   }
 
   /** The per-device decisions for one message, each with its reason and OPPO exchange. */

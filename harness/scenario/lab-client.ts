@@ -5,6 +5,7 @@
 import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
+import type { LabTrace } from '../trace/trace.ts';
 import type { LabPhoneControls } from './phone.ts';
 
 export class LabClientError extends Error {
@@ -45,6 +46,11 @@ export class LabClient {
     return (await this.request<{ now: number }>('POST', '/clock/advance', { by })).now;
   }
 
+  /** The lab's services by name (mock-oppo, im, lab) and their URLs. */
+  async services(): Promise<Array<{ name: string; url: string }>> {
+    return (await this.request<{ services: Array<{ name: string; url: string }> }>('GET', '')).services;
+  }
+
   /**
    * `POST /_lab/v1/reset`: every virtual phone as after boot, IM back to its fixtures, mock-oppo's
    * messages, faults, receipts and quotas gone. The clock stays where it is.
@@ -55,6 +61,11 @@ export class LabClient {
 
   async now(): Promise<number> {
     return (await this.request<{ now: number }>('GET', '/clock')).now;
+  }
+
+  /** The joined trace of one message (IM → OPPO → phone, every hop); `GET /_lab/v1/traces/:msgKey`. */
+  async trace(msgKey: string): Promise<LabTrace> {
+    return this.request<LabTrace>('GET', `/traces/${encodeURIComponent(msgKey)}`);
   }
 
   /** The lab-only switches of one phone. */

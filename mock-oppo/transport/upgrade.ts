@@ -88,6 +88,11 @@ class ReplayedSocket extends Duplex {
   }
 }
 
+/** Serves an upgrade request as the plain HTTP request it also is (the upgrade offer dropped). */
+export function replayAsPlain(server: Server, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  server.emit('connection', new ReplayedSocket(socket, Buffer.concat([plainRequestHead(req), head])));
+}
+
 /**
  * Routes `server`'s upgrades: a WebSocket upgrade on `path` goes to `wss` (its 'connection'
  * event) once `admit` (the access guard) lets it; anything else is served by the server's request
@@ -103,7 +108,7 @@ export function upgradeOnlyOn(server: Server, path: string, wss: WebSocketServer
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => wss.emit('connection', ws, req));
       return;
     }
-    server.emit('connection', new ReplayedSocket(socket, Buffer.concat([plainRequestHead(req), head])));
+    replayAsPlain(server, req, socket, head);
   };
   server.on('upgrade', onUpgrade);
   return () => server.off('upgrade', onUpgrade);

@@ -85,7 +85,10 @@ test('loopback ADB: a browser cannot speak to the endpoint (an HTTP request is n
   assert.deepEqual((await direct.listDevices()).map((d: { id: string }) => d.id), [lab.farm.list()[0]!.serial], 'the endpoint still serves');
 
   const tunnelUrl = `${lab.url.replace(/^http/, 'ws')}${ADB_TUNNEL_PATH}`;
-  assert.equal(await upgradeStatus(tunnelUrl, 'http://attacker.example'), 403);
+  // A page's WebSocket is no tunnel (a browser cannot send `Upgrade: push-lab-adb`); a crafted one from another origin is refused.
+  assert.notEqual(await upgradeStatus(tunnelUrl, 'http://attacker.example'), 101);
+  const crossSite = await send(lab.url, 'GET', ADB_TUNNEL_PATH, { headers: { connection: 'Upgrade', upgrade: 'push-lab-adb', origin: 'http://attacker.example' } });
+  assert.equal(crossSite.status, 403);
   const refused = await send(lab.url, 'GET', ADB_TUNNEL_PATH, { headers: { connection: 'Upgrade', upgrade: 'push-lab-adb', host: 'attacker.example' } });
   assert.equal(refused.status, 403, 'DNS rebinding cannot reach the tunnel either');
 
@@ -122,4 +125,18 @@ test('npx push-lab adb-tunnel: prints the local port and carries adb there; with
   const exited = once(child, 'close');
   child.kill('SIGTERM');
   assert.equal((await exited)[0], 0);
+});
+
+test('a call that offers another protocol (Upgrade: h2c, as Java sends) is still a plain call for the guard: the token rule holds, the server APIs answer', async (t) => {
+  const token = 'loopback-given-token-0123456789';
+  const lab = await startLab({ clock: new VirtualClock({ start: START }), token });
+  t.after(() => lab.stop());
+  const urls = { oppo: lab.oppo.url, im: lab.im.url, lab: lab.url };
+  const h2c = { connection: 'Upgrade, HTTP2-Settings', upgrade: 'h2c', 'http2-settings': 'AAMAAABkAAQAoAAAAAIAAAAA' };
+  for (const [base, path] of [[urls.oppo, '/_mock/v1/reset'], [urls.im, '/_im/v1/reset'], [urls.lab, '/_lab/v1/reset']] as const) {
+    const refused = await send(base, 'POST', path, { headers: h2c });
+    assert.equal(refused.status, 401, `${path}: ${refused.text}`);
+    assert.equal((await send(base, 'POST', path, { headers: { ...h2c, authorization: `Bearer ${token}` } })).status, 200, path);
+  }
+  assert.deepEqual(await serverApisAnswer(urls, h2c, lab.clock.now()), { oppoCode: 0, imStatus: 'OK' });
 });

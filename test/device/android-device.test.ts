@@ -88,7 +88,8 @@ test('logcat: extras lines under the app tag and push lines; dumpsys notificatio
   t.after(() => rig.close());
   const phone = rig.phones[0]!;
   const device = new AndroidDevice(rig.client, phone.serial);
-  assert.equal(await device.notificationSettings(PKG), undefined, 'never started: no preferences yet');
+  assert.deepEqual(await device.notificationSettings(PKG), { packageName: PKG, enabled: false, channels: [] }, 'never started: ColorOS keeps it off, no channels yet');
+  assert.equal(await device.notificationSettings('com.nope'), undefined);
   await phone.activateApp(PKG);
   phone.log(4321, 'D', EXTRAS_TAG, 'key = conv:value = c2c_alice');
   phone.log(2419, 'I', 'HeytapPush', 'connected deviceId=x');

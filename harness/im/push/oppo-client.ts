@@ -115,6 +115,18 @@ export class OppoClient {
     }
   }
 
+  /**
+   * One fresh auth call with the certificate's AppKey and MasterSecret (what the console's
+   * certificate test does): OPPO's code and message; the token it gets is not cached.
+   */
+  async verify(cert: CertificateConfig): Promise<{ code: number; message: string }> {
+    const timestamp = String(this.opts.clock.now());
+    const sign = authSign(cert.appKey, timestamp, cert.masterSecret);
+    const result = await this.post(AUTH_PATH, { app_key: cert.appKey, timestamp, sign }, { sign: maskSecret(sign) }, 'auth', []);
+    if (result.kind === 'answer' || result.kind === 'failed') return { code: result.code, message: result.message };
+    return { code: CODES.SERVICE_UNAVAILABLE, message: result.why };
+  }
+
   /** The cached token, or a fresh one; concurrent pushes of one app share a single auth call. */
   private async token(cert: CertificateConfig, attempts: OppoAttempt[]): Promise<CallResult> {
     const key = this.cacheKey(cert);

@@ -21,7 +21,10 @@ export function userSigEndpointOn(core: Pick<ImCore, 'settings' | 'imApp'>): boo
 
 const masked = (c: CertificateConfig | null): CertificateConfig | null => (c ? { ...c, masterSecret: maskSecret(c.masterSecret) } : null);
 
-function sessionView(s: Session) {
+/** A session as the control API shows it (the link is the transport's, not data). */
+export type SessionView = Omit<Session, 'link' | 'token'> & { connected: boolean; token: Session['token'] | null };
+
+function sessionView(s: Session): SessionView {
   const { link, token, ...rest } = s;
   return { ...rest, connected: link !== undefined, token: token ?? null };
 }
@@ -76,6 +79,20 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
     if (id === undefined) return;
     res.json(certificates.delete(id));
   }));
+
+  // The console's certificate test: IM authenticates at OPPO with the certificate's AppKey and MasterSecret.
+  r.post(`${CONTROL_PREFIX}/console/certificates/:id/verify`, (req, res, next) => {
+    const id = certificateId(req, res);
+    if (id === undefined) return;
+    core.verifyCertificate(id).then((answer) => {
+      if (!answer) return error(res, 404, 'invalid_certificate', `certificate ${id} has no active version`);
+      res.json({ certificateId: id, ...answer });
+    }, next);
+  });
+  // What a client needs to call the REST API as the admin (no secret).
+  r.get(`${CONTROL_PREFIX}/app`, (_req, res) => {
+    res.json({ sdkAppId: core.imApp.sdkAppId, admin: core.imApp.admin });
+  });
 
   r.get(`${CONTROL_PREFIX}/callbacks`, (_req, res) => {
     res.json({ callbacks: core.callbacks.list() });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { multiremotebrowser } from '@wdio/globals';
 import { openScenario, expectNotification, type Scenario } from '../../../harness/scenario/index.ts';
 import { readLabEnv } from '../../../harness/scenario/lab-env.ts';
-import { REPORTS_DIR } from '../../../harness/scenario/failure-report.ts';
+import { REPORTS_DIR } from '../../../harness/reports/model.ts';
 import { controlInit } from '../../../mock-oppo/access/client.ts';
 
 export const DELIBERATE_FAILURE = 'deliberate failure: the secrets run needs a funnel report to grep';
