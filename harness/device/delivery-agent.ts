@@ -15,6 +15,7 @@
  * notify_id replaces the shown one.
  */
 import type { ChannelDelivery, DeliveryChannel, DeliveryOutcome } from '../../mock-oppo/core/channel.ts';
+import type { ReasonAt } from '../../mock-oppo/core/reasons.ts';
 import { ACTION_VIEW, CATEGORY_BROWSABLE, clickTarget, FLAG_ACTIVITY_NEW_TASK, intentArgs, type Intent } from '../phone/intent.ts';
 import { shellNotificationKey } from '../phone/system.ts';
 import type { AdbClient } from './adb-client.ts';
@@ -23,7 +24,7 @@ import { AndroidDevice } from './android-device.ts';
 /** `cmd notification post` arrived with Android 10 (the standalone NotificationShellCmd). */
 export const SHELL_POST_MIN_SDK = 29;
 
-/** Why the agent did not show a push (the target's `dropped_on_device:<reason>`). */
+/** Why the agent did not show a push: reasons of the vocabulary (mock-oppo/core/reasons.ts), the target's ack reason. */
 export const AGENT_REASONS = {
   /** Android 8/9: no `cmd notification post` (use an Android 10+ image, or the real push service). */
   noShellPost: 'no_shell_post',
@@ -33,7 +34,7 @@ export const AGENT_REASONS = {
   postFailed: 'shell_post_failed',
   /** adb could not reach the device. */
   unreachable: 'device_unreachable',
-} as const;
+} as const satisfies Record<string, ReasonAt<'phone', 'lost'>>;
 
 const TAG_PREFIX = 'oppo-';
 

@@ -78,6 +78,8 @@ export interface PackageNotificationSettings {
   packageName: string;
   /** false when the user (or ColorOS, by default) turned the app's notifications off: `importance=NONE`. */
   enabled: boolean;
+  /** The `importance=` the line shows, when it shows one (`NONE`, `UNSPECIFIED`, ...). */
+  importance?: string;
   /** The ids of the channels the app created. */
   channels: string[];
 }
@@ -93,7 +95,8 @@ export function parseNotificationSettings(dump: string): PackageNotificationSett
   for (const line of dump.split('\n')) {
     const app = line.match(/^\s*AppSettings: (\S+) \((?:\d+|UNKNOWN_UID)\)(.*)$/);
     if (app) {
-      current = { packageName: app[1]!, enabled: !/\bimportance=NONE\b/.test(app[2]!), channels: [] };
+      const importance = app[2]!.match(/\bimportance=(\w+)/)?.[1];
+      current = { packageName: app[1]!, enabled: importance !== 'NONE', ...(importance ? { importance } : {}), channels: [] };
       settings.push(current);
       continue;
     }

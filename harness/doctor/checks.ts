@@ -6,6 +6,7 @@
  * the killed app followed to the shade. Each check passes, fails with what to fix, or is skipped
  * with why; the checks read only the probes, so the same list runs against the lab and live.
  */
+import { parseNotificationSettings } from '../device/notification-dump.ts';
 import { REASONS } from '../../mock-oppo/core/reasons.ts';
 import { CODES } from '../../mock-oppo/core/codes.ts';
 import { parseNotificationDump } from '../scenario/shade.ts';
@@ -80,13 +81,9 @@ async function sdkOf(phone: PhoneProbe): Promise<number> {
 
 /** The channels and the notification switch of a package, from `dumpsys notification --noredact`. */
 export function appNotificationSettings(dump: string, pkg: string): { found: boolean; importance?: string; channels: string[] } {
-  const start = dump.indexOf(`AppSettings: ${pkg} `);
-  if (start < 0) return { found: false, channels: [] };
-  const next = dump.indexOf('AppSettings: ', start + 1);
-  const block = dump.slice(start, next < 0 ? undefined : next);
-  const importance = block.match(/importance=(\w+)/)?.[1];
-  const channels = [...block.matchAll(/NotificationChannel\{mId='([^']+)'/g)].map((m) => m[1]!);
-  return { found: true, ...(importance ? { importance } : {}), channels };
+  const settings = parseNotificationSettings(dump).find((s) => s.packageName === pkg);
+  if (!settings) return { found: false, channels: [] };
+  return { found: true, ...(settings.importance ? { importance: settings.importance } : {}), channels: settings.channels };
 }
 
 export async function runChecks(probes: DoctorProbes, options: DoctorOptions): Promise<CheckResult[]> {

@@ -228,6 +228,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         im: server.traces.byMsgKey(msgKey),
         oppo: mock.platform.listMessages({ appMessageId: msgKey }).map(messageView),
         phone: (deviceId, ids) => farm.get(deviceId)?.notifications.eventsOf(ids) ?? [],
+        agent: (deviceId, ids) => devices?.deliveries(deviceId).filter((d) => ids.has(d.messageId)) ?? [],
       });
     };
     server.setTraceSource(trace);

@@ -5,7 +5,7 @@
  * Pure: the sources are plain data, so the lab, the scenario layer and tests build it the same way.
  * The JSON shape is the lab control API's `GET /_lab/v1/traces/:msgKey` (harness/trace/README.md).
  */
-import { REASONS, type Because, type Reason, type ReasonLayer } from '../../mock-oppo/core/reasons.ts';
+import { REASONS, isReason, type Because, type Reason, type ReasonLayer } from '../../mock-oppo/core/reasons.ts';
 import type { MessageView, TargetView } from '../../mock-oppo/core/views.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 import type { PhonePushEvent } from '../phone/notifications.ts';
@@ -24,6 +24,8 @@ export type HopName =
   | 'oppo_expired'
   | 'oppo_dropped'
   | 'oppo_rejected'
+  /** The adb delivery agent posted it on the device with `cmd notification post` (or says why it could not). */
+  | 'agent_post'
   /** What the phone did with it. */
   | 'phone_received'
   | 'phone_shown'
@@ -42,6 +44,7 @@ const HOP_ORDER: Record<HopName, number> = {
   oppo_rejected: 4,
   oppo_queued: 4,
   oppo_delivered: 5,
+  agent_post: 6,
   phone_received: 6,
   phone_shown: 7,
   phone_dropped: 7,
@@ -120,6 +123,23 @@ export interface TraceSources {
   oppo: MessageView[];
   /** The phone journal of a device, for these OPPO message ids (empty when the phone is not in the lab). */
   phone(deviceId: string, messageIds: ReadonlySet<string>): PhonePushEvent[];
+  /** What the adb delivery agent did for these message ids on a device outside the lab (absent: no agent). */
+  agent?(deviceId: string, messageIds: ReadonlySet<string>): AgentPost[];
+}
+
+/** One post of the adb delivery agent (harness/device/delivery-agent.ts `AgentDelivery`, as far as the trace tells it). */
+export interface AgentPost {
+  at: number;
+  messageId: string;
+  displayed: boolean;
+  reason?: string;
+  /** The post's tag and notification key (owned by com.android.shell). */
+  tag: string;
+  key: string;
+  /** The channel the push named (the post is on the shell's own channel). */
+  channelId?: string;
+  command?: string[];
+  output?: string;
 }
 
 /** A target's (or one of its states') reason, detail and code as the vocabulary's Because. */
@@ -247,6 +267,21 @@ function phoneHop(to: string, deviceId: string, e: PhonePushEvent): TraceHop {
   };
 }
 
+function agentHop(to: string, deviceId: string, p: AgentPost): TraceHop {
+  const reason = p.reason !== undefined && isReason(p.reason) ? p.reason : undefined;
+  return {
+    at: p.at,
+    layer: 'phone',
+    hop: 'agent_post',
+    to,
+    deviceId,
+    messageId: p.messageId,
+    ...(reason ? { reason } : {}),
+    ...(!p.displayed && p.output ? { detail: p.output.trim().slice(0, 200) } : {}),
+    data: { postedAs: 'com.android.shell', tag: p.tag, key: p.key, ...(p.channelId ? { channelId: p.channelId } : {}), ...(p.command ? { command: p.command } : {}) },
+  };
+}
+
 /** Joins the sources into the message's trace. */
 export function joinTrace(msgKey: string, sources: TraceSources): LabTrace {
   const devices: TraceDevice[] = [];
@@ -273,7 +308,8 @@ export function joinTrace(msgKey: string, sources: TraceSources): LabTrace {
       device.messageId = message.messageId;
       device.oppoState = target.state;
       const events = sources.phone(deviceId, new Set([message.messageId]));
-      hops.push(...targetHops(im.to, deviceId, message, target), ...events.map((e) => phoneHop(im.to, deviceId, e)));
+      const posts = sources.agent?.(deviceId, new Set([message.messageId])) ?? [];
+      hops.push(...targetHops(im.to, deviceId, message, target), ...posts.map((p) => agentHop(im.to, deviceId, p)), ...events.map((e) => phoneHop(im.to, deviceId, e)));
       device.outcome = targetOutcome(target, events);
       device.stages.delivered = target.history.some((c) => c.state === 'delivered');
       device.stages.shown = device.outcome.shown;

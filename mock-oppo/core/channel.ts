@@ -11,6 +11,7 @@
  */
 import type { DeliveredNotification, MockToPhone } from '../device-link/protocol.ts';
 import type { DeviceSink } from './records.ts';
+import type { Reason } from './reasons.ts';
 
 /** One notification for one registration, as the platform hands it to a channel. */
 export interface ChannelDelivery {
@@ -35,7 +36,7 @@ export interface DeliveryChannel {
 }
 
 /** The reason recorded when a channel's deliver() rejects. */
-export const CHANNEL_ERROR = 'channel_error';
+export const CHANNEL_ERROR = 'channel_error' satisfies Reason;
 
 export interface ChannelBinding {
   /** The registration the channel receives for. */

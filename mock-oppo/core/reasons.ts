@@ -272,6 +272,31 @@ export const REASONS = {
     meaning: 'The phone acknowledged the push without showing it and gave no reason of this table (its words are in the detail).',
     fix: "Read the phone's logcat around the push.",
   },
+  // ---- the adb delivery agent (emulator and device profiles: the push posted with cmd notification post)
+  no_shell_post: {
+    layer: 'phone',
+    kind: 'lost',
+    meaning: 'The device runs Android 8 or 9, which has no `cmd notification post`: the adb delivery agent cannot show the push there.',
+    fix: 'Use an Android 10+ emulator image or phone, or register the phone to the lab with its real OPPO push service.',
+  },
+  shell_post_failed: {
+    layer: 'phone',
+    kind: 'lost',
+    meaning: 'The device refused `cmd notification post` (the shell output is in the agent\'s delivery record).',
+    fix: 'Read GET /_lab/v1/devices/<serial>/deliveries; run the recorded command with adb shell to see the error.',
+  },
+  device_unreachable: {
+    layer: 'phone',
+    kind: 'lost',
+    meaning: 'The adb delivery agent could not reach the device over adb (unplugged, offline, unauthorized, or another adb server).',
+    fix: 'Check `adb devices -l` lists the device as "device" on the adb server the lab uses (E2E_ADB_PORT).',
+  },
+  channel_error: {
+    layer: 'phone',
+    kind: 'lost',
+    meaning: 'A delivery channel failed while showing the push (an error inside it, not an answer from the phone).',
+    fix: "Read the channel's own record (for the adb delivery agent: GET /_lab/v1/devices/<serial>/deliveries).",
+  },
   click: {
     layer: 'phone',
     kind: 'removed',

@@ -88,14 +88,14 @@ test('logcat: extras lines under the app tag and push lines; dumpsys notificatio
   t.after(() => rig.close());
   const phone = rig.phones[0]!;
   const device = new AndroidDevice(rig.client, phone.serial);
-  assert.deepEqual(await device.notificationSettings(PKG), { packageName: PKG, enabled: false, channels: [] }, 'never started: ColorOS keeps it off, no channels yet');
+  assert.deepEqual(await device.notificationSettings(PKG), { packageName: PKG, enabled: false, importance: 'NONE', channels: [] }, 'never started: ColorOS keeps it off, no channels yet');
   assert.equal(await device.notificationSettings('com.nope'), undefined);
   await phone.activateApp(PKG);
   phone.log(4321, 'D', EXTRAS_TAG, 'key = conv:value = c2c_alice');
   phone.log(2419, 'I', 'HeytapPush', 'connected deviceId=x');
   assert.deepEqual(await device.loggedExtras(EXTRAS_TAG), { conv: 'c2c_alice' });
   assert.ok((await device.pushLog()).some((l) => l.tag === 'HeytapPush' && l.message === 'connected deviceId=x'));
-  assert.deepEqual(await device.notificationSettings(PKG), { packageName: PKG, enabled: true, channels: ['tuikit', 'marketing'].filter((c) => phone.notifications.channel(PKG, c)) });
+  assert.deepEqual(await device.notificationSettings(PKG), { packageName: PKG, enabled: true, importance: 'UNSPECIFIED', channels: ['tuikit', 'marketing'].filter((c) => phone.notifications.channel(PKG, c)) });
   phone.setNotificationPermission(PKG, false);
   assert.equal((await device.notificationSettings(PKG))?.enabled, false);
 });

@@ -131,7 +131,7 @@ test('Android 9 has no cmd notification post: not displayed, reason no_shell_pos
   const s = await setup(t, [{ deviceProfile: 'reno2' }]);
   const phone = s.rig.phones[0]!;
   const sent = await s.send(phone.serial, {});
-  assert.equal(sent.state, `acked:dropped_on_device:${AGENT_REASONS.noShellPost}`);
+  assert.equal(sent.state, `acked:${AGENT_REASONS.noShellPost}`);
   assert.equal(phone.notifications.entries.length, 0);
   assert.match(s.agent.deliveries()[0]!.output ?? '', /API 28 has no cmd notification post/);
 });
@@ -139,13 +139,13 @@ test('Android 9 has no cmd notification post: not displayed, reason no_shell_pos
 test('an app that is not installed has no launcher to open: not displayed, app_not_installed', async (t) => {
   const s = await setup(t, [{ appProfiles: [] }]);
   const sent = await s.send(s.rig.phones[0]!.serial, {});
-  assert.equal(sent.state, `acked:dropped_on_device:${AGENT_REASONS.appNotInstalled}`);
+  assert.equal(sent.state, `acked:${AGENT_REASONS.appNotInstalled}`);
 });
 
 test('a device adb does not know: not displayed, device_unreachable with the adb error', async (t) => {
   const s = await setup(t);
   const sent = await s.send('emulator-5570', {});
-  assert.equal(sent.state, `acked:dropped_on_device:${AGENT_REASONS.unreachable}`);
+  assert.equal(sent.state, `acked:${AGENT_REASONS.unreachable}`);
   assert.match(s.agent.deliveries()[0]!.output ?? '', /not found/);
 });
 

@@ -16,6 +16,7 @@ import { genUserSig } from '../../harness/im/usersig.ts';
 import { ImRestClient } from '../../harness/scenario/im-rest.ts';
 import { ImConsoleClient } from '../../harness/scenario/im-console.ts';
 import { PKG } from '../phone/fakes.ts';
+import type { LabTrace } from '../../harness/trace/trace.ts';
 
 const SERIAL = 'emulator-5554';
 
@@ -77,9 +78,9 @@ test('logged in and in front: delivered online to the model; killed: a vendor pu
   await ok(r.event('stopped'));
   assert.equal(await r.im.onlineState('bob'), 'PushOnline');
   const pushed = await r.im.sendText('alice', 'bob', 'Are you there?', { Ext: JSON.stringify({ conv: 'c2c_alice' }) });
-  const [trace] = await r.console.traces(pushed.MsgKey);
-  assert.equal(trace?.decision, 'vendor_push');
-  assert.equal(trace?.token, regId);
+  const [imTrace] = await r.console.traces(pushed.MsgKey);
+  assert.equal(imTrace?.decision, 'vendor_push');
+  assert.equal(imTrace?.token, regId);
   const target = await ackedTarget(r.lab, pushed.MsgKey);
   assert.equal(target.displayed, true);
   const shown = (await r.device.notifications()).find((n) => n.tag === agentTag(target.notifyId, PKG));
@@ -87,6 +88,15 @@ test('logged in and in front: delivered online to the model; killed: a vendor pu
   assert.equal(shown?.notification.text, 'Are you there?');
   const [delivery] = r.lab.devices!.deliveries(SERIAL);
   assert.deepEqual(delivery?.extras, { conv: 'c2c_alice' });
+
+  // The joined trace has the agent's hop between OPPO's delivery and its ack.
+  const trace = ((await (await fetch(`${r.lab.url}/_lab/v1/traces/${pushed.MsgKey}`)).json()) as { value: LabTrace }).value;
+  const hops = trace.hops.map((h) => h.hop);
+  assert.deepEqual(hops.slice(hops.indexOf('oppo_delivered')), ['oppo_delivered', 'agent_post', 'oppo_acked']);
+  const post = trace.hops.find((h) => h.hop === 'agent_post')!;
+  assert.equal(post.deviceId, SERIAL);
+  assert.deepEqual({ postedAs: post.data?.postedAs, channelId: post.data?.channelId, key: post.data?.key }, { postedAs: 'com.android.shell', channelId: 'tuikit', key: delivery!.key });
+  assert.equal(trace.devices[0]?.outcome.shown, true);
 });
 
 test('background: doBackground, a vendor push; logout: not pushed, logged_out; the lab reset forgets the sessions, not the regId', async (t) => {

@@ -37,7 +37,7 @@ test('a bound channel gets the notification with its action_parameters; its outc
   const lab = makeLab();
   const p = lab.mock.platform;
   const app = p.appById(DEMO.appId)!;
-  const channel = recordingChannel([{ displayed: true }, { displayed: false, reason: 'post_failed' }]);
+  const channel = recordingChannel([{ displayed: true }, { displayed: false, reason: 'channel_missing' }]);
   const binding = p.bindChannel({ appKey: DEMO.appKey, deviceId: 'emulator-5554', packageName: DEMO.packageName! }, channel);
   assert.equal(p.registration(binding.regId)?.deviceId, 'emulator-5554');
   assert.equal(p.isConnected('emulator-5554'), true);
@@ -51,7 +51,7 @@ test('a bound channel gets the notification with its action_parameters; its outc
   assert.equal(channel.got[0]!.registrationId, binding.regId);
   assert.equal(channel.got[0]!.packageName, DEMO.packageName);
   assert.deepEqual(states(lab, shown.messageId), ['accepted', 'delivered', 'acked:displayed']);
-  assert.deepEqual(states(lab, dropped.messageId), ['accepted', 'delivered', 'acked:dropped_on_device:post_failed']);
+  assert.deepEqual(states(lab, dropped.messageId), ['accepted', 'delivered', 'acked:channel_missing']);
 });
 
 test('a channel that throws: not displayed, reason channel_error; the next delivery still runs', async () => {
@@ -63,7 +63,7 @@ test('a channel that throws: not displayed, reason channel_error; the next deliv
   const failed = p.unicast(app, 'CN', input(binding.regId));
   const next = p.unicast(app, 'CN', input(binding.regId));
   await binding.idle();
-  assert.deepEqual(states(lab, failed.messageId), ['accepted', 'delivered', `acked:dropped_on_device:${CHANNEL_ERROR}`]);
+  assert.deepEqual(states(lab, failed.messageId), ['accepted', 'delivered', `acked:${CHANNEL_ERROR}`]);
   assert.deepEqual(states(lab, next.messageId), ['accepted', 'delivered', 'acked:displayed']);
 });
 
