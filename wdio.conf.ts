@@ -8,7 +8,8 @@
 import type { Capabilities, Options } from '@wdio/types';
 import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
-import { startLabForRun } from './harness/scenario/lab-starter.ts';
+import { androidHomeFor, startLabForRun } from './harness/scenario/lab-starter.ts';
+import { appPage } from './harness/scenario/apps/index.ts';
 import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenario/reporting.ts';
 import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
@@ -39,7 +40,11 @@ const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromE
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),
 );
 
-const services: NonNullable<Options.Testrunner['services']> = [[LabLauncherService, { profile, start: startLabForRun } satisfies LabLauncherOptions]];
+// UiAutomator2's adb layer finds adb and aapt through ANDROID_HOME; Debian's adb/aapt packages lay the SDK out there.
+if (profile.appium.drivers.includes('uiautomator2')) process.env.ANDROID_HOME = androidHomeFor();
+
+const run = { appProfile: appPage().profile, localAppium: profile.appium.kind === 'local', androidHome: process.env.ANDROID_HOME };
+const services: NonNullable<Options.Testrunner['services']> = [[LabLauncherService, { profile, start: startLabForRun, run } satisfies LabLauncherOptions]];
 if (profile.appium.kind === 'local') {
   services.push([
     'appium',

@@ -20,6 +20,11 @@ export interface VirtualDevicesOptions {
   deviceProfile?: string;
   /** A fixed adb port (default: any free one). */
   port?: number;
+  /**
+   * Packages to open once and stop again, as a tester does with a freshly installed app: its first
+   * start asks for the notification permission (the virtual user allows) and creates its channels.
+   */
+  launchOnce?: string[];
 }
 
 export interface VirtualDevices {
@@ -40,6 +45,12 @@ export async function startVirtualDevices(options: VirtualDevicesOptions = {}): 
       adb: options.port ? { port: options.port } : true,
       warn: () => undefined,
     });
+    for (const phone of lab.farm.list()) {
+      for (const pkg of options.launchOnce ?? []) {
+        await phone.activateApp(pkg);
+        await phone.kill(pkg, 'force-stop');
+      }
+    }
     const info = lab.adb.info()!;
     return {
       adb: { host: info.host, port: info.port },

@@ -6,7 +6,9 @@ import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
 import type { LabTrace } from '../trace/trace.ts';
-import type { LabPhoneControls } from './phone.ts';
+import type { AgentDelivery } from '../device/delivery-agent.ts';
+import type { AppEvent, ModelledAppState } from '../device/modelled-app.ts';
+import type { LabPhoneControls, ModelledDevice } from './phone.ts';
 
 export class LabClientError extends Error {
   constructor(
@@ -66,6 +68,19 @@ export class LabClient {
   /** The joined trace of one message (IM → OPPO → phone, every hop); `GET /_lab/v1/traces/:msgKey`. */
   async trace(msgKey: string): Promise<LabTrace> {
     return this.request<LabTrace>('GET', `/traces/${encodeURIComponent(msgKey)}`);
+  }
+
+  /**
+   * A device outside the lab (emulator, USB or STF phone) and its app: the lab's model of the app's
+   * IM session, told what the page objects did, and the adb delivery agent's posts there.
+   */
+  device(serial: string, packageName: string, appProfile: string): ModelledDevice {
+    const app = `/devices/${encodeURIComponent(serial)}/apps/${encodeURIComponent(packageName)}`;
+    return {
+      event: (event: AppEvent, userId?: string) => this.request<ModelledAppState>('POST', `${app}/events`, { event, appProfile, ...(userId !== undefined ? { userId } : {}) }),
+      state: () => this.request<ModelledAppState>('GET', app),
+      deliveries: async () => (await this.request<AgentDelivery[]>('GET', `/devices/${encodeURIComponent(serial)}/deliveries`)).filter((d) => d.packageName === packageName),
+    };
   }
 
   /** The lab-only switches of one phone. */

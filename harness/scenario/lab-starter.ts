@@ -1,23 +1,82 @@
 /**
  * Starts the lab of harness/lab for a run: mock-oppo, the IM server and the phone farm on one clock,
  * with the lab's control API (`/_lab/v1`: clock, phones, switches) that specs and the driver use.
+ * On the `emulator` and `device` profiles also: the virtual stand-in phones when asked for
+ * (`E2E_EMULATOR=virtual`), the lab's side of the phones on the adb server (delivery agent, modelled
+ * IM sessions), `adb reverse` of the lab's ports on each phone, and the checks before the run.
  */
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
+import { connectAdb } from '../device/adb-client.ts';
+import { AndroidDevice } from '../device/android-device.ts';
+import { runDeviceChecks, DEBIAN_ANDROID_HOME } from '../device/checks.ts';
 import { labTokenFromEnv } from '../lab/access.ts';
-import { startLab } from '../lab/lab.ts';
-import type { LabStarter } from './lab-service.ts';
+import { startLab, type Lab } from '../lab/lab.ts';
+import { startVirtualDevices, type VirtualDevices } from '../lab/virtual-devices.ts';
+import { loadAppProfile } from '../phone/profiles.ts';
+import type { LabBackend, LabStarter, RunContext } from './lab-service.ts';
 
-export const startLabForRun: LabStarter = async (backend) => {
+/** The lab's ports (mock-oppo, IM, the lab API), which a phone reaches at the same numbers through `adb reverse`. */
+function labPorts(lab: Lab): number[] {
+  return [lab.oppo.url, lab.im.url, lab.url].map((u) => Number(new URL(u).port));
+}
+
+export const startLabForRun: LabStarter = async (backend, run) => {
   // Real phones run on real time: a flowing clock; virtual phones on the frozen one specs advance.
   const clock = new VirtualClock({ flowing: backend.clock === 'system' });
   const token = labTokenFromEnv();
-  const lab = await startLab({ clock, host: backend.host, portBase: backend.portBase, ...(backend.allowedHosts ? { allowedHosts: backend.allowedHosts } : {}), ...(token !== undefined ? { token } : {}) });
-  return {
-    urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url },
-    token: lab.access.token,
-    async stop() {
-      await lab.stop();
-      clock.dispose();
-    },
+  const side = backend.devices;
+  let virtual: VirtualDevices | undefined;
+  let lab: Lab | undefined;
+  const stop = async () => {
+    await lab?.stop();
+    await virtual?.stop();
+    clock.dispose();
   };
+  try {
+    const packageName = run ? loadAppProfile(run.appProfile).packageName : undefined;
+    if (side?.virtual) {
+      const { serials, deviceProfile } = side.virtual;
+      virtual = await startVirtualDevices({ serials, ...(deviceProfile ? { deviceProfile } : {}), ...(packageName ? { launchOnce: [packageName] } : {}) });
+    }
+    const adb = virtual?.adb ?? side?.adb;
+    lab = await startLab({
+      clock,
+      host: backend.host,
+      portBase: backend.portBase,
+      ...(backend.allowedHosts ? { allowedHosts: backend.allowedHosts } : {}),
+      ...(token !== undefined ? { token } : {}),
+      ...(adb ? { devices: { adb } } : {}),
+    });
+    const running = { urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url }, token: lab.access.token, stop };
+    if (!side || !adb || !run) return running;
+    const ports = labPorts(lab);
+    const client = connectAdb(adb);
+    // A phone that cannot be reached gets no reverse: the checks below say so.
+    await Promise.allSettled(side.serials.map(async (serial) => Promise.all(ports.map((p) => new AndroidDevice(client, serial).reverse(p, p)))));
+    const profile = loadAppProfile(run.appProfile);
+    const certificateId = profile.behaviour.reportedCertificateId ?? profile.im.certificateId;
+    const certificate = lab.im.server.certificates.lookup(certificateId);
+    const channelId = certificate.status === 'active' ? certificate.config.channelId : undefined;
+    const checks = await runDeviceChecks({
+      client,
+      adb,
+      serials: side.serials,
+      packageName: profile.packageName,
+      ...(channelId ? { channelId } : {}),
+      labPorts: ports,
+      localAppium: run.localAppium,
+      androidHome: run.androidHome,
+    });
+    return { ...running, adb, checks };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 };
+
+/** The SDK directory Appium's adb layer will use: ANDROID_HOME, ANDROID_SDK_ROOT, else Debian's packages' layout. */
+export function androidHomeFor(env: Record<string, string | undefined> = process.env): string {
+  return env.ANDROID_HOME || env.ANDROID_SDK_ROOT || DEBIAN_ANDROID_HOME;
+}
+
+export type { RunContext, LabBackend };

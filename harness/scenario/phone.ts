@@ -14,6 +14,10 @@ import type { RemoveReason } from '../phone/notifications.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import { matchesNotification, parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
 import { step } from './test-record.ts';
+import type { AgentDelivery } from '../device/delivery-agent.ts';
+import { parseAgentTag } from '../device/delivery-agent.ts';
+import type { AppEvent, ModelledAppState } from '../device/modelled-app.ts';
+import { SHELL_PACKAGE } from '../phone/system.ts';
 
 export type { AppState, KillMode, RemoveReason };
 
@@ -44,6 +48,22 @@ export interface LabPhoneControls {
   appInfo(packageName: string): Promise<LabAppInfo>;
 }
 
+/**
+ * A phone outside the lab (emulator, USB or STF phone) on the `emulator`/`device` profiles: pushes
+ * reach it through the adb delivery agent, and the lab holds its app's IM session, which this page
+ * object tells what it did to the app (see harness/device/modelled-app.ts).
+ */
+export interface ModelledDevice {
+  event(event: AppEvent, userId?: string): Promise<ModelledAppState>;
+  state(): Promise<ModelledAppState>;
+  /** What the agent posted on the device for the app, oldest first. */
+  deliveries(): Promise<AgentDelivery[]>;
+}
+
+/** The shade's "Clear all" on stock Android (dismiss_text from Android 10, clear_all before) and the lab's phones. [uncertain] on ColorOS. */
+const CLEAR_ALL_XPATH = "//*[@resource-id='com.android.systemui:id/dismiss_text' or @resource-id='com.android.systemui:id/clear_all' or @text='Clear all']";
+const IN_FRONT = 4;
+
 export interface LabAppInfo {
   packageName: string;
   installed: boolean;
@@ -62,6 +82,12 @@ export interface ShownNotification extends NotificationMatch {
   /** When the phone posted it (the phone's clock: virtual in the lab). */
   postTime: number;
   channel?: string;
+  /**
+   * Present when the adb delivery agent posted it (emulator, device profiles): then `packageName` is
+   * `com.android.shell`, `id` 2020 and `channel` the shell's `shell_cmd`; `channel` here is the one the
+   * push named, which the matchers check instead (harness/device/delivery-agent.ts, fidelity limits).
+   */
+  delivery?: { by: 'adb-agent'; channel?: string };
   /**
    * Present on an entry that left the shade (only with `notifications({ removed: true })`): the
    * reason — `click`, `show_ttl`, `force_stop`, `uninstall`, `cancel` — where the phone tells it
@@ -91,6 +117,8 @@ export class NotificationTimeoutError extends Error {
 export class Phone {
   /** Logcat messages since `markLogcat()`; undefined before the first mark. */
   private logWindow: string[] | undefined;
+  /** Removed entries (`key@postTime`) the listener had seen at the last reset: not this scenario's. */
+  private readonly beforeReset = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -101,7 +129,14 @@ export class Phone {
     private readonly lab?: LabPhoneControls,
     /** Where the matchers read this phone's push traces (the scenario's observers). */
     readonly observers?: Observers,
+    /** A phone outside the lab: the agent delivers, the lab models the app's IM session. */
+    private readonly modelled?: ModelledDevice,
   ) {}
+
+  /** Tells the lab's model of the app what was just done to it (no-op unless the phone is outside the lab). */
+  private async tell(event: AppEvent, userId?: string): Promise<void> {
+    await this.modelled?.event(event, userId);
+  }
 
   private act<T>(title: string, fn: () => Promise<T>): Promise<T> {
     return step(`${this.name}: ${title}`, fn, this.name);
@@ -123,8 +158,24 @@ export class Phone {
       await this.lab.setNotificationPermission(this.app.packageName, true);
     }
     await this.driver.terminateApp(this.app.packageName);
+    await this.tell('stopped');
     await this.app.logoutIfLoggedIn(this.driver);
+    await this.tell('foreground');
+    await this.tell('logout');
     await this.driver.terminateApp(this.app.packageName);
+    await this.tell('stopped');
+    // The agent's posts belong to the shell: a force-stop of the app leaves them, so clear the shade as a user would.
+    if (this.modelled && (await this.notifications()).length > 0) await this.clearShade();
+    this.beforeReset.clear();
+    for (const n of (await this.statusBar()).filter((n) => n.isRemoved)) this.beforeReset.add(`${n.key}@${n.postTime}`);
+  }
+
+  /** Opens the shade, taps "Clear all", and leaves it closed. */
+  async clearShade(): Promise<void> {
+    await this.openShade();
+    const clearAll = this.driver.$(CLEAR_ALL_XPATH);
+    if (await clearAll.isExisting()) await clearAll.click();
+    else await this.closeShade();
   }
 
   /** Drops what this page object remembers of the phone (the logcat window), after the phone was reset under it. */
@@ -133,24 +184,53 @@ export class Phone {
   }
 
   launch(): Promise<void> {
-    return this.act('launch the app', async () => void (await this.driver.activateApp(this.app.packageName)));
+    return this.act('launch the app', async () => {
+      await this.driver.activateApp(this.app.packageName);
+      await this.tell('foreground');
+    });
   }
 
   login(userId: string): Promise<void> {
-    return this.act(`log in as ${userId}`, () => this.app.login(this.driver, userId));
+    return this.act(`log in as ${userId}`, async () => {
+      await this.app.login(this.driver, userId);
+      await this.tell('login', userId);
+    });
   }
 
   logout(): Promise<void> {
-    return this.act('log out', () => this.app.logout(this.driver));
+    return this.act('log out', async () => {
+      await this.app.logout(this.driver);
+      await this.tell('logout');
+    });
   }
 
   /** HOME: the app stays alive in the background (the IM SDK calls `doBackground`). */
   background(): Promise<void> {
-    return this.act('send the app to the background', async () => void (await this.driver.execute('mobile: backgroundApp', { seconds: -1 })));
+    return this.act('send the app to the background', async () => {
+      await this.driver.execute('mobile: backgroundApp', { seconds: -1 });
+      await this.tell('background');
+    });
   }
 
   foreground(): Promise<void> {
-    return this.act('bring the app to the foreground', async () => void (await this.driver.activateApp(this.app.packageName)));
+    return this.act('bring the app to the foreground', async () => {
+      await this.driver.activateApp(this.app.packageName);
+      await this.tell('foreground');
+    });
+  }
+
+  /**
+   * Waits until the app got `text` as an online message. On a lab or virtual phone the app's
+   * conversation list shows it; outside the lab the app's real SDK talks to Tencent, so the lab's
+   * model of its session is where the online message arrives.
+   */
+  async waitForOnlineMessage(text: string): Promise<void> {
+    if (!this.modelled) return this.app.waitForOnlineMessage(this.driver, text);
+    const modelled = this.modelled;
+    await this.driver.waitUntil(async () => (await modelled.state()).received.some((m) => m.text === text), {
+      interval: 100,
+      timeoutMsg: `${this.name}: the lab's model of ${this.app.packageName}'s IM session got no online message ${JSON.stringify(text)}`,
+    });
   }
 
   /**
@@ -161,17 +241,20 @@ export class Phone {
     return this.act(`kill the app (${mode})`, async () => {
       if (mode === 'force-stop') {
         await this.driver.terminateApp(this.app.packageName);
+        await this.tell('stopped');
         return;
       }
       await this.background();
       await this.shell(`am kill ${this.app.packageName}`);
       await this.driver.waitUntil(async () => (await this.appState()) === 1, { timeoutMsg: `${this.app.packageName} still runs after am kill` });
+      await this.tell('stopped');
     });
   }
 
   /** Uninstalls the app (WebdriverIO `removeApp`): its regId dies at OPPO, its notifications go. */
   async uninstall(): Promise<void> {
     if (!(await this.driver.removeApp(this.app.packageName))) throw new Error(`${this.name}: ${this.app.packageName} is not installed`);
+    await this.tell('uninstalled');
   }
 
   /**
@@ -220,20 +303,26 @@ export class Phone {
    */
   async notifications(query: NotificationQuery | boolean = {}): Promise<ShownNotification[]> {
     const { withChannel = false, removed = false } = typeof query === 'boolean' ? { withChannel: query } : query;
-    const result = (await this.driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] };
+    const all = await this.statusBar();
     const records = withChannel ? await this.records() : [];
     const history = removed && this.lab ? await this.lab.removedNotifications() : [];
-    return result.statusBarNotifications
-      .filter((n) => n.packageName === this.app.packageName && (removed || !n.isRemoved))
+    const posts = withChannel && this.modelled ? await this.modelled.deliveries() : [];
+    return all
+      .filter((n) => this.isAppNotification(n) && (removed ? !this.beforeReset.has(`${n.key}@${n.postTime}`) : !n.isRemoved))
       .map((n) => {
+        const agent = n.packageName === SHELL_PACKAGE ? parseAgentTag(n.tag) : undefined;
         const shown: ShownNotification = {
           key: n.key,
           packageName: n.packageName,
           id: n.id,
-          notifyId: n.id,
+          notifyId: agent?.notifyId ?? n.id,
           title: n.notification.title ?? '',
           postTime: n.postTime,
         };
+        if (agent) {
+          const channel = posts.findLast((p) => p.key === n.key)?.channelId;
+          shown.delivery = { by: 'adb-agent', ...(channel !== undefined ? { channel } : {}) };
+        }
         if (n.notification.text !== null) shown.text = n.notification.text;
         const channel = records.find((r) => r.key === n.key)?.channel;
         if (channel !== undefined) shown.channel = channel;
@@ -245,9 +334,20 @@ export class Phone {
       });
   }
 
-  /** The app's records in `dumpsys notification` (the only place that shows the channel). */
+  /** The app's records in `dumpsys notification` (the only place that shows the channel); on the agent path the shell's posts for the app. */
   async records(): Promise<NotificationRecord[]> {
-    return parseNotificationDump(await this.shell('dumpsys notification --noredact')).filter((r) => r.packageName === this.app.packageName);
+    return parseNotificationDump(await this.shell('dumpsys notification --noredact')).filter((r) => this.isAppNotification({ packageName: r.packageName, tag: r.key.split('|')[3] ?? null }));
+  }
+
+  /** Everything the notification listener saw (`mobile: getNotifications`), newest first. */
+  private async statusBar(): Promise<StatusBarNotification[]> {
+    return ((await this.driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] }).statusBarNotifications;
+  }
+
+  /** The app's own notification, or — outside the lab — the delivery agent's post for the app. */
+  private isAppNotification(n: { packageName: string; tag: string | null }): boolean {
+    if (n.packageName === this.app.packageName) return true;
+    return this.modelled !== undefined && n.packageName === SHELL_PACKAGE && parseAgentTag(n.tag)?.packageName === this.app.packageName;
   }
 
   /** Waits until a matching notification is in the shade (opens the shade to look, as a user does). */
@@ -285,6 +385,8 @@ export class Phone {
       const title = this.driver.$(titleXPath(match));
       await title.waitForExist({ timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} to tap` });
       await title.click();
+      // A tap that opened the app started it (the demo then logs in again by itself); a URL opens the browser instead.
+      if (this.modelled && (await this.appState()) === IN_FRONT) await this.tell('foreground');
     });
   }
 
@@ -362,8 +464,12 @@ export class Phone {
     return this.act(`notification permission ${granted ? 'on' : 'off'}`, () => this.controls('the notification permission switch').setNotificationPermission(this.app.packageName, granted));
   }
 
-  /** The regId the phone's push service holds for the app (what its onRegister got); undefined before it registered. */
+  /**
+   * The regId the phone's push service holds for the app (what its onRegister got); outside the lab,
+   * the regId of the delivery agent's binding the lab's model reported. Undefined before either.
+   */
   async regId(): Promise<string | undefined> {
+    if (this.modelled) return (await this.modelled.state()).regId ?? undefined;
     return (await this.controls('reading the regId').appInfo(this.app.packageName)).regId ?? undefined;
   }
 

@@ -13,6 +13,8 @@ import { APP_PROFILE_ENV, appPage } from './apps/index.ts';
 import { DEMO_APP } from './apps/tim-demo.ts';
 
 export const PROFILE_ENV = 'E2E_PROFILE';
+/** The adb server port of the emulator and device profiles (the run sets it for its stand-in phones). */
+export const ADB_PORT_ENV = 'E2E_ADB_PORT';
 export const PROFILE_NAMES = ['virtual', 'emulator', 'device', 'live', 'farm'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
@@ -52,8 +54,27 @@ export type Backend =
       portBase: number;
       /** More Host names a loopback lab answers: a farm tunnel's name (e.g. `bs-local.com`). */
       allowedHosts?: string[];
+      /**
+       * Phones outside the lab reached over adb (emulator, device): the adb server they are attached to,
+       * where the delivery agent posts pushes; the lab holds their apps' IM sessions.
+       */
+      devices?: DeviceSide;
     }
   | { kind: 'live'; im: Required<ImBackendSettings>; oppo: { appKey: string; masterSecret: string } };
+
+/** How the lab reaches the phones of the `emulator` and `device` profiles. */
+export interface DeviceSide {
+  /** The adb server (`E2E_ADB_HOST`, `E2E_ADB_PORT`; default 127.0.0.1:5037, the one `adb` starts). */
+  adb: { host: string; port: number };
+  /**
+   * `E2E_EMULATOR=virtual`: the run starts virtual phones of their own (harness/lab/virtual-devices.ts)
+   * with these serials, reachable only over an ADB endpoint on a free port that replaces `adb` —
+   * how CI proves this path with no emulator. Absent: the phones are real.
+   */
+  virtual?: { serials: string[]; deviceProfile?: string };
+  /** The adb serials of the phones under test. */
+  serials: string[];
+}
 
 export interface AppiumTarget {
   /** `local`: `@wdio/appium-service` starts Appium next to the run; `remote`: a farm or a grid. */
@@ -154,7 +175,14 @@ function appCaps(): WebdriverIO.Capabilities {
 }
 
 function uiautomator2(udid: string): WebdriverIO.Capabilities {
-  return { ...appCaps(), 'appium:automationName': 'UiAutomator2', 'appium:udid': udid };
+  return {
+    ...appCaps(),
+    'appium:automationName': 'UiAutomator2',
+    'appium:udid': udid,
+    // CI emulators and busy machines are slower than a phone on a desk: give the server time to come up.
+    'appium:uiautomator2ServerLaunchTimeout': 60_000,
+    'appium:adbExecTimeout': 60_000,
+  };
 }
 
 function imFromEnv(s: Settings): Required<ImBackendSettings> {
@@ -287,10 +315,22 @@ function build(name: ProfileName, s: Settings): E2eProfile {
     }
     case 'emulator':
     case 'device': {
+      const virtual = name === 'emulator' && s.oneOf('E2E_EMULATOR', ['real', 'virtual'] as const, 'real') === 'virtual';
       const phones = devicePhones(s, name === 'emulator' ? 'emulator-5554' : undefined);
+      const serials = Object.values(phones).map((caps) => String(caps['appium:udid']));
+      const backend = labBackend(s, 'system', !virtual);
+      const deviceProfile = virtual ? s.optional('E2E_DEVICE_PROFILE') : undefined;
+      if (deviceProfile) s.check('E2E_DEVICE_PROFILE', deviceProfile, loadDeviceProfile);
+      if (backend.kind === 'lab') {
+        backend.devices = {
+          adb: { host: s.optional('E2E_ADB_HOST') ?? '127.0.0.1', port: s.int(ADB_PORT_ENV, 'the adb server port the phones are attached to', 5037, [1, 65535]) },
+          serials,
+          ...(virtual ? { virtual: { serials, ...(deviceProfile ? { deviceProfile } : {}) } } : {}),
+        };
+      }
       return {
         name,
-        backend: labBackend(s, 'system', true),
+        backend,
         appium: remoteOrLocal(s, ['uiautomator2']),
         phones,
         runs: withSecond(phones, ['any', 'fakes']),

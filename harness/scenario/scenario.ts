@@ -19,7 +19,8 @@ import { LabClient } from './lab-client.ts';
 import { OppoServerClient } from './oppo-server.ts';
 import { readLabEnv } from './lab-env.ts';
 import type { Observers } from './matchers.ts';
-import { Phone } from './phone.ts';
+import { Phone, type LabPhoneControls, type ModelledDevice } from './phone.ts';
+import type { AppPage } from './apps/app-page.ts';
 import { isVirtualLab, resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
 import { describeOppoSends, funnelText, testFunnel, type PhoneRef } from './test-funnel.ts';
 import { currentRecord, step } from './test-record.ts';
@@ -120,8 +121,20 @@ export class Scenario {
     Scenario.current = this;
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
-      this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial), this.observers));
+      const page = appPageFor(requestedOf(driver));
+      this.phones.set(name, new Phone(name, driver, page, serial, ...this.phoneSides(serial, page)));
     }
+  }
+
+  /**
+   * What a phone has besides its session: a virtual phone lives in the lab (its lab-only switches); an
+   * emulator or USB phone next to the lab's fakes gets pushes from the adb delivery agent and has its
+   * app's IM session held by the lab; a farm or live phone has neither.
+   */
+  private phoneSides(serial: string, page: AppPage): [LabPhoneControls | undefined, Observers, ModelledDevice | undefined] {
+    if (isVirtualLab(this.profile)) return [this.lab?.phone(serial), this.observers, undefined];
+    const adbReached = this.profile.name === 'emulator' || this.profile.name === 'device';
+    return [undefined, this.observers, this.lab && adbReached ? this.lab.device(serial, page.packageName, page.profile) : undefined];
   }
 
   /**

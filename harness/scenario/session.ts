@@ -25,6 +25,15 @@ export function capabilityObjects(requested: RequestedCaps): WebdriverIO.Capabil
 }
 
 export async function prepareSession(profile: E2eProfile, requested: unknown): Promise<void> {
+  const devices = profile.backend.kind === 'lab' ? profile.backend.devices : undefined;
+  if (devices) {
+    // The phones' adb server (an emulator host's, or the run's stand-in phones' endpoint): UiAutomator2 goes through it.
+    for (const caps of capabilityObjects(requested as RequestedCaps)) {
+      caps['appium:adbPort'] = devices.adb.port;
+      caps['appium:remoteAdbHost'] = devices.adb.host;
+    }
+    return;
+  }
   if (!isVirtualLab(profile)) return;
   // The token stays out of the capabilities (Appium logs them): the driver reads PUSH_LAB_TOKEN.
   const { lab, token } = readLabEnv();

@@ -28,7 +28,7 @@ describe('foreground vs background', () => {
 
     const sent = await s.im.sendText(alice, bob, 'Lunch?');
 
-    await phone.app.waitForOnlineMessage(phone.driver, 'Lunch?');
+    await phone.waitForOnlineMessage('Lunch?');
     const funnel = await expectNotPushed(s.observers, sent, { to: bob, phone, layer: 'im', reason: 'app_in_foreground', match: { title: 'Alice', text: 'Lunch?' } });
     assert.equal(funnel.im?.onlineDelivered, true);
   });

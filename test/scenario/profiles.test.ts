@@ -51,7 +51,7 @@ test('device needs a udid; a second udid adds the two-phone specs', () => {
   assert.equal(one.phones.phoneA['appium:udid'], 'ABC123');
   assert.equal(one.phones.phoneB, undefined);
   assert.deepEqual(one.runs, ['any', 'fakes']);
-  assert.deepEqual(one.backend, { kind: 'lab', clock: 'system', host: '127.0.0.1', portBase: 18600 });
+  assert.deepEqual(one.backend, { kind: 'lab', clock: 'system', host: '127.0.0.1', portBase: 18600, devices: { adb: { host: '127.0.0.1', port: 5037 }, serials: ['ABC123'] } });
   const two = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'ABC123', E2E_UDID_2: 'DEF456' });
   assert.equal(two.phones.phoneB?.['appium:udid'], 'DEF456');
   assert.ok(two.runs.includes('two-phones'));
@@ -61,6 +61,25 @@ test('emulator defaults to emulator-5554 and validates the lab port base', () =>
   assert.equal(resolveProfile({ [PROFILE_ENV]: 'emulator' }).phones.phoneA['appium:udid'], 'emulator-5554');
   assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'emulator', E2E_LAB_PORT_BASE: 'eighty' }), [
     "E2E_LAB_PORT_BASE='eighty' is not a whole number in 0..65535: first of the lab ports forwarded with adb reverse",
+  ]);
+});
+
+test('emulator on virtual phones (E2E_EMULATOR=virtual): the run starts them, ephemeral lab ports; the adb server is validated', () => {
+  const p = resolveProfile({ [PROFILE_ENV]: 'emulator', E2E_EMULATOR: 'virtual', E2E_UDID_2: 'emulator-5556' });
+  assert.deepEqual(p.backend, {
+    kind: 'lab',
+    clock: 'system',
+    host: '127.0.0.1',
+    portBase: 0,
+    devices: { adb: { host: '127.0.0.1', port: 5037 }, serials: ['emulator-5554', 'emulator-5556'], virtual: { serials: ['emulator-5554', 'emulator-5556'] } },
+  });
+  assert.deepEqual(p.runs, ['any', 'fakes', 'two-phones']);
+  assert.equal(p.phones.phoneA['appium:automationName'], 'UiAutomator2');
+  const custom = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'X', E2E_ADB_HOST: '10.0.0.9', E2E_ADB_PORT: '5555' }).backend;
+  assert.deepEqual(custom.kind === 'lab' ? custom.devices?.adb : undefined, { host: '10.0.0.9', port: 5555 });
+  assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'emulator', E2E_EMULATOR: 'yes', E2E_ADB_PORT: '0' }), [
+    "E2E_EMULATOR='yes' must be one of: real, virtual",
+    "E2E_ADB_PORT='0' is not a whole number in 1..65535: the adb server port the phones are attached to",
   ]);
 });
 
