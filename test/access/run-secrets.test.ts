@@ -58,21 +58,23 @@ test('the UserSig detector finds a UserSig', () => {
 
 test('a full run with a lab token: every spec passes through the guard, and no log, report or journal holds a secret', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'secrets-run-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // The run's own output lives beside its reports folder: the launcher empties that folder at start.
+  const outDir = await mkdtemp(join(tmpdir(), 'secrets-out-'));
+  t.after(() => Promise.all([rm(dir, { recursive: true, force: true }), rm(outDir, { recursive: true, force: true })]));
   const token = generateToken();
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js'), 'run', 'test/access/run/secrets.conf.ts'], {
     cwd: ROOT,
     env: { ...process.env, [LAB_TOKEN_ENV]: token, E2E_REPORTS_DIR: dir, E2E_PROFILE: 'virtual' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.pipe(createWriteStream(join(dir, 'run.stdout.txt')));
-  child.stderr!.pipe(createWriteStream(join(dir, 'run.stderr.txt')));
+  child.stdout!.pipe(createWriteStream(join(outDir, 'run.stdout.txt')));
+  child.stderr!.pipe(createWriteStream(join(outDir, 'run.stderr.txt')));
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const [code] = await once(child, 'close');
-  const files = await filesUnder(dir);
-  const texts = new Map(await Promise.all(files.map(async (f) => [f.slice(dir.length + 1), await readFile(f, 'utf8')] as const)));
+  const read = async (root: string) => Promise.all((await filesUnder(root)).map(async (f) => [f.slice(root.length + 1), await readFile(f, 'utf8')] as const));
+  const texts = new Map([...(await read(dir)), ...(await read(outDir))]);
   const output = `${texts.get('run.stdout.txt')}\n${texts.get('run.stderr.txt')}`;
 
   // The run: every suite spec passed with the token enforced; only the deliberate failure failed.
