@@ -6,16 +6,21 @@
  * can honour, and both stop whatever happens.
  */
 import type { Capabilities, Options } from '@wdio/types';
-import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
+import { asOneSpecGroup, isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
+import { missingDriverProblems } from './harness/scenario/appium-drivers.ts';
 import { writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
 import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
   try {
-    return resolveProfile();
+    const resolved = resolveProfile();
+    // The Appium we start must have the profile's drivers, or every session fails with "Unable to connect".
+    const missing = resolved.appium.kind === 'local' ? missingDriverProblems(resolved.appium.drivers) : [];
+    if (missing.length > 0) throw new ProfileError(resolved.name, missing);
+    return resolved;
   } catch (error) {
     if (!(error instanceof ProfileError)) throw error;
     // A configuration mistake, not a crash: say what to set and stop before anything starts.
@@ -63,6 +68,10 @@ export const config: WebdriverIO.MultiremoteConfig = {
   // One worker runs every spec file, so the per-line worker preface would only repeat itself.
   reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
   services,
+  // After the CLI's --spec filter, before workers start (the launcher reads config.specs after this hook).
+  onPrepare: (config) => {
+    config.specs = asOneSpecGroup(config.specs ?? []);
+  },
   beforeSession: (_config, caps) => prepareSession(profile, caps),
   // A scenario opened with `isolation: 'test'` starts each test clean (see Scenario.reset).
   beforeTest: async () => {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import { createMockOppo } from './index.ts';
-import { readCliArgs } from './transport/cli-args.ts';
+import { portInUseMessage, readCliArgs } from './transport/cli-args.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
 
@@ -40,7 +40,15 @@ async function main(): Promise<number> {
   }
 
   const mock = createMockOppo(apps ? { apps } : {});
-  const server = await mock.listen({ port, host: values.host ?? '127.0.0.1' });
+  let server: Awaited<ReturnType<typeof mock.listen>>;
+  try {
+    server = await mock.listen({ port, host: values.host ?? '127.0.0.1' });
+  } catch (err) {
+    const inUse = portInUseMessage(err, 'mock-oppo');
+    if (!inUse) throw err;
+    console.error(`${inUse} (--port)`);
+    return 2;
+  }
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);
   console.log(`  control API  ${server.url}/_mock/v1/...`);

@@ -9,7 +9,7 @@ import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
-import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
+import { portInUseMessage, readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -21,6 +21,10 @@ Options:
   --im <file>      IM app JSON {"sdkAppId", "secretKey", "admin"} (default fixtures/im-app.json)
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
   --host <addr>    address to bind (default 127.0.0.1)
+  --port-base <n>  fixed ports: mock-oppo n, IM n+1, the lab API n+2 (what adb reverse needs; default:
+                   any free port each)
+  --oppo-port <n>, --im-port <n>, --lab-port <n>
+                   pin one service's port (wins over --port-base; 0 = any free port)
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
   --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
                    how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort)
@@ -40,9 +44,38 @@ function adbFlag(argv: string[]): string[] {
 }
 
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, adbFlag(argv));
+  const args = readCliArgs(
+    {
+      im: { type: 'string' },
+      apps: { type: 'string' },
+      host: { type: 'string' },
+      'port-base': { type: 'string' },
+      'oppo-port': { type: 'string' },
+      'im-port': { type: 'string' },
+      'lab-port': { type: 'string' },
+      phones: { type: 'string' },
+      adb: { type: 'string' },
+      frozen: { type: 'boolean' },
+      help: { type: 'boolean' },
+    } as const,
+    HELP,
+    adbFlag(argv),
+  );
   if ('exit' in args) return args.exit;
   const { values } = args;
+  const ports: { oppo?: number; im?: number; lab?: number } = {};
+  let portBase: number | undefined;
+  for (const [flag, max] of [['port-base', 65533], ['oppo-port', 65535], ['im-port', 65535], ['lab-port', 65535]] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n > max) {
+      console.error(`--${flag} takes a port from 0 to ${max}, got '${raw}'`);
+      return 2;
+    }
+    if (flag === 'port-base') portBase = n;
+    else ports[flag.slice(0, -'-port'.length) as keyof typeof ports] = n;
+  }
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
@@ -70,14 +103,26 @@ export async function runLab(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const lab = await startLab({
-    clock: new VirtualClock({ flowing: !values.frozen }),
-    ...(values.host ? { host: values.host } : {}),
-    ...(imApp ? { imApp } : {}),
-    ...(oppoApps ? { oppoApps } : {}),
-    phones,
-    ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
-  });
+  const clock = new VirtualClock({ flowing: !values.frozen });
+  let lab: Awaited<ReturnType<typeof startLab>>;
+  try {
+    lab = await startLab({
+      clock,
+      ...(values.host ? { host: values.host } : {}),
+      ...(portBase !== undefined ? { portBase } : {}),
+      ports,
+      ...(imApp ? { imApp } : {}),
+      ...(oppoApps ? { oppoApps } : {}),
+      phones,
+      ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
+    });
+  } catch (err) {
+    clock.dispose();
+    const inUse = portInUseMessage(err, 'lab');
+    if (!inUse) throw err;
+    console.error(`${inUse} (--port-base, --oppo-port, --im-port, --lab-port, --adb)`);
+    return 2;
+  }
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);

@@ -341,3 +341,13 @@ function remoteOrLocal(s: Settings, drivers: string[]): AppiumTarget {
 export function specGlobs(profile: E2eProfile, root = './specs'): string[][] {
   return [profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`)];
 }
+
+/**
+ * `wdio run --spec a --spec b` replaces the config's spec group with a flat list, one worker per file
+ * (a second pair of sessions each, and "200% completed"). Put back as one group, so a few spec files
+ * run the way the whole suite does: in one worker, one after another, in the order given.
+ */
+export function asOneSpecGroup(specs: ReadonlyArray<string | string[]>): string[][] {
+  if (specs.every((s) => Array.isArray(s))) return specs as string[][];
+  return [specs.flatMap((s) => (Array.isArray(s) ? s : [s]))];
+}

@@ -22,3 +22,14 @@ export function readCliArgs<O extends Options>(options: O, help: string, args?: 
   }
   return { values };
 }
+
+/**
+ * The one line a CLI prints when a port it must bind is taken (instead of a stack trace), or
+ * undefined for any other error. The CLIs then exit 2, like any other usage error.
+ */
+export function portInUseMessage(err: unknown, what: string): string | undefined {
+  const e = err as { code?: unknown; address?: unknown; port?: unknown } | null;
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  const where = typeof e.port === 'number' ? `${typeof e.address === 'string' ? e.address : '127.0.0.1'}:${e.port}` : 'the port';
+  return `${what}: ${where} is already in use (EADDRINUSE); choose another port, or 0 for any free one`;
+}
