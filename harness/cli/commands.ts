@@ -14,4 +14,8 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'start the lab: mock-oppo, the fake IM server, virtual phones and the lab API (= npm run lab)',
     run: async (argv) => (await import('../lab/cli.ts')).runLab(argv),
   },
+  'im-contract': {
+    summary: 'contract check for the Tencent IM REST API: record real exchanges through a proxy, verify the fake against them',
+    run: async (argv) => (await import('../im/contract-cli.ts')).imContractMain(argv),
+  },
 };

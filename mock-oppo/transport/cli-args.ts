@@ -8,10 +8,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
 
 /** The parsed flags, or the exit code the command should end with right away. */
-export function readCliArgs<O extends Options>(options: O, help: string, args?: string[]): { values: Values<O> } | { exit: number } {
+export function readCliArgs<O extends Options>(options: O, help: string, args?: string[], allowPositionals = false): { values: Values<O>; positionals: string[] } | { exit: number } {
   let values: Values<O>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ options, strict: true, ...(args ? { args } : {}) }));
+    ({ values, positionals } = parseArgs({ options, strict: true, allowPositionals, ...(args ? { args } : {}) }) as { values: Values<O>; positionals: string[] });
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${help}`);
     return { exit: 2 };
@@ -20,7 +21,7 @@ export function readCliArgs<O extends Options>(options: O, help: string, args?: 
     console.log(help);
     return { exit: 0 };
   }
-  return { values };
+  return { values, positionals };
 }
 
 /**
