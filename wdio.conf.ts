@@ -9,6 +9,7 @@ import type { Capabilities, Options } from '@wdio/types';
 import { asOneSpecGroup, isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
+import { writeDocSpecs } from './harness/docs/readme-blocks.ts';
 import { missingDriverProblems } from './harness/scenario/appium-drivers.ts';
 import { writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
@@ -31,6 +32,8 @@ function profileOrExit(): E2eProfile {
 }
 
 const profile = profileOrExit();
+// The READMEs' spec examples run in the suite, so a README example that stops working fails the run.
+writeDocSpecs();
 
 const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromEntries(
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),

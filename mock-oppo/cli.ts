@@ -8,7 +8,7 @@ import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import type { MockSettings } from './core/settings.ts';
 import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
-import { portInUseMessage, readCliArgs } from './transport/cli-args.ts';
+import { portInUseMessage, readCliArgs, untilStopSignal } from './transport/cli-args.ts';
 import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
@@ -68,6 +68,8 @@ async function main(): Promise<number> {
     console.error(`${inUse} (--port)`);
     return 2;
   }
+  // Listening before the ready lines: whoever reads them may press Ctrl-C at once.
+  const stopped = untilStopSignal();
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);
   console.log(`  control API  ${server.url}/_mock/v1/...`);
@@ -85,10 +87,7 @@ async function main(): Promise<number> {
   }
   console.log('Ctrl-C to stop.');
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await server.close();
   console.log('mock-oppo stopped.');
   return 0;

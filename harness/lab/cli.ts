@@ -9,7 +9,7 @@ import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
-import { portInUseMessage, readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
+import { portInUseMessage, readCliArgs, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -123,6 +123,8 @@ export async function runLab(argv: string[]): Promise<number> {
     console.error(`${inUse} (--port-base, --oppo-port, --im-port, --lab-port, --adb)`);
     return 2;
   }
+  // Listening before the ready lines: whoever reads them may press Ctrl-C at once.
+  const stopped = untilStopSignal();
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
@@ -133,10 +135,7 @@ export async function runLab(argv: string[]): Promise<number> {
     console.log(`  adbkit: ${adb.clients.adbkit}    Appium: ${adb.clients.appium}`);
   }
   console.log('Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await lab.stop();
   lab.clock.dispose();
   console.log('lab stopped.');

@@ -34,3 +34,16 @@ export function portInUseMessage(err: unknown, what: string): string | undefined
   const where = typeof e.port === 'number' ? `${typeof e.address === 'string' ? e.address : '127.0.0.1'}:${e.port}` : 'the port';
   return `${what}: ${where} is already in use (EADDRINUSE); choose another port, or 0 for any free one`;
 }
+
+/**
+ * Resolves at the first SIGINT or SIGTERM, and from then on ignores both, so the shutdown that
+ * follows finishes: a terminal's Ctrl-C reaches npm and the server alike, and npm forwards its own
+ * copy, so a server started through `npm run` gets the signal twice.
+ */
+export function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => resolve(signal);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
