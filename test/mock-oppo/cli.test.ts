@@ -10,8 +10,12 @@ import { DEMO, authForm, postForm } from './helpers.ts';
 
 const CLI = new URL('../../mock-oppo/cli.ts', import.meta.url).pathname;
 
-function startCli(args: string[]): { child: ChildProcess; output: () => string; url: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The CLI directly, or (`viaNpm`) as CI scripts start it: `npm run mock-oppo & … kill $!`. */
+function startCli(args: string[], viaNpm = false): { child: ChildProcess; output: () => string; url: Promise<string> } {
+  const root = new URL('../..', import.meta.url).pathname;
+  const child = viaNpm
+    ? spawn('npm', ['run', '-s', 'mock-oppo', '--', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
@@ -65,25 +69,9 @@ test('--help prints usage; a bad flag exits 2', async () => {
   assert.equal((await once(bad, 'exit'))[0], 2);
 });
 
-/** `npm run mock-oppo` in the background, as CI scripts start it (`npm run mock-oppo & … kill $!`). */
-function startThroughNpm(args: string[]): { child: ChildProcess; url: Promise<string> } {
-  const root = new URL('../..', import.meta.url).pathname;
-  const child = spawn('npm', ['run', '-s', 'mock-oppo', '--', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`npm exited ${code} before the mock listened: ${out}`)));
-  });
-  return { child, url };
-}
-
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`${signal} to the npm process stops the server (kill $! in a CI script)`, async (t) => {
-    const { child, url } = startThroughNpm(['--port', '0']);
+    const { child, url } = startCli(['--port', '0'], true);
     t.after(() => child.kill('SIGKILL'));
     const base = await url;
     const exited = once(child, 'exit');
