@@ -5,7 +5,7 @@
  * - `ts` (or `js`) with a mocha `describe(`: a spec — written to `.doc-specs/<group>/` and run by the e2e
  *   suite like any spec file (`npm run e2e` includes that folder; `npm run typecheck` checks it).
  *   The group is `fakes` unless the block says otherwise in a `// spec group: <name>` line.
- * - `ts`/`js`, `sh`, `json`: run (or parsed) by the README test, in the context that README's examples
+ * - `ts`/`js`, `sh`, `json` (`jsonc`: with `//` comments): run (or parsed) by the README test, in the context that README's examples
  *   assume (a running mock, a lab; see test/docs/contexts.ts).
  * - `yaml`: a CI job for the reader's own repository; every step that calls this project's CLIs is
  *   checked against them (the subcommand exists, every flag it passes is one the CLI documents).
@@ -67,6 +67,7 @@ function kindOf(lang: string, code: string): BlockKind | undefined {
     case 'shell':
       return 'sh';
     case 'json':
+    case 'jsonc':
       return 'json';
     case 'yaml':
     case 'yml':
@@ -103,6 +104,12 @@ export function codeBlocks(readme: string, root = REPO_ROOT): CodeBlock[] {
 
 export function allCodeBlocks(root = REPO_ROOT): CodeBlock[] {
   return findReadmes(root).flatMap((readme) => codeBlocks(readme, root));
+}
+
+/** JSON text of a `json` block (a `jsonc` block's `// comments` removed; strings are left alone). */
+export function jsonText(block: CodeBlock): string {
+  if (block.lang !== 'jsonc') return block.code;
+  return block.code.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*/g, (_all, string: string | undefined) => string ?? '');
 }
 
 /** A file name for a block: its README's path and line (`mock-oppo-readme-md-241`). */

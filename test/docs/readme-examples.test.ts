@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { allCodeBlocks, blockSlug, docSpecPath, findReadmes, REPO_ROOT, writeDocSpecs, type CodeBlock } from '../../harness/docs/readme-blocks.ts';
+import { allCodeBlocks, blockSlug, jsonText, docSpecPath, findReadmes, REPO_ROOT, writeDocSpecs, type CodeBlock } from '../../harness/docs/readme-blocks.ts';
 import { resolveProfile } from '../../harness/scenario/profiles.ts';
 import { delegationOf, setupContext, VALUE_NAMES, type DocContext } from './contexts.ts';
 
@@ -371,7 +371,7 @@ test('the README spec examples are written where the e2e suite runs them', () =>
 
 for (const block of blocks.filter((b) => b.kind === 'json')) {
   test(`${block.readme}:${block.line} (json) parses`, () => {
-    assert.doesNotThrow(() => JSON.parse(block.code));
+    assert.doesNotThrow(() => JSON.parse(jsonText(block)));
   });
 }
 
