@@ -26,16 +26,26 @@ export interface DocContext {
 
 type Setup = () => Promise<Partial<DocContext>>;
 
-/** A flowing-clock mock on an ephemeral port, as `npm run mock-oppo` starts it. */
+/**
+ * A flowing-clock mock on an ephemeral port, as `npm run mock-oppo` starts it (`$BASE`), and one that
+ * demands a token, as off loopback (`http://<this machine>:<port>`, `$TOKEN`).
+ */
 async function mockOppo(): Promise<Partial<DocContext>> {
-  const mock = createMockOppo();
-  const server = await mock.listen();
+  const server = await createMockOppo().listen();
+  const token = 'docs-example-token-0123456789';
+  const guarded = await createMockOppo().listen({ token });
   const app = demoApp();
   return {
     values: { baseUrl: server.url, appKey: app.appKey, appSecret: app.appSecret },
-    env: { BASE: server.url },
-    replace: [['http://127.0.0.1:8090', server.url]],
-    teardown: () => server.close(),
+    env: { BASE: server.url, TOKEN: token },
+    replace: [
+      ['http://127.0.0.1:8090', server.url],
+      ['http://<this machine>:<port>', guarded.url],
+    ],
+    async teardown() {
+      await server.close();
+      await guarded.close();
+    },
   };
 }
 
