@@ -49,7 +49,7 @@ async function mockOppo(): Promise<Partial<DocContext>> {
   };
 }
 
-const LAB_VALUES = ['clock', 'secretKey', 'mockUrl', 'certificates', 'body', 'imLink', 'imUrl', 'userSig', 'regId', 'PhoneFarm', 'farm', 'phone', 'oppoUrl', 'sdkAppId'] as const;
+const LAB_VALUES = ['clock', 'secretKey', 'mockUrl', 'certificates', 'body', 'imLink', 'imUrl', 'userSig', 'regId', 'PhoneFarm', 'farm', 'phone', 'oppoUrl', 'sdkAppId', 'adbPort', 'serial'] as const;
 
 /** A lab with one phone (and its ADB endpoint), as `npm run lab -- --phones 1 --adb` starts it. */
 async function lab(): Promise<Partial<DocContext>> {
@@ -76,6 +76,9 @@ async function lab(): Promise<Partial<DocContext>> {
       phone,
       oppoUrl: lab.oppo.url,
       sdkAppId,
+      // harness/device/README.md: the adb server port and a serial from `adb devices` (here the lab's ADB endpoint and phone)
+      adbPort,
+      serial: phone!.serial,
     },
     env: { IM: lab.im.url },
     replace: [
@@ -106,6 +109,7 @@ const CONTEXTS: Record<string, Setup> = {
   'harness/im/README.md': lab,
   'harness/phone/README.md': lab,
   'harness/adb/README.md': lab,
+  'harness/device/README.md': lab,
 };
 
 /** The free names a README's `ts` examples may use (known without starting anything). */
@@ -114,6 +118,7 @@ export const VALUE_NAMES: Record<string, readonly string[]> = {
   'harness/im/README.md': LAB_VALUES,
   'harness/phone/README.md': LAB_VALUES,
   'harness/adb/README.md': LAB_VALUES,
+  'harness/device/README.md': LAB_VALUES,
   'README.md': LAB_VALUES,
 };
 
