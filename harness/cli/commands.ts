@@ -14,4 +14,8 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'start the lab: mock-oppo, the fake IM server, virtual phones and the lab API (= npm run lab)',
     run: async (argv) => (await import('../lab/cli.ts')).runLab(argv),
   },
+  test: {
+    summary: 'run YAML push flows (default flows/); --dry-run only checks them',
+    run: async (argv) => (await import('../flows/cli.ts')).runTest(argv),
+  },
 };

@@ -54,6 +54,8 @@ export class Phone {
       await this.lab.setNetwork(true);
       await this.lab.setNotificationPermission(this.app.packageName, true);
     }
+    // Stopped first: whatever screen the last spec left on top (a push landing page), a cold start opens the launcher activity.
+    await this.driver.terminateApp(this.app.packageName);
     if (await this.app.isLoggedIn(this.driver)) await this.app.logout(this.driver);
     await this.driver.terminateApp(this.app.packageName);
   }
