@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
-import { attachClientLink } from './client-link/server.ts';
+import { attachClientLink, type ClientLinkServer } from './client-link/server.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
 import { OPPO_CN_BASE_URL, OppoClient } from './push/oppo-client.ts';
@@ -27,12 +27,17 @@ export interface ImServerOptions {
   fetch?: typeof fetch;
 }
 
-export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose'> {
+export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
   /** REST `/v4/...`, console and control `/_im/v1/...`. */
   app: express.Express;
   imApp: ImApp;
   /** Serves `app` and the client link (CLIENT_LINK_PATH); close() ends every link and the rules' timers. */
   listen(opts?: { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * Back to the fixtures (core.ts `reset`) and every open client link dropped, as after a server
+   * restart: an SDK still connected sees its socket close. Also `POST /_im/v1/reset`.
+   */
+  reset(): void;
 }
 
 export function createImServer(options: ImServerOptions): ImServer {
@@ -53,27 +58,35 @@ export function createImServer(options: ImServerOptions): ImServer {
     accounts: options.accounts ?? defaultAccounts(),
     pusher,
   });
+  const links = new Set<ClientLinkServer>();
+  const reset = (): void => {
+    core.reset();
+    for (const link of links) link.dropAll();
+  };
   const app = express();
   app.disable('x-powered-by');
   app.use(restRouter(core));
-  app.use(controlRouter(core));
+  app.use(controlRouter(core, reset));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path} (REST is POST /v4/<service>/<command>, the lab API is under /_im/v1)` } });
   });
-  const { dispose, ...rules } = core;
+  const { dispose, reset: _resetRules, ...rules } = core;
 
   return {
     ...rules,
     app,
+    reset,
     async listen(opts = {}) {
       const server = createServer(app);
       // After the bind: the link's ws server would rethrow a bind error (EADDRINUSE) as uncaught.
       const url = await bindHttpServer(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
       const link = attachClientLink(core, server);
+      links.add(link);
       return {
         url,
         async close() {
           pusher.close();
+          links.delete(link);
           await link.close();
           await closeHttpServer(server);
           dispose();

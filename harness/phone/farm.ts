@@ -101,6 +101,11 @@ export class PhoneFarm {
     await Promise.all(this.list().map((p) => p.sync()));
   }
 
+  /** Every phone back to its state after boot (VirtualPhone.reset), all at once. */
+  async resetAll(): Promise<void> {
+    await Promise.all(this.list().map((p) => p.reset()));
+  }
+
   async shutdown(serial: string): Promise<boolean> {
     const phone = this.phones.get(serial);
     if (!phone) return false;

@@ -151,13 +151,22 @@ class LinkConnection {
   }
 }
 
+export interface ClientLinkServer {
+  /** Drops every open link (a server restart as the SDKs see it); new links are still accepted. */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
 /** Serves the client link on `server` at CLIENT_LINK_PATH. */
-export function attachClientLink(core: ImCore, server: Server): { close(): Promise<void> } {
+export function attachClientLink(core: ImCore, server: Server): ClientLinkServer {
   const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH, maxPayload: MAX_FRAME_BYTES });
   wss.on('connection', (ws) => new LinkConnection(core, ws));
   // ws re-emits the HTTP server's errors here; unheard, an 'error' event would crash the lab.
   wss.on('error', (err) => console.error(`im client link: ${err.message}`));
   return {
+    dropAll: () => {
+      for (const ws of wss.clients) ws.terminate();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of wss.clients) ws.terminate();
