@@ -22,19 +22,35 @@ Options:
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
   --host <addr>    address to bind (default 127.0.0.1)
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
+  --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
+                   how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort)
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
   --help           show this help
 
 Docs: harness/im/README.md`;
 
+/** `--adb` takes an optional port: `--adb`, `--adb 5038`, `--adb=5038`. */
+function adbFlag(argv: string[]): string[] {
+  return argv.flatMap((a, i) => {
+    if (a !== '--adb') return argv[i - 1] === '--adb' && /^\d+$/.test(a) ? [] : [a];
+    const next = argv[i + 1];
+    return [`--adb=${next !== undefined && /^\d+$/.test(next) ? next : '0'}`];
+  });
+}
+
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, argv);
+  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, adbFlag(argv));
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
+    return 2;
+  }
+  const adbPort = values.adb === undefined ? undefined : Number(values.adb);
+  if (adbPort !== undefined && (!Number.isInteger(adbPort) || adbPort < 0 || adbPort > 65535)) {
+    console.error(`--adb takes a port from 1 to 65535 (or none for any free port), got '${values.adb}'`);
     return 2;
   }
   let imApp: ImApp | undefined;
@@ -60,10 +76,17 @@ export async function runLab(argv: string[]): Promise<number> {
     ...(imApp ? { imApp } : {}),
     ...(oppoApps ? { oppoApps } : {}),
     phones,
+    ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
   });
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
+  const adb = lab.adb.info();
+  if (adb) {
+    console.log(`ADB: the phones are adb devices of the server at ${adb.host}:${adb.port} (loopback only):`);
+    console.log(`  ${adb.clients.adb}      or  export ${adb.clients.env}`);
+    console.log(`  adbkit: ${adb.clients.adbkit}    Appium: ${adb.clients.appium}`);
+  }
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

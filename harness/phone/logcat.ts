@@ -7,6 +7,7 @@ export type Level = LogcatEntry['level'];
 export class Logcat {
   private entries: LogcatEntry[] = [];
   private next = 0;
+  private readonly followers = new Set<(entry: LogcatEntry) => void>();
   private readonly stamp: Intl.DateTimeFormat;
 
   constructor(
@@ -30,7 +31,14 @@ export class Logcat {
     const entry: LogcatEntry = { index: this.next++, time, pid, tid, level, tag, message, line: this.format(time, pid, tid, level, tag, message) };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    for (const follower of this.followers) follower(entry);
     return entry;
+  }
+
+  /** Calls `listener` with every entry written from now on (a streaming `logcat`); returns the unsubscribe. */
+  follow(listener: (entry: LogcatEntry) => void): () => void {
+    this.followers.add(listener);
+    return () => this.followers.delete(listener);
   }
 
   /** Entries from index `sinceIndex` on (all when absent): a reader passes `last.index + 1`. */
