@@ -34,7 +34,7 @@ for (const loaded of loadFlows(flowPathsFromEnv())) {
       return;
     }
     it(`runs green (${file.split('/').slice(-2).join('/')})`, async () => {
-      s = await openScenario(tagOf(file), multiremotebrowser, profile);
+      s = await openScenario(tagOf(file), multiremotebrowser, { profile });
       await runFlow(s, flow);
     });
   });
