@@ -9,6 +9,7 @@ import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
+import { startWebView } from '../web/server.ts';
 import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
@@ -26,6 +27,7 @@ Options:
                    how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort)
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
+  --ui             also serve the lab's web view (phones, IM, OPPO, traces, a recorder) and print its URL
   --help           show this help
 
 Docs: harness/im/README.md`;
@@ -40,7 +42,7 @@ function adbFlag(argv: string[]): string[] {
 }
 
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, adbFlag(argv));
+  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' }, ui: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, adbFlag(argv));
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
@@ -78,8 +80,10 @@ export async function runLab(argv: string[]): Promise<number> {
     phones,
     ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
   });
+  const web = values.ui ? await startWebView({ urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url }, ...(values.host ? { host: values.host } : {}) }) : undefined;
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
+  if (web) console.log(`${'web'.padEnd(width)}${web.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
   const adb = lab.adb.info();
   if (adb) {
@@ -92,6 +96,7 @@ export async function runLab(argv: string[]): Promise<number> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  await web?.close();
   await lab.stop();
   lab.clock.dispose();
   console.log('lab stopped.');

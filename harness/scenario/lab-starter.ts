@@ -4,15 +4,32 @@
  */
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab } from '../lab/lab.ts';
+import { startWebView } from '../web/server.ts';
 import type { LabStarter } from './lab-service.ts';
+
+/** `E2E_WEB_VIEW=1 npm run e2e`: also serve the lab's web view during the run and print its URL. */
+export const WEB_VIEW_ENV = 'E2E_WEB_VIEW';
 
 export const startLabForRun: LabStarter = async (backend) => {
   // Real phones run on real time: a flowing clock; virtual phones on the frozen one specs advance.
   const clock = new VirtualClock({ flowing: backend.clock === 'system' });
   const lab = await startLab({ clock, host: backend.host, portBase: backend.portBase });
+  const urls = { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url };
+  let web: Awaited<ReturnType<typeof startWebView>> | undefined;
+  if (process.env[WEB_VIEW_ENV] === '1') {
+    try {
+      web = await startWebView({ urls, host: backend.host });
+    } catch (err) {
+      await lab.stop();
+      clock.dispose();
+      throw err;
+    }
+    console.log(`lab web view: ${web.url}`);
+  }
   return {
-    urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url },
+    urls,
     async stop() {
+      await web?.close();
       await lab.stop();
       clock.dispose();
     },

@@ -1,0 +1,278 @@
+/**
+ * The lab in a browser: one page (page.ts), its panels rendered on the server (render.ts) from the
+ * lab's APIs (snapshot.ts) and pushed over Server-Sent Events while a browser watches, and a small
+ * JSON API for what a person does there (create users, log a phone in, kill the app, send a message,
+ * tap a notification, move the clock). Every action goes through the same APIs a spec uses — the IM
+ * REST API, the phone API, the lab's clock — and is recorded as a flow step (recorder.ts).
+ */
+import type { ServerResponse } from 'node:http';
+import express from 'express';
+import imAppFixture from '../../fixtures/im-app.json' with { type: 'json' };
+import { genUserSig } from '../im/usersig.ts';
+import { LAB_API_PATH } from '../lab/control-api.ts';
+import { listenOnLoopback } from '../lab/listen.ts';
+import type { UiNode } from '../phone/api.ts';
+import { appPage } from '../scenario/apps/index.ts';
+import { ImRestClient } from '../scenario/im-rest.ts';
+import { LabClient } from '../scenario/lab-client.ts';
+import { parseExtrasLog } from '../scenario/shade.ts';
+import { SCREEN_FONTS } from '../phone/screenshot.ts';
+import { PAGE } from './page.ts';
+import { Recorder } from './recorder.ts';
+import { renderPanels, type TapRecord } from './render.ts';
+import { LabReader, type LabUrls, type Snapshot } from './snapshot.ts';
+
+export interface WebViewOptions {
+  urls: LabUrls;
+  /** The IM app whose admin the send form signs as (default fixtures/im-app.json). */
+  imApp?: { sdkAppId: number; secretKey: string; admin: string };
+  host?: string;
+  port?: number;
+  /** Real milliseconds between looks at the lab while a browser is connected. */
+  refreshMs?: number;
+}
+
+export interface WebView {
+  url: string;
+  recorder: Recorder;
+  close(): Promise<void>;
+}
+
+class BadRequest extends Error {}
+
+const find = (node: UiNode, test: (n: UiNode) => boolean): UiNode | undefined => (test(node) ? node : node.children.map((c) => find(c, test)).find(Boolean));
+
+/**
+ * Where the web view's access check goes. Today it refuses a cross-site POST (an Origin that is not
+ * this server), so another page in the same browser cannot drive the lab; the security work (a web
+ * token in a cookie or header, Host checks) belongs here too.
+ */
+function accessGuard(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const origin = req.get('origin');
+  if (req.method !== 'GET' && origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`) {
+    res.status(403).json({ error: `cross-origin request from ${origin} refused` });
+    return;
+  }
+  next();
+}
+
+export async function startWebView(options: WebViewOptions): Promise<WebView> {
+  const reader = new LabReader(options.urls);
+  const lab = new LabClient(options.urls.lab);
+  const imApp = options.imApp ?? imAppFixture;
+  const im = new ImRestClient({ baseUrl: options.urls.im, sdkAppId: imApp.sdkAppId, admin: imApp.admin, userSig: () => signed });
+  let signed = genUserSig({ sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey, userId: imApp.admin, now: await lab.now() });
+  const recorder = new Recorder();
+  const taps: TapRecord[] = [];
+  const clients = new Set<ServerResponse>();
+  let last = '';
+  let latest: Snapshot | undefined;
+
+  const refresh = async (): Promise<void> => {
+    latest = await reader.snapshot();
+    const data = JSON.stringify({ panels: renderPanels(latest, taps), recording: recorder.yaml() });
+    if (data === last) return;
+    last = data;
+    for (const client of clients) client.write(`data: ${data}\n\n`);
+  };
+  let refreshing: Promise<void> | undefined;
+  const refreshSoon = (): Promise<void> => {
+    refreshing ??= refresh()
+      .catch((err: unknown) => {
+        for (const client of clients) client.write(`event: lab-error\ndata: ${JSON.stringify((err as Error).message)}\n\n`);
+      })
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  };
+  const timer = setInterval(() => {
+    if (clients.size > 0) void refreshSoon();
+  }, options.refreshMs ?? 250);
+  timer.unref();
+
+  const phoneName = async (serial: string) => String.fromCharCode(65 + Math.max(0, (await reader.serials()).indexOf(serial)));
+  const packageOf = async (serial: string) => {
+    const pkg = await reader.packageOf(serial);
+    if (!pkg) throw new BadRequest(`phone ${serial} has no app under test`);
+    return pkg;
+  };
+  const nickOf = (id: string) => latest?.accounts.find((a) => a.userId === id)?.nick ?? id;
+  /** A user the flow refers to must be declared in it: record `user:` the first time one is used. */
+  const declare = (id: string) => recorder.user(id, nickOf(id));
+  const text = (v: unknown, what: string): string => {
+    if (typeof v !== 'string' || v === '') throw new BadRequest(`give "${what}"`);
+    return v;
+  };
+
+  const actions: Record<string, (body: Record<string, unknown>) => Promise<void>> = {
+    async user(body) {
+      const id = text(body.id, 'id');
+      if (!/^[A-Za-z0-9_]{1,12}$/.test(id)) throw new BadRequest('a user id is letters, digits and _, at most 12');
+      const nick = typeof body.nick === 'string' && body.nick !== '' ? body.nick : id.charAt(0).toUpperCase() + id.slice(1);
+      await im.importAccount(id, nick);
+      recorder.user(id, nick);
+    },
+    async login(body) {
+      const serial = text(body.serial, 'serial');
+      const user = text(body.user, 'user');
+      const pkg = await packageOf(serial);
+      const phone = reader.phone(serial);
+      await phone.activateApp(pkg);
+      const tree = await phone.uiTree();
+      const field = find(tree, (n) => n.resourceId === `${pkg}:id/login_user`);
+      const button = find(tree, (n) => n.resourceId === `${pkg}:id/login_btn`);
+      if (!field || !button) throw new BadRequest(`${serial}: the app is not on its login screen (log out first)`);
+      await phone.setText(field.id, user);
+      await phone.tap(button.id);
+      declare(user);
+      recorder.phoneStep(await phoneName(serial), { login: user });
+    },
+    async logout(body) {
+      const serial = text(body.serial, 'serial');
+      const pkg = await packageOf(serial);
+      const phone = reader.phone(serial);
+      await phone.activateApp(pkg);
+      const button = find(await phone.uiTree(), (n) => n.resourceId === `${pkg}:id/logout_btn`);
+      if (!button) throw new BadRequest(`${serial}: nobody is logged in`);
+      await phone.tap(button.id);
+      recorder.phoneStep(await phoneName(serial), 'logout');
+    },
+    async launch(body) {
+      const serial = text(body.serial, 'serial');
+      await reader.phone(serial).activateApp(await packageOf(serial));
+      recorder.phoneStep(await phoneName(serial), 'launchApp');
+    },
+    async background(body) {
+      const serial = text(body.serial, 'serial');
+      await reader.phone(serial).backgroundApp(-1);
+      recorder.phoneStep(await phoneName(serial), 'background');
+    },
+    async kill(body) {
+      const serial = text(body.serial, 'serial');
+      const res = await fetch(`${options.urls.lab}${LAB_API_PATH}/phones/${encodeURIComponent(serial)}/kill`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ packageName: await packageOf(serial), mode: 'process-death' }),
+      });
+      if (!res.ok) throw new Error(`kill: the lab answered ${res.status}`);
+      recorder.phoneStep(await phoneName(serial), 'killApp');
+    },
+    async stop(body) {
+      const serial = text(body.serial, 'serial');
+      await reader.phone(serial).terminateApp(await packageOf(serial));
+      recorder.phoneStep(await phoneName(serial), 'stopApp');
+    },
+    async network(body) {
+      const serial = text(body.serial, 'serial');
+      const on = body.on === true || body.on === 'true';
+      await lab.phone(serial).setNetwork(on);
+      recorder.phoneStep(await phoneName(serial), { network: on ? 'on' : 'off' });
+    },
+    async send(body) {
+      const from = text(body.from, 'from');
+      const to = text(body.to, 'to');
+      const message = text(body.text, 'text');
+      let ext: Record<string, unknown> | undefined;
+      if (typeof body.ext === 'string' && body.ext.trim() !== '') {
+        try {
+          ext = JSON.parse(body.ext) as Record<string, unknown>;
+        } catch {
+          throw new BadRequest('Ext must be a JSON object, e.g. {"conv":"c2c_alice"}');
+        }
+        if (typeof ext !== 'object' || ext === null || Array.isArray(ext)) throw new BadRequest('Ext must be a JSON object');
+      }
+      signed = genUserSig({ sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey, userId: imApp.admin, now: await lab.now() });
+      await im.sendText(from, to, message, ext ? { Ext: JSON.stringify(ext) } : undefined);
+      declare(from);
+      declare(to);
+      recorder.step({ send: { from, to, text: message, ...(ext ? { Ext: ext } : {}) } });
+    },
+    async tap(body) {
+      const serial = text(body.serial, 'serial');
+      const key = text(body.key, 'key');
+      const phone = reader.phone(serial);
+      const entry = (await phone.getNotifications()).statusBarNotifications.find((n) => n.key === key && !n.isRemoved);
+      if (!entry) throw new BadRequest(`no notification ${key} on ${serial} any more`);
+      await phone.openNotifications();
+      const row = find(await phone.uiTree(), (n) => n.resourceId.endsWith(':id/expandableNotificationRow') && n.id.endsWith(`/${key}`));
+      if (!row) throw new BadRequest(`notification ${key} is not in the shade`);
+      const before = (await phone.logcat()).at(-1)?.index ?? -1;
+      await phone.tap(row.id);
+      const pkg = await reader.packageOf(serial);
+      const page = appPage();
+      const tag = page.packageName === pkg ? page.extrasLogTag : undefined;
+      const logged = (await phone.logcat(before + 1)).filter((l) => tag !== undefined && l.tag === tag).map((l) => l.message);
+      const extras = parseExtrasLog(logged);
+      const title = entry.notification.title ?? '';
+      const shownText = entry.notification.text ?? '';
+      taps.push({ at: await lab.now(), serial, title, text: shownText, extras });
+      const name = await phoneName(serial);
+      recorder.phoneStep(name, { assertNotification: { title, text: shownText } });
+      recorder.phoneStep(name, 'tapNotification');
+      if (Object.keys(extras).length > 0) recorder.phoneStep(name, { assertExtras: extras });
+    },
+    async advance(body) {
+      const by = text(body.by, 'by');
+      await lab.advance(by);
+      recorder.step({ advance: by });
+    },
+    async 'recording-reset'() {
+      recorder.reset();
+    },
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(accessGuard);
+  app.use(express.json({ limit: '16kb' }));
+  app.get('/', (_req, res) => {
+    res.type('html').send(PAGE);
+  });
+  app.get('/events', (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    clients.add(res);
+    last = '';
+    void refreshSoon();
+    req.on('close', () => clients.delete(res));
+  });
+  // The phone screens' font, so the browser draws them as the PNG screenshots do.
+  app.get('/fonts/:file', (req, res) => {
+    const file = SCREEN_FONTS.find((f) => f.endsWith(`/${req.params.file}`));
+    if (!file) {
+      res.status(404).end();
+      return;
+    }
+    res.type('font/ttf').sendFile(file);
+  });
+  app.get('/recording.yaml', (_req, res) => {
+    res.type('text/yaml').send(recorder.yaml());
+  });
+  app.post('/api/:action', (req, res) => {
+    const action = Object.hasOwn(actions, req.params.action) ? actions[req.params.action] : undefined;
+    if (!action) {
+      res.status(404).json({ error: `no action '${req.params.action}'; actions: ${Object.keys(actions).join(', ')}` });
+      return;
+    }
+    action((req.body ?? {}) as Record<string, unknown>).then(
+      async () => {
+        await refreshSoon();
+        res.json({ ok: true });
+      },
+      (err: unknown) => res.status(err instanceof BadRequest ? 400 : 500).json({ error: (err as Error).message }),
+    );
+  });
+
+  const listening = await listenOnLoopback(app, options.host ?? '127.0.0.1', options.port ?? 0);
+  return {
+    url: `${listening.url}/`,
+    recorder,
+    async close() {
+      clearInterval(timer);
+      for (const client of clients) client.end();
+      clients.clear();
+      await listening.close();
+      await refreshing;
+    },
+  };
+}
