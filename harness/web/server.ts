@@ -18,7 +18,7 @@ import { LabClient } from '../scenario/lab-client.ts';
 import { parseExtrasLog } from '../scenario/shade.ts';
 import { SCREEN_FONTS } from '../phone/screenshot.ts';
 import { PAGE } from './page.ts';
-import { Recorder } from './recorder.ts';
+import { Recorder, type RecordedStep } from './recorder.ts';
 import { renderPanels, type TapRecord } from './render.ts';
 import { LabReader, type LabUrls, type Snapshot } from './snapshot.ts';
 
@@ -105,6 +105,16 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
     return v;
   };
 
+  const isOn = (body: Record<string, unknown>) => body.on === true || body.on === 'true';
+  /** A button on a phone card: do it on that phone, then record its step (on that phone). */
+  const onPhone =
+    (step: RecordedStep | ((body: Record<string, unknown>) => RecordedStep), act: (serial: string, body: Record<string, unknown>) => Promise<unknown>) =>
+    async (body: Record<string, unknown>): Promise<void> => {
+      const serial = text(body.serial, 'serial');
+      await act(serial, body);
+      recorder.phoneStep(await phoneName(serial), typeof step === 'function' ? step(body) : step);
+    };
+
   const actions: Record<string, (body: Record<string, unknown>) => Promise<void>> = {
     async user(body) {
       const id = text(body.id, 'id');
@@ -138,37 +148,23 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
       await phone.tap(button.id);
       recorder.phoneStep(await phoneName(serial), 'logout');
     },
-    async launch(body) {
-      const serial = text(body.serial, 'serial');
-      await reader.phone(serial).activateApp(await packageOf(serial));
-      recorder.phoneStep(await phoneName(serial), 'launchApp');
-    },
-    async background(body) {
-      const serial = text(body.serial, 'serial');
-      await reader.phone(serial).backgroundApp(-1);
-      recorder.phoneStep(await phoneName(serial), 'background');
-    },
-    async kill(body) {
-      const serial = text(body.serial, 'serial');
+    launch: onPhone('launchApp', async (serial) => reader.phone(serial).activateApp(await packageOf(serial))),
+    background: onPhone('background', (serial) => reader.phone(serial).backgroundApp(-1)),
+    kill: onPhone('killApp', async (serial) => {
       const res = await fetch(`${options.urls.lab}${LAB_API_PATH}/phones/${encodeURIComponent(serial)}/kill`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ packageName: await packageOf(serial), mode: 'process-death' }),
       });
       if (!res.ok) throw new Error(`kill: the lab answered ${res.status}`);
-      recorder.phoneStep(await phoneName(serial), 'killApp');
-    },
-    async stop(body) {
-      const serial = text(body.serial, 'serial');
+    }),
+    stop: onPhone('stopApp', async (serial) => {
       await reader.phone(serial).terminateApp(await packageOf(serial));
-      recorder.phoneStep(await phoneName(serial), 'stopApp');
-    },
-    async network(body) {
-      const serial = text(body.serial, 'serial');
-      const on = body.on === true || body.on === 'true';
-      await lab.phone(serial).setNetwork(on);
-      recorder.phoneStep(await phoneName(serial), { network: on ? 'on' : 'off' });
-    },
+    }),
+    network: onPhone(
+      (body) => ({ network: isOn(body) ? 'on' : 'off' }),
+      (serial, body) => lab.phone(serial).setNetwork(isOn(body)),
+    ),
     async send(body) {
       const from = text(body.from, 'from');
       const to = text(body.to, 'to');
