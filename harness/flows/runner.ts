@@ -5,12 +5,7 @@
  * failing step names its file:line:column and command.
  */
 import assert from 'node:assert/strict';
-import certificates from '../../fixtures/im-certificates.json' with { type: 'json' };
-import { VirtualClock } from '../../mock-oppo/core/clock.ts';
-import { OppoClient } from '../im/push/oppo-client.ts';
-import type { CertificateConfig } from '../im/rules/certificates.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
-import { readLabEnv } from '../scenario/lab-env.ts';
 import { expectExtras, expectNotification, expectNotPushed, funnelFor } from '../scenario/matchers.ts';
 import type { Phone, ShownNotification } from '../scenario/phone.ts';
 import type { OfflinePushInfo, SendMsgResult } from '../scenario/im-rest.ts';
@@ -308,35 +303,18 @@ export class FlowRun {
       this.lastSent = { ...result, from, to, text };
       return;
     }
-    const reply = await this.s.im.ok('openim', 'batchsendmsg', { From_Account: from, To_Account: to, MsgRandom: Math.floor(Math.random() * 2 ** 31), MsgBody: body, ...offline });
-    const MsgTime = this.s.console ? Math.floor((await this.s.console.now()) / 1000) : Math.floor(Date.now() / 1000);
-    const result = { MsgKey: String(reply.MsgKey), MsgTime };
-    for (const t of to) this.s.im.sent.push({ ...result, to: t });
+    const result = await this.s.im.batchSendMsg({ From_Account: from, To_Account: to, MsgBody: body, ...offline });
+    if (result.ErrorList.length > 0) throw new Error(`batchsendmsg did not reach ${JSON.stringify(result.ErrorList)}`);
     this.lastSent = { ...result, from, to, text };
   }
 
-  /** Straight to OPPO's unicast for the current phone's app, signed with the demo certificate's AppKey and MasterSecret. */
-  private async sendToOppo(a: { title: string; content: string; notify_id?: number; show_ttl?: number; style?: number; off_line_ttl?: number; channel_id?: string; action_parameters?: Record<string, string> }): Promise<void> {
-    const oppo = this.requireFakes(this.s.oppo, 'sendToOppo');
+  /** Straight to OPPO's unicast for the current phone's app (the scenario's OPPO server client, signed on the lab's clock). */
+  private async sendToOppo(a: { title: string; content: string; notify_id?: number; show_ttl?: number; style?: 1 | 2 | 3; off_line_ttl?: number; channel_id?: string; action_parameters?: Record<string, string> }): Promise<void> {
     const phone = this.phoneNow;
-    const registration = (await oppo.registrations({ deviceId: phone.serial })).find((r) => r.packageName === phone.app.packageName && r.state === 'active');
-    if (!registration) throw new Error(`${phone.name} has no active OPPO registration for ${phone.app.packageName}`);
-    const cert = (certificates as CertificateConfig[]).find((c) => c.id === DEFAULT_CERTIFICATE)!;
-    // Signed at the lab's time: mock-oppo refuses a timestamp outside its 10-minute window.
-    const clock = new VirtualClock({ start: await this.s.lab!.now() });
-    const client = new OppoClient({ baseUrl: readLabEnv().oppo, clock, fetch, retryDelaysMs: [], timeoutMs: 10_000 });
-    try {
-      const { action_parameters, ...fields } = a;
-      const exchange = await client.unicast(cert, {
-        target_type: 2,
-        target_value: registration.regId,
-        notification: { ...fields, ...(action_parameters ? { action_parameters: JSON.stringify(action_parameters) } : {}) },
-      });
-      if (exchange.outcome !== 'accepted') throw new Error(`OPPO did not accept the unicast: ${exchange.outcome} ${exchange.code ?? ''} ${exchange.message ?? ''}`.trim());
-    } finally {
-      client.close();
-      clock.dispose();
-    }
+    const regId = await phone.regId();
+    if (!regId) throw new Error(`${phone.name} has no OPPO regId for ${phone.app.packageName} (start the app once so it registers)`);
+    const reply = await this.s.oppoApi.unicast({ target_type: 2, target_value: regId, notification: a });
+    if (reply.code !== 0) throw new Error(`OPPO refused the unicast: ${reply.code} ${reply.message}`);
   }
 }
 
