@@ -11,6 +11,7 @@ import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
+import { freeLoopbackPort } from './harness/scenario/free-port.ts';
 import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
@@ -37,6 +38,8 @@ if (profile.appium.kind === 'local') {
     {
       args: {
         address: '127.0.0.1',
+        // An ephemeral port of our own: the service's default search from 4723 races other runs on the machine.
+        port: await freeLoopbackPort(),
         // Lists as comma strings: the service JSON-stringifies arrays, which Appium misparses.
         useDrivers: profile.appium.drivers.join(','),
         allowInsecure: profile.appium.drivers.map((d) => `${d}:adb_shell`).join(','),

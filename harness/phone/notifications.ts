@@ -40,6 +40,8 @@ export interface ShadeEntry {
   subText?: string;
   /** Long-text style (OPPO style 2): the full text the expanded row shows. */
   bigText?: string;
+  /** A foreground service's notification: not clearable, and "Clear all" leaves it. */
+  ongoing?: boolean;
   postTime: number;
   /** Extras the click hands to the app (OPPO `action_parameters`, or `--es` of `cmd notification post`). */
   extras: Record<string, string>;
@@ -148,9 +150,9 @@ export class NotificationManager {
     for (const entry of this.entries) if (entry.packageName === pkg) this.cancel(entry.key, reason);
   }
 
-  /** The shade's "Clear all". */
+  /** The shade's "Clear all" (ongoing notifications stay). */
   clearAll(): void {
-    for (const entry of this.entries) this.cancel(entry.key, 'cancel');
+    for (const entry of this.entries) if (!entry.ongoing) this.cancel(entry.key, 'cancel');
   }
 
   forgetPackage(pkg: string): void {
@@ -197,8 +199,8 @@ function toStatusBarNotification(e: ShadeEntry, isRemoved: boolean): StatusBarNo
   return {
     isGroup: false,
     packageName: e.packageName,
-    isClearable: true,
-    isOngoing: false,
+    isClearable: !e.ongoing,
+    isOngoing: e.ongoing ?? false,
     id: e.id,
     tag: e.tag,
     notification: {

@@ -36,6 +36,7 @@ import {
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
 import { DevicePorts } from './ports.ts';
+import { addAppiumSettingsBehaviour } from './uia2/settings-app.ts';
 import { DeviceFiles } from './files.ts';
 import { ApkPackages, RUNTIME_PERMISSIONS, type ApkPackage, type InstallOptions } from './packages.ts';
 import { SystemSettings } from './system-settings.ts';
@@ -167,6 +168,8 @@ export class VirtualPhone implements PhoneApi {
       log: (level, tag, message) => this.log(PID.system, level, tag, message),
     });
     this.systemSettings = new SystemSettings(createHash('sha256').update(this.serial).digest('hex').slice(0, 16));
+    // What the test tooling's packages do once installed from their APKs (the UiAutomator2 driver's helper).
+    addAppiumSettingsBehaviour(this);
     this.push = new HeytapPushService(
       {
         serial: this.serial,
@@ -663,8 +666,8 @@ export class VirtualPhone implements PhoneApi {
     return this.orientationNow === 'PORTRAIT' ? { width, height } : { width: height, height: width };
   }
 
-  /** The status bar's 24 dp; the app window starts below it, the shade covers it. */
-  private statusBarHeight(): number {
+  /** The status bar's 24 dp in px; the app window starts below it, the shade covers it. */
+  statusBarHeight(): number {
     return Math.round((24 * this.device.screen.density) / 160);
   }
 
