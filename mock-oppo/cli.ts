@@ -1,13 +1,18 @@
+#!/usr/bin/env node
 /**
  * `npm run mock-oppo`: the standalone mock on loopback. Prints the base URL (and the demo app's
  * credentials when no --apps file is given) and serves until SIGINT/SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
+import type { MockSettings } from './core/settings.ts';
+import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
 import { readCliArgs } from './transport/cli-args.ts';
+import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
+       npm run mock-oppo -- contract record|verify ...   (the contract check; contract --help)
 
 A stateful fake of the OPPO PUSH platform (server API, device link, control API).
 
@@ -16,12 +21,18 @@ Options:
   --host <addr>    address to bind (default 127.0.0.1)
   --apps <file>    JSON array of apps, each at least {"appId","appKey","appSecret","masterSecret"};
                    replaces the built-in demo app (their secrets are never printed)
+  --settings <file>  JSON object of named settings (see README "Settings"), e.g. {"tokenTtlMs":60000}
+  --set <name=value> one setting (repeatable; applied after --settings), e.g. --set legacyTargetType3=alias;
+                   the value is read as JSON when it parses, else as a string
   --help           show this help
 
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
-  const args = readCliArgs({ port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, help: { type: 'boolean' } } as const, HELP);
+  if (process.argv[2] === 'contract') return contractMain(process.argv.slice(3));
+  const args = readCliArgs({
+    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, ...SETTINGS_FLAGS, help: { type: 'boolean' },
+  } as const, HELP);
   if ('exit' in args) return args.exit;
   const { values } = args;
   const port = Number(values.port ?? 0);
@@ -39,7 +50,15 @@ async function main(): Promise<number> {
     }
   }
 
-  const mock = createMockOppo(apps ? { apps } : {});
+  let settings: Partial<MockSettings>;
+  try {
+    settings = await readSettings(values.settings, values.set ?? []);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+
+  const mock = createMockOppo({ ...(apps ? { apps } : {}), settings });
   const server = await mock.listen({ port, host: values.host ?? '127.0.0.1' });
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);

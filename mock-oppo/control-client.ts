@@ -94,6 +94,14 @@ export class MockOppoControl {
   clearFaults(): Promise<unknown> {
     return this.call('DELETE', '/faults');
   }
+  /** Changes named settings now (400 for a bad name or value, 409 for one that is fixed at start). */
+  updateSettings(changes: Partial<MockSettings>): Promise<MockSettings> {
+    return this.call('PATCH', '/settings', changes);
+  }
+  /** Expires every token of the app now: its next call answers 11 and a client re-authenticates. */
+  expireTokens(appId: string): Promise<{ appId: string; expired: number }> {
+    return this.call('POST', `/apps/${encodeURIComponent(appId)}/expire-tokens`);
+  }
   settings(): Promise<MockSettings> {
     return this.call('GET', '/settings');
   }

@@ -18,4 +18,8 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'run YAML push flows (default flows/); --dry-run only checks them',
     run: async (argv) => (await import('../flows/cli.ts')).runTest(argv),
   },
+  'im-contract': {
+    summary: 'contract check for the Tencent IM REST API: record real exchanges through a proxy, verify the fake against them',
+    run: async (argv) => (await import('../im/contract-cli.ts')).imContractMain(argv),
+  },
 };

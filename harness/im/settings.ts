@@ -57,6 +57,17 @@ export interface ImSettings {
   /** A valid UserSig for an unknown UserID imports the account at login, as the SDK login does. */
   autoImportOnLogin: boolean;
   /**
+   * A REST sendmsg/batchsendmsg from a sender the recipient blocked: 'refuse' answers 20007 and
+   * pushes nothing (the error table of sendmsg lists 20007); 'ignore' delivers it anyway (the
+   * reference also quotes "the API does not check friendship, blocklist or mute"). [uncertain]
+   */
+  restBlocklist: 'refuse' | 'ignore';
+  /**
+   * The app backend's callback URL (console "callback configuration"): `State.StateChange` is
+   * POSTed there on login, logout and disconnect. Absent: no callbacks.
+   */
+  callbackUrl?: string;
+  /**
    * A push token (OPPO regId) reported by a user while another user's login still holds it — a
    * second user on the same phone after a logout the server never got. Unpublished [uncertain:
    * tencent-im.md §6.2, "probably the token is moved"]. `move_to_reporter` (default): the token now
@@ -79,6 +90,7 @@ export const DEFAULT_IM_SETTINGS: ImSettings = {
   kickedUserSigCode: 70052,
   userSigFutureSkew: '1d',
   autoImportOnLogin: true,
+  restBlocklist: 'refuse',
   tokenReportedByAnotherUser: 'move_to_reporter',
 };
 

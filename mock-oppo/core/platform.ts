@@ -78,6 +78,8 @@ export class OppoPlatform extends EventEmitter {
   readonly faults: Faults;
   readonly receipts: Receipts;
   private readonly initialApps: App[];
+  /** The settings the mock started with: a reset undoes what the control API changed. */
+  private readonly initialSettings: Readonly<MockSettings>;
   private s: PlatformState;
 
   constructor(options: PlatformOptions) {
@@ -87,13 +89,14 @@ export class OppoPlatform extends EventEmitter {
     this.faults = new Faults(options.clock);
     this.receipts = new Receipts(options.clock, this.faults, options.receiptSender, options.settings.receiptLogCapacity);
     this.initialApps = options.apps.map(normalizeApp);
+    this.initialSettings = { ...options.settings };
     this.s = this.buildState();
   }
 
   private buildState(): PlatformState {
     const ids = new IdGenerator(this.settings.seed);
     const apps = new AppRegistry(this.initialApps);
-    const quotas = new QuotaCounters(this.settings.qpsFactor);
+    const quotas = new QuotaCounters(this.settings);
     const delivery = new Delivery(this.clock, this.settings, quotas, this.receipts, this);
     return {
       ids,
@@ -107,8 +110,18 @@ export class OppoPlatform extends EventEmitter {
     };
   }
 
-  /** Back to the initial apps with no tokens, registrations, messages, faults or receipts. The clock is not touched. */
+  /** Changes named settings now (already checked by checkSettings; see START_ONLY_SETTINGS) until the next reset. */
+  updateSettings(changes: Partial<MockSettings>): MockSettings {
+    Object.assign(this.settings, changes);
+    return this.settings;
+  }
+
+  /**
+   * Back to the initial apps and settings with no tokens, registrations, messages, faults or
+   * receipts. The clock is not touched.
+   */
   reset(): void {
+    Object.assign(this.settings, this.initialSettings);
     this.s.delivery.shutdown('mock reset');
     this.faults.clear();
     this.receipts.clear();
@@ -117,10 +130,13 @@ export class OppoPlatform extends EventEmitter {
 
   /**
    * The lab's reset between spec files: messages (queued ones too), faults, receipts, quotas and
-   * flow-control windows, saved contents and app_message_id memory, the feedback list — gone. Apps,
+   * flow-control windows, saved contents and app_message_id memory, the feedback list, settings
+   * changed at run time — gone. Apps,
    * auth tokens, registrations (aliases, tags) and device links stay, so phones keep their regIds.
    */
   resetTraffic(): void {
+    // Settings changed over the control API are traffic too: they must not leak into the next spec.
+    Object.assign(this.settings, this.initialSettings);
     this.faults.clear();
     this.receipts.clear();
     const { delivery, addressing, quotas, saved, dedupe } = this.s;
@@ -228,6 +244,7 @@ export class OppoPlatform extends EventEmitter {
 
   unicast(app: App, region: Region, input: UnicastInput, endpoint = 'unicast'): MessageRecord {
     const classification = this.classify(app, input.spec);
+    if (input.targetType === 3 && this.settings.legacyTargetType3 === 'alias') input = { ...input, targetType: 5 };
     if (input.targetType !== 2 && input.targetType !== 5) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 2 (registration_id) or 5 (alias)');
     }
@@ -297,6 +314,7 @@ export class OppoPlatform extends EventEmitter {
   broadcast(app: App, region: Region, messageId: string, targetType: number, targetValue: string | undefined): BroadcastResult {
     const content = this.s.saved.get(messageId);
     if (!content || content.appId !== app.appId) throw new OppoError(CODES.DATA_NOT_EXIST, `message_id ${messageId} was not saved by this app`);
+    if (targetType === 3 && this.settings.legacyTargetType3 === 'alias') targetType = 5;
     if (![1, 2, 5, 6].includes(targetType)) throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 1, 2, 5 or 6');
     if (targetType !== 1 && (content.spec.pushTimeType === 1 || content.spec.fixSpeed)) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'push_time_type and fix_speed are for broadcast to all users only');

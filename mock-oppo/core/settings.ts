@@ -43,6 +43,13 @@ export interface MockSettings {
   maxBodyBytes: number;
   /** Seed for generated ids (regIds, tokens, message ids), so runs are reproducible. */
   seed: number;
+  /**
+   * [uncertain] `target_type` 3, the alias value of older docs and SDKs (two clients still send
+   * it): 'reject' answers 41 as for any unknown type; 'alias' treats it as 5.
+   */
+  legacyTargetType3: 'reject' | 'alias';
+  /** The journal keeps each answer's body too (masked like the requests). */
+  journalResponses: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
@@ -62,7 +69,48 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   messageRetention: 10_000,
   maxBodyBytes: 10 * 1024 * 1024,
   seed: 20240601,
+  legacyTargetType3: 'reject',
+  journalResponses: true,
 };
+
+/** The allowed values of the settings that are a choice between readings. */
+const CHOICES: Partial<Record<keyof MockSettings, readonly unknown[]>> = {
+  offlineTtlOverMax: ['clamp', 'reject'],
+  showTtlRule: ['new', 'legacy'],
+  duplicateAppMessageId: ['return_existing', 'reject'],
+  flowControlCode: [-2, 13, 55],
+  legacyTargetType3: ['reject', 'alias'],
+};
+
+/**
+ * Fixed when the mock starts (buffer sizes, the listener's body limit, the id seed and message
+ * retention the state is built with); the control API cannot change them.
+ */
+export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes', 'messageRetention', 'seed']);
+
+/**
+ * Checks settings from outside (a --settings file, a flag, the control API): known names, the
+ * default's type, a listed choice, numbers finite and not negative (sizes positive). Throws a
+ * TypeError naming the first bad one; changes nothing.
+ */
+export function checkSettings(input: unknown): Partial<MockSettings> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('settings must be a JSON object');
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (!Object.hasOwn(DEFAULT_SETTINGS, name)) throw new TypeError(`unknown setting ${name} (known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
+    const key = name as keyof MockSettings;
+    const choices = CHOICES[key];
+    if (choices) {
+      if (!choices.includes(value)) throw new TypeError(`${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
+    } else if (typeof value !== typeof DEFAULT_SETTINGS[key]) {
+      throw new TypeError(`${name} must be a ${typeof DEFAULT_SETTINGS[key]}`);
+    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0 || (value === 0 && key !== 'authTimestampWindowMs' && key !== 'seed'))) {
+      throw new TypeError(`${name} must be a positive number`);
+    }
+    out[name] = value;
+  }
+  return out as Partial<MockSettings>;
+}
 
 export function resolveSettings(partial: Partial<MockSettings> = {}): MockSettings {
   return { ...DEFAULT_SETTINGS, ...partial };

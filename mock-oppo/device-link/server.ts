@@ -5,6 +5,7 @@ import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import type { DeviceSink } from '../core/records.ts';
 import type { Region } from '../core/region.ts';
+import { upgradeOnlyOn } from '../transport/upgrade.ts';
 import { DEVICE_LINK_PATH, type MockToPhone, type PhoneToMock } from './protocol.ts';
 
 /** Close code sent to a link that another connection of the same device replaced, or a reset cut. */
@@ -86,17 +87,10 @@ export interface DeviceLinkServer {
   close(): Promise<void>;
 }
 
-/** Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other upgrade requests are refused. */
+/** Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other requests stay plain HTTP (see upgradeOnlyOn). */
 export function attachDeviceLink(server: Server, platform: OppoPlatform): DeviceLinkServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== DEVICE_LINK_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  const detach = upgradeOnlyOn(server, DEVICE_LINK_PATH, wss);
   wss.on('connection', (ws: WebSocket) => {
     const sink: DeviceSink = {
       send: (frame) => send(ws, frame),
@@ -121,6 +115,7 @@ export function attachDeviceLink(server: Server, platform: OppoPlatform): Device
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        detach();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
       }),

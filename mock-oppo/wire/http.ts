@@ -48,13 +48,15 @@ export interface JournalEntry {
   fault?: string;
   /** Request fields with tokens and signatures masked. */
   request: Record<string, unknown>;
+  /** The answer's JSON body, masked the same way (setting `journalResponses`; absent for faults that cut or 5xx). */
+  response?: unknown;
 }
 
 /** `all`: as new; `traffic`: apps, tokens and registrations kept (see OppoPlatform.resetTraffic). */
 export type ResetScope = 'all' | 'traffic';
 
-/** The journal keeps the call itself (its parsed fields by reference) and masks only when read. */
-type StoredEntry = Omit<JournalEntry, 'request'> & { call: ApiCall };
+/** The journal keeps the call and the answer themselves (by reference) and masks only when read. */
+type StoredEntry = Omit<JournalEntry, 'request' | 'response'> & { call: ApiCall; answer?: Envelope };
 
 /** Form and JSON keys whose values the journal shows masked. */
 const MASKED_FIELDS: ReadonlySet<string> = new Set(['auth_token', 'sign', 'master_secret', 'masterSecret', 'app_secret', 'appSecret']);
@@ -63,6 +65,15 @@ function maskedView(call: ApiCall): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (call.headerToken !== undefined) out['header:auth_token'] = maskSecret(call.headerToken);
   for (const [key, value] of call.field.entries()) out[key] = MASKED_FIELDS.has(key) && typeof value === 'string' ? maskSecret(value) : value;
+  return out;
+}
+
+/** A copy of a JSON value with every MASKED_FIELDS key masked, at any depth (an auth answer's `data.auth_token`). */
+function maskedValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskedValue);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = MASKED_FIELDS.has(key) && typeof v === 'string' ? maskSecret(v) : maskedValue(v);
   return out;
 }
 
@@ -98,7 +109,11 @@ export class HttpCore {
 
   /** The journal, oldest first, with secrets masked. */
   journalEntries(): JournalEntry[] {
-    return this.journal.toArray().map(({ call, ...entry }) => ({ ...entry, request: maskedView(call) }));
+    return this.journal.toArray().map(({ call, answer, ...entry }) => ({
+      ...entry,
+      request: maskedView(call),
+      ...(answer !== undefined ? { response: maskedValue(answer) } : {}),
+    }));
   }
 
   /**
@@ -174,6 +189,7 @@ export class HttpCore {
 
   private envelope(entry: StoredEntry, envelope: Envelope): WireResponse {
     entry.code = envelope.code;
+    if (this.platform.settings.journalResponses) entry.answer = envelope;
     return json(200, envelope);
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { upgradeOnlyOn } from '../../../mock-oppo/transport/upgrade.ts';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
 import { isConnectedState, type Platform, type Session, type SessionLink } from '../rules/sessions.ts';
@@ -111,7 +112,8 @@ class LinkConnection {
     const verified = accounts.verify(userSig, userId);
     if (!verified.ok) return this.send({ op: 'result', id, code: verified.code, message: verified.message });
     if (!accounts.has(userId)) {
-      if (!settings.autoImportOnLogin) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
+      // A deleted account is not imported again by a login.
+      if (!settings.autoImportOnLogin || accounts.isDeleted(userId)) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
       accounts.import(userId);
     }
     const previous = this.live();
@@ -175,16 +177,17 @@ export interface ClientLinkServer {
 
 /** Serves the client link on `server` at CLIENT_LINK_PATH. */
 export function attachClientLink(core: ImCore, server: Server): ClientLinkServer {
-  const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH, maxPayload: MAX_FRAME_BYTES });
+  // Only the link's path upgrades: REST calls offering `Upgrade: h2c` (Java's HttpClient) stay REST.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss);
   wss.on('connection', (ws) => new LinkConnection(core, ws));
-  // ws re-emits the HTTP server's errors here; unheard, an 'error' event would crash the lab.
-  wss.on('error', (err) => console.error(`im client link: ${err.message}`));
   return {
     dropAll: () => {
       for (const ws of wss.clients) ws.terminate();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        detach();
         for (const ws of wss.clients) ws.terminate();
         wss.close(() => resolve());
       }),

@@ -6,7 +6,7 @@
 import type { Clock } from '../../../mock-oppo/core/clock.ts';
 import type { AccountStore } from '../rules/accounts.ts';
 import type { CertificateConfig, CertificateStore } from '../rules/certificates.ts';
-import { decide } from '../rules/decision.ts';
+import { decide, type SuppressReason } from '../rules/decision.ts';
 import { pushText, toLinkMessage, type ImMessage } from '../rules/messages.ts';
 import { isConnectedState, type Session, type SessionStore } from '../rules/sessions.ts';
 import type { OppoExchange, PushTrace, TraceStore } from '../rules/traces.ts';
@@ -27,10 +27,16 @@ export interface DeliveryDeps {
   pusher: VendorPusher;
 }
 
+/**
+ * What the fan-out knows about a recipient before looking at devices: a group member's message
+ * flag, or a reason the user gets nothing at all (one trace without a device).
+ */
+export type RecipientNote = { kind: 'muted' } | { kind: 'skip'; reason: SuppressReason; detail?: string };
+
 export class Delivery {
   constructor(private readonly deps: DeliveryDeps) {}
 
-  async deliver(m: ImMessage): Promise<PushTrace[]> {
+  async deliver(m: ImMessage, notes: ReadonlyMap<string, RecipientNote> = new Map()): Promise<PushTrace[]> {
     const { sessions } = this.deps;
     if (m.syncToSender) {
       for (const s of sessions.sessionsOf(m.from)) s.link?.deliver(toLinkMessage(m, m.from));
@@ -38,21 +44,27 @@ export class Delivery {
     const content = pushText(m.body, m.offlinePush);
     const pending: Array<Promise<PushTrace>> = [];
     for (const to of m.to) {
+      const note = notes.get(to);
+      if (note?.kind === 'skip') {
+        const detail = note.detail === undefined ? {} : { detail: note.detail };
+        pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: note.reason, onlineDelivered: false, ignored: [], ...detail })));
+        continue;
+      }
       const devices = sessions.sessionsOf(to);
       if (devices.length === 0) {
         pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: 'no_device', onlineDelivered: false, ignored: [] })));
       }
-      for (const s of devices) pending.push(this.deliverTo(m, to, s, content));
+      for (const s of devices) pending.push(this.deliverTo(m, to, s, content, note?.kind === 'muted'));
     }
     return Promise.all(pending);
   }
 
-  private async deliverTo(m: ImMessage, to: string, s: Session, content: string): Promise<PushTrace> {
+  private async deliverTo(m: ImMessage, to: string, s: Session, content: string, muted: boolean): Promise<PushTrace> {
     const { certificates, settings, accounts, pusher, sessions } = this.deps;
     const device = { deviceId: s.deviceId, platform: s.platform, sessionId: s.id, state: s.state, cause: s.cause };
     const onlineDelivered = s.link !== undefined && isConnectedState(s.state);
     if (onlineDelivered) s.link!.deliver(toLinkMessage(m, to));
-    const d = decide(s, m, content, certificates, settings.nonObjectExt);
+    const d = decide(s, m, content, certificates, settings.nonObjectExt, muted);
     if (d.decision === 'online') return this.record(m, to, device, { decision: 'online', reason: d.reason, onlineDelivered, ignored: [] });
     if (d.decision === 'suppressed') {
       return this.record(m, to, device, { decision: 'suppressed', reason: d.reason, onlineDelivered, ignored: [], ...(d.detail === undefined ? {} : { detail: d.detail }) });
@@ -75,6 +87,7 @@ export class Delivery {
 
   private record(m: ImMessage, to: string, device: PushTrace['device'], fields: Omit<PushTrace, 'msgKey' | 'msgTime' | 'at' | 'from' | 'to' | 'device'>): PushTrace {
     const trace: PushTrace = { msgKey: m.msgKey, msgTime: m.msgTime, at: this.deps.clock.now(), from: m.from, to, device, ...fields };
+    if (m.group) trace.groupId = m.group.groupId;
     this.deps.traces.add(trace);
     return trace;
   }

@@ -1,7 +1,8 @@
 /**
  * The offline-push decision for one recipient device (reference §5.3): exactly one outcome and
  * one machine-readable reason. Checks run in this order, so the first that applies names the
- * reason: device state → foreground → message flags → content → token → certificate → Ext.
+ * reason: device state → foreground → the member's group flag → message flags → content → token
+ * → certificate → Ext.
  */
 import type { CertificateStore, CertificateConfig } from './certificates.ts';
 import { parseExt, type ImMessage } from './messages.ts';
@@ -28,7 +29,17 @@ export type SuppressReason =
   /** The certificate was saved less than the activation delay ago and has no earlier version. */
   | 'certificate_inactive'
   /** Only with setting nonObjectExt = 'skip_push'. */
-  | 'ext_not_json_object';
+  | 'ext_not_json_object'
+  /** Group message; the member set the group to "receive but don't notify" (MsgFlag AcceptNotNotify). */
+  | 'group_muted'
+  /** Group message; the member's MsgFlag is Discard: not even delivered online. */
+  | 'group_discarded'
+  /** Group message; the user was removed from the group before it was sent. */
+  | 'not_a_member'
+  /** The recipient's account was deleted (account_delete). */
+  | 'account_deleted'
+  /** batchsendmsg: the recipient blocked the sender (ErrorList 20007). */
+  | 'blacklisted';
 
 export type Decision =
   | { decision: 'online'; reason: 'app_in_foreground' }
@@ -46,7 +57,8 @@ export type Decision =
 
 const suppressed = (reason: SuppressReason, detail?: string): Decision => (detail === undefined ? { decision: 'suppressed', reason } : { decision: 'suppressed', reason, detail });
 
-export function decide(s: Session, m: ImMessage, content: string, certificates: CertificateStore, nonObjectExt: 'drop_ext' | 'skip_push'): Decision {
+/** `muted`: a group member with MsgFlag AcceptNotNotify (gets the message online, never a push). */
+export function decide(s: Session, m: ImMessage, content: string, certificates: CertificateStore, nonObjectExt: 'drop_ext' | 'skip_push', muted = false): Decision {
   if (s.state === 'offline') {
     switch (s.cause) {
       case 'kicked_login_elsewhere':
@@ -55,11 +67,14 @@ export function decide(s: Session, m: ImMessage, content: string, certificates: 
         return suppressed('kicked', 'rest_kick');
       case 'push_online_lapsed':
         return suppressed('push_online_lapsed');
+      case 'account_deleted':
+        return suppressed('account_deleted');
       default:
         return suppressed('logged_out');
     }
   }
   if (s.state === 'online') return { decision: 'online', reason: 'app_in_foreground' };
+  if (muted) return suppressed('group_muted', m.group?.groupId);
   if (m.onlineOnly) return suppressed('online_only');
   if (m.offlinePush?.PushFlag === 1) return suppressed('push_flag_off');
   if (content === '') return suppressed('nothing_to_show');

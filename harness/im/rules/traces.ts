@@ -39,6 +39,8 @@ export interface PushTrace {
   at: number;
   from: string;
   to: string;
+  /** Group messages: the group (the push callback carries GroupID instead of MsgKey). */
+  groupId?: string;
   device: { deviceId: string; platform: Platform; sessionId: number; state: DeviceState; cause: StateCause } | null;
   decision: 'online' | 'vendor_push' | 'suppressed';
   reason: 'app_in_foreground' | 'app_in_background' | 'push_online' | SuppressReason;
@@ -67,9 +69,11 @@ export class TraceStore {
     this.traces.clear();
   }
 
-  query(filter: { msgKey?: string; user?: string } = {}): PushTrace[] {
+  query(filter: { msgKey?: string; user?: string; groupId?: string } = {}): PushTrace[] {
     return this.traces.toArray().filter(
-      (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey) && (filter.user === undefined || t.to === filter.user || t.from === filter.user),
+      (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey)
+        && (filter.user === undefined || t.to === filter.user || t.from === filter.user)
+        && (filter.groupId === undefined || t.groupId === filter.groupId),
     );
   }
 

@@ -69,10 +69,14 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
     res.json(certificates.delete(id));
   }));
 
+  r.get(`${CONTROL_PREFIX}/callbacks`, (_req, res) => {
+    res.json({ callbacks: core.callbacks.list() });
+  });
   r.get(`${CONTROL_PREFIX}/traces`, (req, res) => {
-    const filter: { msgKey?: string; user?: string } = {};
+    const filter: { msgKey?: string; user?: string; groupId?: string } = {};
     if (typeof req.query.msgKey === 'string') filter.msgKey = req.query.msgKey;
     if (typeof req.query.user === 'string') filter.user = req.query.user;
+    if (typeof req.query.groupId === 'string') filter.groupId = req.query.groupId;
     res.json({ traces: traces.query(filter) });
   });
   r.get(`${CONTROL_PREFIX}/traces/:msgKey`, (req, res) => {
