@@ -1,4 +1,5 @@
 /** A typed client for the mock's control API (`/_mock/v1`), for specs and the lab. */
+import { controlInit, type ClientAccess } from './access/client.ts';
 import type { App, AppConfig } from './core/apps.ts';
 import type { Duration } from './core/clock.ts';
 import type { Fault, FaultSpec } from './core/faults.ts';
@@ -28,7 +29,7 @@ type Query = Record<string, string | number | undefined>;
 export class MockOppoControl {
   private readonly base: string;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, private readonly access: ClientAccess = {}) {
     this.base = `${baseUrl.replace(/\/$/, '')}/_mock/v1`;
   }
 
@@ -110,10 +111,7 @@ export class MockOppoControl {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.size > 0 ? `?${params}` : '';
-    const res = await fetch(`${this.base}${path}${qs}`, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
+    const res = await fetch(`${this.base}${path}${qs}`, controlInit(method, this.access, body));
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {

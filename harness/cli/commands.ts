@@ -18,6 +18,14 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'run YAML push flows (default flows/); --dry-run only checks them',
     run: async (argv) => (await import('../flows/cli.ts')).runTest(argv),
   },
+  doctor: {
+    summary: "check why a user's pushes do not arrive: the FAQ's checklist against the lab (or --live), with what to fix",
+    run: async (argv) => (await import('../doctor/cli.ts')).runDoctor(argv),
+  },
+  'adb-tunnel': {
+    summary: "reach the ADB endpoint of a lab on another machine from this one's loopback (needs the lab token)",
+    run: async (argv) => (await import('../lab/adb-tunnel-cli.ts')).runAdbTunnel(argv),
+  },
   'im-contract': {
     summary: 'contract check for the Tencent IM REST API: record real exchanges through a proxy, verify the fake against them',
     run: async (argv) => (await import('../im/contract-cli.ts')).imContractMain(argv),

@@ -227,7 +227,7 @@ export class FlowRun {
       case 'assertOppoTarget': {
         const sent = this.sent();
         const to = this.recipient(sent);
-        await phone.driver.waitUntil(async () => (await funnelFor(this.s.observers, sent, to, phone)).oppo?.target.state === arg, {
+        await phone.driver.waitUntil(async () => (await funnelFor(this.s.observers, sent, to, phone)).oppoState === arg, {
           timeoutMsg: `OPPO's target for ${phone.name} never reached '${String(arg)}'`,
         });
         return;

@@ -12,6 +12,7 @@ import { MessageLog, type ImMessage, type MessageDraft } from './rules/messages.
 import { SessionStore } from './rules/sessions.ts';
 import { TraceStore, type PushTrace } from './rules/traces.ts';
 import type { ResolvedImSettings } from './settings.ts';
+import { joinTrace, type LabTrace } from '../trace/trace.ts';
 
 export interface ImCore {
   clock: Clock;
@@ -31,6 +32,12 @@ export interface ImCore {
    * Recipients who blocked the sender get nothing (trace reason `blacklisted`; setting restBlocklist).
    */
   send(draft: MessageDraft): Promise<{ message: ImMessage; traces: PushTrace[] }>;
+  /** The joined trace of one message (IM's hops only, unless setTraceSource gave a fuller join); undefined for an unknown MsgKey. */
+  trace(msgKey: string): LabTrace | undefined;
+  /** Authenticates at OPPO with the active version of a console certificate; undefined when none is active. */
+  verifyCertificate(id: number): Promise<{ code: number; message: string } | undefined>;
+  /** The lab hands IM the join over OPPO and the phones, for normal_push_trace. */
+  setTraceSource(source: (msgKey: string) => LabTrace | undefined): void;
   /**
    * A group message from `from` (a member, or the admin) to every other member's devices:
    * muted members (AcceptNotNotify) get it online only, Discard members not at all; removed
@@ -75,6 +82,7 @@ export function createImCore(p: {
   const audience = new PushAudience();
   const callbacks = new StateCallbacks({ clock, sessions, imApp, url: settings.callbackUrl, timeoutMs: settings.oppoRequestTimeoutMs });
   const delivery = new Delivery({ clock, accounts, sessions, certificates, traces, settings, pusher: p.pusher });
+  let source = (msgKey: string): LabTrace | undefined => (messages.get(msgKey) ? joinTrace(msgKey, { im: traces.byMsgKey(msgKey), oppo: [], phone: () => [] }) : undefined);
   return {
     clock,
     imApp,
@@ -125,6 +133,14 @@ export function createImCore(p: {
       const to = accounts.list().map((a) => a.userId).filter((u) => !accounts.isAdmin(u) && u !== draft.from && audience.matches(u, condition));
       const message = messages.store({ ...draft, to, taskId }, clock.now());
       return { message, traces: await delivery.deliver(message) };
+    },
+    trace: (msgKey) => source(msgKey),
+    async verifyCertificate(id) {
+      const found = certificates.lookup(id);
+      return found.status === 'active' ? p.pusher.verify(found.config) : undefined;
+    },
+    setTraceSource(next) {
+      source = next;
     },
     deleteAccount(userId) {
       if (!accounts.delete(userId)) return false;

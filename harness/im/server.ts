@@ -3,7 +3,10 @@ import { createServer } from 'node:http';
 import express from 'express';
 import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
+import { AccessGuard, type SurfaceOf } from '../../mock-oppo/access/guard.ts';
+import { admitUpgrade, guardListener } from '../../mock-oppo/access/node.ts';
 import { attachClientLink, type ClientLinkServer } from './client-link/server.ts';
+import { CLIENT_LINK_PATH } from './client-link/protocol.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
 import { OPPO_CN_BASE_URL, OppoClient } from './push/oppo-client.ts';
@@ -31,14 +34,20 @@ export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
   /** REST `/v4/...`, console and control `/_im/v1/...`. */
   app: express.Express;
   imApp: ImApp;
-  /** Serves `app` and the client link (CLIENT_LINK_PATH); close() ends every link and the rules' timers. */
-  listen(opts?: { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * Serves `app` and the client link (CLIENT_LINK_PATH) behind the access guard (the lab's shared
+   * one, which also gives the address to bind; else one for `host`); close() ends every link and the rules' timers.
+   */
+  listen(opts?: { port?: number; host?: string; guard?: AccessGuard }): Promise<{ url: string; close(): Promise<void> }>;
   /**
    * Back to the fixtures (core.ts `reset`) and every open client link dropped, as after a server
    * restart: an SDK still connected sees its socket close. Also `POST /_im/v1/reset`.
    */
   reset(): void;
 }
+
+/** The access guard's view of the IM server: REST (UserSig auth) and the client link are open, the rest is control. */
+export const imSurfaces: SurfaceOf = (path) => (path.startsWith('/v4/') || path === CLIENT_LINK_PATH ? 'open' : 'control');
 
 export function createImServer(options: ImServerOptions): ImServer {
   const settings = resolveSettings(options.settings);
@@ -77,10 +86,10 @@ export function createImServer(options: ImServerOptions): ImServer {
     app,
     reset,
     async listen(opts = {}) {
-      const server = createServer(app);
-      // After the bind: the link's ws server would rethrow a bind error (EADDRINUSE) as uncaught.
-      const url = await bindHttpServer(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
-      const link = attachClientLink(core, server);
+      const guard = opts.guard ?? new AccessGuard({ host: opts.host ?? '127.0.0.1' });
+      const server = createServer(guardListener(guard, imSurfaces, app));
+      const url = await bindHttpServer(server, opts.port ?? 0, guard.host);
+      const link = attachClientLink(core, server, (req, socket) => admitUpgrade(guard, imSurfaces, req, socket));
       links.add(link);
       return {
         url,

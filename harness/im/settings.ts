@@ -57,6 +57,12 @@ export interface ImSettings {
   /** A valid UserSig for an unknown UserID imports the account at login, as the SDK login does. */
   autoImportOnLogin: boolean;
   /**
+   * `POST /_im/v1/usersig` (the lab signs a UserSig for anyone who asks): 'auto' (default) serves it
+   * only while the app's secret key is the fixtures' test key, 'on' always, 'off' never. A real
+   * app's key would let any caller of the control API mint tickets the real Tencent IM accepts.
+   */
+  userSigEndpoint: 'auto' | 'on' | 'off';
+  /**
    * A REST sendmsg/batchsendmsg from a sender the recipient blocked: 'refuse' answers 20007 and
    * pushes nothing (the error table of sendmsg lists 20007); 'ignore' delivers it anyway (the
    * reference also quotes "the API does not check friendship, blocklist or mute"). [uncertain]
@@ -90,6 +96,7 @@ export const DEFAULT_IM_SETTINGS: ImSettings = {
   kickedUserSigCode: 70052,
   userSigFutureSkew: '1d',
   autoImportOnLogin: true,
+  userSigEndpoint: 'auto',
   restBlocklist: 'refuse',
   tokenReportedByAnotherUser: 'move_to_reporter',
 };

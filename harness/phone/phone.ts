@@ -580,14 +580,24 @@ export class VirtualPhone implements PhoneApi {
     const entry = this.notifications.get(key);
     if (!entry) throw new StaleNodeError(`shade/${key}`);
     if (!entry.click) return;
+    const pushed = entry.messageId ? { messageId: entry.messageId, packageName: entry.packageName } : undefined;
+    if (pushed) this.notifications.note({ ...pushed, event: 'tapped' });
     this.notifications.cancel(key, 'click');
     this.log(PID.systemui, 'I', 'NotificationClicker', `Clicking on notification ${key}`);
     this.shade = false;
-    if (entry.click.kind === 'browser') await this.openBrowser(entry.click.url);
-    else {
-      const outcome = await this.startIntent(entry.click.intent, { fromNotification: true });
-      if (!outcome.ok) this.log(PID.push, 'E', 'HeytapPush', `click ${key}: ${outcome.messages.join(' ')}`);
+    if (entry.click.kind === 'browser') {
+      await this.openBrowser(entry.click.url);
+      if (pushed) this.notifications.note({ ...pushed, event: 'activity', component: shortComponent(BROWSER_ACTIVITY), detail: entry.click.url });
+      return;
     }
+    const received = this.receivedExtras(entry.packageName);
+    const before = received.length;
+    const outcome = await this.startIntent(entry.click.intent, { fromNotification: true });
+    if (!outcome.ok) this.log(PID.push, 'E', 'HeytapPush', `click ${key}: ${outcome.messages.join(' ')}`);
+    if (!pushed) return;
+    if (outcome.ok) this.notifications.note({ ...pushed, event: 'activity', component: outcome.component });
+    else this.notifications.note({ ...pushed, event: 'activity', detail: outcome.messages.join(' ') });
+    for (const got of received.slice(before)) this.notifications.note({ ...pushed, event: 'extras', extras: got.extras, component: got.activity });
   }
 
   // ---- background work -----------------------------------------------------------------------

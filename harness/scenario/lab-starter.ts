@@ -3,6 +3,7 @@
  * with the lab's control API (`/_lab/v1`: clock, phones, switches) that specs and the driver use.
  */
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
+import { labTokenFromEnv } from '../lab/access.ts';
 import { startLab } from '../lab/lab.ts';
 import { startWebView } from '../web/server.ts';
 import type { LabStarter } from './lab-service.ts';
@@ -13,12 +14,13 @@ export const WEB_VIEW_ENV = 'E2E_WEB_VIEW';
 export const startLabForRun: LabStarter = async (backend) => {
   // Real phones run on real time: a flowing clock; virtual phones on the frozen one specs advance.
   const clock = new VirtualClock({ flowing: backend.clock === 'system' });
-  const lab = await startLab({ clock, host: backend.host, portBase: backend.portBase });
+  const token = labTokenFromEnv();
+  const lab = await startLab({ clock, host: backend.host, portBase: backend.portBase, ...(backend.allowedHosts ? { allowedHosts: backend.allowedHosts } : {}), ...(token !== undefined ? { token } : {}) });
   const urls = { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url };
   let web: Awaited<ReturnType<typeof startWebView>> | undefined;
   if (process.env[WEB_VIEW_ENV] === '1') {
     try {
-      web = await startWebView({ urls, host: backend.host });
+      web = await startWebView({ urls: { ...urls, ...(lab.access.token !== undefined ? { token: lab.access.token } : {}) }, access: lab.access });
     } catch (err) {
       await lab.stop();
       clock.dispose();
@@ -28,6 +30,7 @@ export const startLabForRun: LabStarter = async (backend) => {
   }
   return {
     urls,
+    token: lab.access.token,
     async stop() {
       await web?.close();
       await lab.stop();

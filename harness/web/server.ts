@@ -10,7 +10,9 @@ import express from 'express';
 import imAppFixture from '../../fixtures/im-app.json' with { type: 'json' };
 import { genUserSig } from '../im/usersig.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
-import { listenOnLoopback } from '../lab/listen.ts';
+import { listenGuarded } from '../lab/listen.ts';
+import { AccessGuard } from '../../mock-oppo/access/guard.ts';
+import { controlInit } from '../../mock-oppo/access/client.ts';
 import type { UiNode } from '../phone/api.ts';
 import { appPage } from '../scenario/apps/index.ts';
 import { ImRestClient } from '../scenario/im-rest.ts';
@@ -20,14 +22,18 @@ import { SCREEN_FONTS } from '../phone/screenshot.ts';
 import { PAGE } from './page.ts';
 import { Recorder, type RecordedStep } from './recorder.ts';
 import { renderPanels, type TapRecord } from './render.ts';
-import { LabReader, type LabUrls, type Snapshot } from './snapshot.ts';
+import type { LabEnv } from '../scenario/lab-env.ts';
+import { LabReader, type Snapshot } from './snapshot.ts';
 
 export interface WebViewOptions {
-  urls: LabUrls;
+  /** The lab's URLs, and its token when its control APIs need one. */
+  urls: LabEnv;
   /** The IM app whose admin the send form signs as (default fixtures/im-app.json). */
   imApp?: { sdkAppId: number; secretKey: string; admin: string };
   host?: string;
   port?: number;
+  /** The guard in front of the view (the lab's `lab.access` when it serves beside one); default: a guard of its own for `host`. */
+  access?: AccessGuard;
   /** Real milliseconds between looks at the lab while a browser is connected. */
   refreshMs?: number;
 }
@@ -42,23 +48,9 @@ class BadRequest extends Error {}
 
 const find = (node: UiNode, test: (n: UiNode) => boolean): UiNode | undefined => (test(node) ? node : node.children.map((c) => find(c, test)).find(Boolean));
 
-/**
- * Where the web view's access check goes. Today it refuses a cross-site POST (an Origin that is not
- * this server), so another page in the same browser cannot drive the lab; the security work (a web
- * token in a cookie or header, Host checks) belongs here too.
- */
-function accessGuard(req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const origin = req.get('origin');
-  if (req.method !== 'GET' && origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`) {
-    res.status(403).json({ error: `cross-origin request from ${origin} refused` });
-    return;
-  }
-  next();
-}
-
 export async function startWebView(options: WebViewOptions): Promise<WebView> {
   const reader = new LabReader(options.urls);
-  const lab = new LabClient(options.urls.lab);
+  const lab = new LabClient(options.urls.lab, options.urls);
   const imApp = options.imApp ?? imAppFixture;
   const im = new ImRestClient({ baseUrl: options.urls.im, sdkAppId: imApp.sdkAppId, admin: imApp.admin, userSig: () => signed });
   let signed = genUserSig({ sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey, userId: imApp.admin, now: await lab.now() });
@@ -151,11 +143,7 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
     launch: onPhone('launchApp', async (serial) => reader.phone(serial).activateApp(await packageOf(serial))),
     background: onPhone('background', (serial) => reader.phone(serial).backgroundApp(-1)),
     kill: onPhone('killApp', async (serial) => {
-      const res = await fetch(`${options.urls.lab}${LAB_API_PATH}/phones/${encodeURIComponent(serial)}/kill`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ packageName: await packageOf(serial), mode: 'process-death' }),
-      });
+      const res = await fetch(`${options.urls.lab}${LAB_API_PATH}/phones/${encodeURIComponent(serial)}/kill`, controlInit('POST', options.urls, { packageName: await packageOf(serial), mode: 'process-death' }));
       if (!res.ok) throw new Error(`kill: the lab answered ${res.status}`);
     }),
     stop: onPhone('stopApp', async (serial) => {
@@ -220,7 +208,6 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(accessGuard);
   app.use(express.json({ limit: '16kb' }));
   app.get('/', (_req, res) => {
     res.type('html').send(PAGE);
@@ -259,7 +246,8 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
     );
   });
 
-  const listening = await listenOnLoopback(app, options.host ?? '127.0.0.1', options.port ?? 0);
+  const guard = options.access ?? new AccessGuard({ host: options.host ?? '127.0.0.1' });
+  const listening = await listenGuarded(app, { guard, port: options.port ?? 0 });
   return {
     url: `${listening.url}/`,
     recorder,

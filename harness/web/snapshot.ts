@@ -14,9 +14,8 @@ import { CONTROL_PREFIX } from '../im/wire/control.ts';
 import type { AppState, LogcatEntry, StatusBarNotification } from '../phone/api.ts';
 import { RemotePhone } from '../phone/http/remote-phone.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
-import type { LabUrls } from '../scenario/lab-env.ts';
-
-export type { LabUrls };
+import { tokenHeaders, type ClientAccess } from '../../mock-oppo/access/client.ts';
+import type { LabEnv } from '../scenario/lab-env.ts';
 
 export interface PhoneSnapshot {
   /** 'A', 'B', ... in boot order: the name a recorded flow's `phone:` uses. */
@@ -65,8 +64,8 @@ export const LOGCAT_TAIL = 12;
 /** Messages and traces the view keeps (newest). */
 export const RECENT = 20;
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+async function getJson<T>(url: string, access: ClientAccess): Promise<T> {
+  const res = await fetch(url, { headers: tokenHeaders(access.token) });
   if (!res.ok) throw new Error(`${url} answered ${res.status}`);
   return (await res.json()) as T;
 }
@@ -76,14 +75,15 @@ export class LabReader {
   private readonly phones = new Map<string, RemotePhone>();
   private readonly packages = new Map<string, string | undefined>();
 
-  constructor(readonly urls: LabUrls) {
-    this.oppo = new MockOppoControl(urls.oppo);
+  /** `urls.token`: the lab's token, for a lab whose control APIs need one. */
+  constructor(readonly urls: LabEnv) {
+    this.oppo = new MockOppoControl(urls.oppo, urls);
   }
 
   phone(serial: string): RemotePhone {
     let phone = this.phones.get(serial);
     if (!phone) {
-      phone = new RemotePhone(this.urls.lab, serial);
+      phone = new RemotePhone(this.urls.lab, serial, this.urls);
       this.phones.set(serial, phone);
     }
     return phone;
@@ -99,17 +99,17 @@ export class LabReader {
   }
 
   async serials(): Promise<string[]> {
-    return (await getJson<{ value: { phones: string[] } }>(`${this.urls.lab}${LAB_API_PATH}`)).value.phones;
+    return (await getJson<{ value: { phones: string[] } }>(`${this.urls.lab}${LAB_API_PATH}`, this.urls)).value.phones;
   }
 
   async snapshot(): Promise<Snapshot> {
     const im = `${this.urls.im}${CONTROL_PREFIX}`;
     const [lab, accounts, sessions, certificates, traces, messages, apps, faults, registrations] = await Promise.all([
-      getJson<{ value: { now: number; phones: string[] } }>(`${this.urls.lab}${LAB_API_PATH}`),
-      getJson<{ accounts: Account[] }>(`${im}/accounts`),
-      getJson<{ sessions: SessionSnapshot[] }>(`${im}/sessions`),
-      getJson<{ certificates: CertificateSnapshot[] }>(`${im}/console/certificates`),
-      getJson<{ traces: PushTrace[] }>(`${im}/traces`),
+      getJson<{ value: { now: number; phones: string[] } }>(`${this.urls.lab}${LAB_API_PATH}`, this.urls),
+      getJson<{ accounts: Account[] }>(`${im}/accounts`, this.urls),
+      getJson<{ sessions: SessionSnapshot[] }>(`${im}/sessions`, this.urls),
+      getJson<{ certificates: CertificateSnapshot[] }>(`${im}/console/certificates`, this.urls),
+      getJson<{ traces: PushTrace[] }>(`${im}/traces`, this.urls),
       this.oppo.messages({ limit: RECENT }),
       // The list leaves quotas out; each app's own view carries them.
       this.oppo.apps().then((apps) => Promise.all(apps.map((a) => this.oppo.app(a.appId)))),

@@ -262,7 +262,7 @@ export class OppoPlatform extends EventEmitter {
     const resolved = this.resolveTarget(app, region, input.targetType, input.targetValue, endpoint);
     const target = this.s.delivery.newTarget(message, input.targetType as 2 | 5, input.targetValue);
     if (typeof resolved === 'number') {
-      this.s.delivery.setState(target, 'rejected', CODE_MESSAGES[resolved], resolved);
+      this.s.delivery.setState(target, 'rejected', { reason: 'oppo_rejected', code: resolved, detail: CODE_MESSAGES[resolved] });
       this.store(message);
       throw new OppoError(resolved);
     }
@@ -272,7 +272,7 @@ export class OppoPlatform extends EventEmitter {
       try {
         this.takeQuota(app, 1, now);
       } catch (err) {
-        this.s.delivery.setState(target, 'rejected', CODE_MESSAGES[CODES.DAILY_LIMIT], CODES.DAILY_LIMIT);
+        this.s.delivery.setState(target, 'rejected', { reason: 'oppo_rejected', code: CODES.DAILY_LIMIT, detail: CODE_MESSAGES[CODES.DAILY_LIMIT] });
         this.store(message);
         throw err;
       }
@@ -352,7 +352,7 @@ export class OppoPlatform extends EventEmitter {
     const message = this.newMessage(app, region, 'broadcast', content.messageId, taskId, content.spec, content.classification, false, now);
     message.invalidTargets = invalid;
     for (const [code, values] of Object.entries(invalid)) {
-      for (const value of values) this.s.delivery.setState(this.s.delivery.newTarget(message, targetType as 2 | 5, value), 'rejected', CODE_MESSAGES[Number(code) as OppoCode], Number(code));
+      for (const value of values) this.s.delivery.setState(this.s.delivery.newTarget(message, targetType as 2 | 5, value), 'rejected', { reason: 'oppo_rejected', code: Number(code), detail: CODE_MESSAGES[Number(code) as OppoCode] });
     }
     this.store(message);
     for (const { value, reg } of accepted) {

@@ -1,5 +1,6 @@
 /** The device-link WebSocket endpoint: frames from a phone's push service ↔ the platform rules. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
@@ -87,10 +88,13 @@ export interface DeviceLinkServer {
   close(): Promise<void>;
 }
 
-/** Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other requests stay plain HTTP (see upgradeOnlyOn). */
-export function attachDeviceLink(server: Server, platform: OppoPlatform): DeviceLinkServer {
+/**
+ * Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other requests stay plain HTTP (see
+ * upgradeOnlyOn). `admit` (the access guard) may refuse the upgrade first; it then answers the socket.
+ */
+export function attachDeviceLink(server: Server, platform: OppoPlatform, admit?: (req: IncomingMessage, socket: Duplex) => boolean): DeviceLinkServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const detach = upgradeOnlyOn(server, DEVICE_LINK_PATH, wss);
+  const detach = upgradeOnlyOn(server, DEVICE_LINK_PATH, wss, admit);
   wss.on('connection', (ws: WebSocket) => {
     const sink: DeviceSink = {
       send: (frame) => send(ws, frame),

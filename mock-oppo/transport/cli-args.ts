@@ -3,6 +3,8 @@
  * and exits 0, a bad flag prints the problem plus the usage and exits 2 (a usage error, not a crash).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkToken } from '../access/guard.ts';
+import { maskSecret } from '../core/apps.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
@@ -22,4 +24,28 @@ export function readCliArgs<O extends Options>(options: O, help: string, args?: 
     return { exit: 0 };
   }
   return { values, positionals };
+}
+
+/**
+ * The control token a command-line entry was given: `--token`, else the environment variable.
+ * Undefined when neither; a number (the exit code 2) after printing why a token is unusable.
+ */
+export function tokenFromCli(flag: string | undefined, envName: string, env: Record<string, string | undefined> = process.env): string | undefined | number {
+  const token = flag ?? (env[envName]?.trim() || undefined);
+  if (token === undefined) return undefined;
+  try {
+    return checkToken(token);
+  } catch (err) {
+    // Never echo the value: it is meant to be a secret.
+    console.error(`${flag !== undefined ? '--token' : envName}: ${(err as Error).message}`);
+    return 2;
+  }
+}
+
+/** What the start-up output says of the token: a generated one in full (printed this once), a given one masked. */
+export function describeToken(required: string | undefined, given: string | undefined, envName: string): string | undefined {
+  if (required === undefined) return undefined;
+  const how = `control calls send 'Authorization: Bearer <token>'; our clients read ${envName}`;
+  if (given !== undefined) return `${maskSecret(given)} (the one given with --token / ${envName}; ${how})`;
+  return `${required}   (generated; printed only now; ${how})`;
 }

@@ -88,19 +88,27 @@ class ReplayedSocket extends Duplex {
   }
 }
 
+/** Serves an upgrade request as the plain HTTP request it also is (the upgrade offer dropped). */
+export function replayAsPlain(server: Server, req: IncomingMessage, socket: Socket, head: Buffer): void {
+  server.emit('connection', new ReplayedSocket(socket, Buffer.concat([plainRequestHead(req), head])));
+}
+
 /**
  * Routes `server`'s upgrades: a WebSocket upgrade on `path` goes to `wss` (its 'connection'
- * event); anything else is served by the server's request handler as a normal HTTP request.
+ * event) once `admit` (the access guard) lets it; anything else is served by the server's request
+ * handler as a normal HTTP request.
  * Returns a function that detaches the listener.
  */
-export function upgradeOnlyOn(server: Server, path: string, wss: WebSocketServer): () => void {
+export function upgradeOnlyOn(server: Server, path: string, wss: WebSocketServer, admit?: (req: IncomingMessage, socket: Duplex) => boolean): () => void {
   const onUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const pathname = (req.url ?? '').split('?')[0];
     if (pathname === path && req.headers.upgrade?.toLowerCase() === 'websocket') {
+      // The access guard sees the WebSocket upgrade; a replayed plain request meets it in the request listener.
+      if (admit && !admit(req, socket)) return;
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => wss.emit('connection', ws, req));
       return;
     }
-    server.emit('connection', new ReplayedSocket(socket, Buffer.concat([plainRequestHead(req), head])));
+    replayAsPlain(server, req, socket, head);
   };
   server.on('upgrade', onUpgrade);
   return () => server.off('upgrade', onUpgrade);

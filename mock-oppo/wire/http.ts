@@ -3,11 +3,13 @@
  * decode the body, run the endpoint, journal the call. Transports only move bytes.
  */
 import { isUtf8 } from 'node:buffer';
+import type { SurfaceOf } from '../access/guard.ts';
 import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import type { Region } from '../core/region.ts';
 import { Ring } from '../core/ring.ts';
 import { maskSecret } from '../core/apps.ts';
+import { DEVICE_LINK_PATH } from '../device-link/protocol.ts';
 import { handleControl } from './control-api.ts';
 import { EMPTY_FORM, parseForm } from './form.ts';
 import { FormFields, jsonFields } from './notification.ts';
@@ -88,6 +90,10 @@ export const HOSTS = {
 const SERVER_PREFIX = '/server/v1/';
 const INTL_PREFIX = '/intl/server/v1/';
 const CONTROL_PREFIX = '/_mock/v1';
+
+/** The access guard's view of the mock: the server API and the device link are open (they keep their own auth), the rest is control. */
+export const mockSurfaces: SurfaceOf = (path) =>
+  path.startsWith(SERVER_PREFIX) || path.startsWith(INTL_PREFIX) || path === DEVICE_LINK_PATH ? 'open' : 'control';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 

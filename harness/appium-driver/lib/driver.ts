@@ -10,6 +10,7 @@ import { desiredCapConstraints } from './desired-caps.ts';
 import type { VirtualOppoConstraints } from './desired-caps.ts';
 import { executeMethodMap } from './command-maps/execute-method-map.ts';
 import { inProcessLab, messageOf, remoteLab } from './lab.ts';
+import { labTokenFromEnv } from '../../lab/access.ts';
 import type { LabHandle } from './lab.ts';
 import { ElementRefs } from '../../phone/ui/elements.ts';
 import { asProtocolError } from './phone-errors.ts';
@@ -50,7 +51,9 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
     const [sessionId, caps] = (await super.createSession(w3cCaps)) as [string, Caps];
     try {
       const extra = await this.setUp(caps);
-      return [sessionId, { ...caps, ...extra } as Caps];
+      // The lab token is a secret: the session's answer does not repeat it.
+      const { labToken: _secret, ...shown } = caps;
+      return [sessionId, { ...shown, ...extra } as Caps];
     } catch (err) {
       await this.deleteSession(sessionId);
       throw err instanceof errors.SessionNotCreatedError ? err : new errors.SessionNotCreatedError(messageOf(err));
@@ -58,7 +61,7 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   }
 
   private async setUp(caps: Caps): Promise<StringRecord> {
-    this.lab = caps.labUrl ? remoteLab(caps.labUrl) : await inProcessLab();
+    this.lab = caps.labUrl ? remoteLab(caps.labUrl, { token: caps.labToken ?? labTokenFromEnv() }) : await inProcessLab();
     let serial = caps.udid;
     if (serial) {
       if (caps.deviceProfile || caps.appProfile) this.log.warn(`attaching to '${serial}' as it is: deviceProfile/appProfile only apply to a freshly booted phone`);

@@ -2,7 +2,8 @@
  * The client link's server side: one WebSocket per app process, JSON frames (protocol.ts).
  * Frames are handled synchronously in arrival order, so `synced` answers after every earlier frame.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { upgradeOnlyOn } from '../../../mock-oppo/transport/upgrade.ts';
 import type { ImCore } from '../core.ts';
@@ -175,11 +176,14 @@ export interface ClientLinkServer {
   close(): Promise<void>;
 }
 
-/** Serves the client link on `server` at CLIENT_LINK_PATH. */
-export function attachClientLink(core: ImCore, server: Server): ClientLinkServer {
+/**
+ * Serves the client link on `server` at CLIENT_LINK_PATH. `admit` (the access guard) may refuse an
+ * upgrade first; it then answers the socket itself.
+ */
+export function attachClientLink(core: ImCore, server: Server, admit?: (req: IncomingMessage, socket: Duplex) => boolean): ClientLinkServer {
   // Only the link's path upgrades: REST calls offering `Upgrade: h2c` (Java's HttpClient) stay REST.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss);
+  const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss, admit);
   wss.on('connection', (ws) => new LinkConnection(core, ws));
   return {
     dropAll: () => {

@@ -15,6 +15,8 @@ import { buildOppoUnicast, pushTitle } from './oppo-notification.ts';
 
 export interface VendorPusher {
   unicast(cert: CertificateConfig, message: Record<string, unknown>): Promise<OppoExchange>;
+  /** A fresh authentication with the certificate's credentials: OPPO's code (0: they authenticate). */
+  verify(cert: CertificateConfig): Promise<{ code: number; message: string }>;
 }
 
 export interface DeliveryDeps {
@@ -42,38 +44,41 @@ export class Delivery {
       for (const s of sessions.sessionsOf(m.from)) s.link?.deliver(toLinkMessage(m, m.from));
     }
     const content = pushText(m.body, m.offlinePush);
+    const title = pushTitle(m, this.deps.accounts.get(m.from)?.nick, this.deps.settings.defaultTitle);
     const pending: Array<Promise<PushTrace>> = [];
     for (const to of m.to) {
       const note = notes.get(to);
       if (note?.kind === 'skip') {
         const detail = note.detail === undefined ? {} : { detail: note.detail };
-        pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: note.reason, onlineDelivered: false, ignored: [], ...detail })));
+        pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: note.reason, title, text: content, onlineDelivered: false, ignored: [], ...detail })));
         continue;
       }
       const devices = sessions.sessionsOf(to);
       if (devices.length === 0) {
-        pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: 'no_device', onlineDelivered: false, ignored: [] })));
+        pending.push(Promise.resolve(this.record(m, to, null, { decision: 'suppressed', reason: 'no_device', title, text: content, onlineDelivered: false, ignored: [] })));
       }
-      for (const s of devices) pending.push(this.deliverTo(m, to, s, content, note?.kind === 'muted'));
+      for (const s of devices) pending.push(this.deliverTo(m, to, s, { title, content }, note?.kind === 'muted'));
     }
     return Promise.all(pending);
   }
 
-  private async deliverTo(m: ImMessage, to: string, s: Session, content: string, muted: boolean): Promise<PushTrace> {
-    const { certificates, settings, accounts, pusher, sessions } = this.deps;
+  private async deliverTo(m: ImMessage, to: string, s: Session, shown: { title: string; content: string }, muted: boolean): Promise<PushTrace> {
+    const { certificates, settings, pusher, sessions } = this.deps;
+    const { title, content } = shown;
+    const text = { title, text: content };
     const device = { deviceId: s.deviceId, platform: s.platform, sessionId: s.id, state: s.state, cause: s.cause };
     const onlineDelivered = s.link !== undefined && isConnectedState(s.state);
     if (onlineDelivered) s.link!.deliver(toLinkMessage(m, to));
     const d = decide(s, m, content, certificates, settings.nonObjectExt, muted);
-    if (d.decision === 'online') return this.record(m, to, device, { decision: 'online', reason: d.reason, onlineDelivered, ignored: [] });
+    if (d.decision === 'online') return this.record(m, to, device, { decision: 'online', reason: d.reason, ...text, onlineDelivered, ignored: [] });
     if (d.decision === 'suppressed') {
-      return this.record(m, to, device, { decision: 'suppressed', reason: d.reason, onlineDelivered, ignored: [], ...(d.detail === undefined ? {} : { detail: d.detail }) });
+      return this.record(m, to, device, { decision: 'suppressed', reason: d.reason, ...text, onlineDelivered, ignored: [], ...(d.detail === undefined ? {} : { detail: d.detail }) });
     }
-    const title = pushTitle(m, accounts.get(m.from)?.nick, settings.defaultTitle);
     const { message, ignored } = buildOppoUnicast({ certificate: d.certificate, token: d.token.token, message: m, title, content });
     const trace = this.record(m, to, device, {
       decision: 'vendor_push',
       reason: d.reason,
+      ...text,
       onlineDelivered,
       ignored,
       certificate: { id: d.certificate.id, version: d.certificateVersion, ...(d.pendingEditEffectiveAt === undefined ? {} : { pendingEditEffectiveAt: d.pendingEditEffectiveAt }) },

@@ -4,49 +4,23 @@
  * reason: device state → foreground → the member's group flag → message flags → content → token
  * → certificate → Ext.
  */
+import type { ReasonAt } from '../../../mock-oppo/core/reasons.ts';
 import type { CertificateStore, CertificateConfig } from './certificates.ts';
 import { parseExt, type ImMessage } from './messages.ts';
 import type { PushToken, Session } from './sessions.ts';
 
-export type SuppressReason =
-  /** The recipient never logged in on any device. */
-  | 'no_device'
-  | 'logged_out'
-  /** Kicked by a later login on the same platform (detail login_elsewhere) or REST kick (rest_kick). */
-  | 'kicked'
-  | 'push_online_lapsed'
-  /** MsgLifeTime 0 / OnlineOnlyFlag 1. [inferred] */
-  | 'online_only'
-  | 'push_flag_off'
-  /** Only a custom element and no Desc anywhere. */
-  | 'nothing_to_show'
-  | 'no_token'
-  /** setOfflinePushConfig came before login (21005) and never again after it. */
-  | 'token_before_login'
-  /** Another user's login on the same phone reported this login's token, which moved to it (detail: that user). */
-  | 'token_moved'
-  | 'no_certificate'
-  /** The certificate was saved less than the activation delay ago and has no earlier version. */
-  | 'certificate_inactive'
-  /** Only with setting nonObjectExt = 'skip_push'. */
-  | 'ext_not_json_object'
-  /** Group message; the member set the group to "receive but don't notify" (MsgFlag AcceptNotNotify). */
-  | 'group_muted'
-  /** Group message; the member's MsgFlag is Discard: not even delivered online. */
-  | 'group_discarded'
-  /** Group message; the user was removed from the group before it was sent. */
-  | 'not_a_member'
-  /** The recipient's account was deleted (account_delete). */
-  | 'account_deleted'
-  /** batchsendmsg: the recipient blocked the sender (ErrorList 20007). */
-  | 'blacklisted';
+/**
+ * Why IM pushed nothing to a device: the IM reasons of the shared vocabulary (mock-oppo/core/reasons.ts,
+ * where each has its meaning and fix). `kicked` carries detail login_elsewhere or rest_kick.
+ */
+export type SuppressReason = ReasonAt<'im', 'lost'>;
 
 export type Decision =
-  | { decision: 'online'; reason: 'app_in_foreground' }
+  | { decision: 'online'; reason: ReasonAt<'im', 'online'> }
   | {
       decision: 'vendor_push';
       /** app_in_background: doBackground was called; push_online: killed or network gone. */
-      reason: 'app_in_background' | 'push_online';
+      reason: ReasonAt<'im', 'passed'>;
       detail?: string;
       certificate: CertificateConfig;
       certificateVersion: number;

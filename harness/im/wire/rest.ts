@@ -11,6 +11,7 @@ import { accountCommands } from './rest-accounts.ts';
 import { groupCommands } from './rest-groups.ts';
 import { messageCommands } from './rest-messages.ts';
 import { onlineStatusCommands } from './rest-online-status.ts';
+import { pushTraceCommands } from './rest-push-trace.ts';
 import { pushCommands } from './rest-push.ts';
 import { relationCommands } from './rest-relations.ts';
 
@@ -32,7 +33,7 @@ function single(v: unknown): string | undefined {
 
 export function restRouter(core: ImCore): express.Router {
   const commands: Record<string, RestCommand> = {
-    ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core), ...groupCommands(core), ...relationCommands(core), ...pushCommands(core),
+    ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core), ...groupCommands(core), ...relationCommands(core), ...pushCommands(core), ...pushTraceCommands(core),
   };
   const router = express.Router();
   router.all('/v4/*path', express.raw({ type: () => true, limit: IM_LIMITS.requestBodyBytes }), async (req, res) => {
