@@ -4,6 +4,7 @@
  * harness/scenario/profiles.ts), and one line for `push-lab test --help` and the README. The
  * parser, the JSON Schema editors load and the runner all read this table.
  */
+import { REASONS, type Reason } from '../../mock-oppo/core/reasons.ts';
 import type { SpecRequirement } from '../scenario/profiles.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -31,6 +32,8 @@ const notificationMatch = {
 } as const;
 
 export const LAYERS = ['im', 'oppo', 'phone'] as const;
+/** What `assertNotPushed` may name: the lab's reason vocabulary, less the reasons of a hop that passed the message on. */
+const NOT_PUSHED_REASONS = (Object.keys(REASONS) as Reason[]).filter((r) => REASONS[r].kind !== 'passed');
 export const APP_STATES = ['not_installed', 'stopped', 'background', 'foreground'] as const;
 
 export const COMMANDS = {
@@ -124,7 +127,7 @@ export const COMMANDS = {
   },
   assertNotPushed: {
     summary: 'the last message did not reach the phone, stopping at a layer with a reason: {reason: logged_out, layer: im}',
-    arg: { type: 'object', properties: { reason: str, layer: { enum: [...LAYERS] } }, required: ['reason'], additionalProperties: false },
+    arg: { type: 'object', properties: { reason: { enum: NOT_PUSHED_REASONS }, layer: { enum: [...LAYERS] } }, required: ['reason'], additionalProperties: false },
     requires: 'fakes',
   },
   assertAppState: { summary: `the app's state: ${APP_STATES.join(' | ')}`, arg: { enum: [...APP_STATES] }, requires: 'any' },
