@@ -10,7 +10,7 @@ import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
-import { startWebView } from '../web/server.ts';
+import { startWebView, webViewLine } from '../web/server.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
@@ -153,7 +153,7 @@ export async function runLab(argv: string[]): Promise<number> {
   const stopped = untilStopSignal();
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
-  if (web) console.log(`${'web'.padEnd(width)}${web.url}`);
+  if (web) console.log(`${'web'.padEnd(width)}${webViewLine(web, lab.access)}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
   const tokenLine = describeToken(lab.access.token, token, LAB_TOKEN_ENV);
   if (tokenLine) console.log(`${'token'.padEnd(width)}${tokenLine}`);

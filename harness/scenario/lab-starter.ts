@@ -5,7 +5,7 @@
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { labTokenFromEnv } from '../lab/access.ts';
 import { startLab } from '../lab/lab.ts';
-import { startWebView } from '../web/server.ts';
+import { startWebView, webViewLine } from '../web/server.ts';
 import type { LabStarter } from './lab-service.ts';
 
 /** `E2E_WEB_VIEW=1 npm run e2e`: also serve the lab's web view during the run and print its URL. */
@@ -26,7 +26,7 @@ export const startLabForRun: LabStarter = async (backend) => {
       clock.dispose();
       throw err;
     }
-    console.log(`lab web view: ${web.url}`);
+    console.log(`lab web view: ${webViewLine(web, lab.access)}`);
   }
   return {
     urls,

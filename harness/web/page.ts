@@ -2,9 +2,17 @@
  * The web view's one page: the panels' places, a stylesheet, and a small script that swaps in the
  * panels the server pushes over SSE, posts the buttons and forms to the view's API, and shows the
  * recorder's YAML. No framework and no build step.
+ *
+ * The page carries the view's web token (the access guard's `webToken`) and sends it in
+ * WEB_TOKEN_HEADER with every change: a page from anywhere else cannot read it (no CORS), so it
+ * cannot drive the lab through this view.
  */
-export const PAGE = `<!doctype html>
+import { WEB_TOKEN_HEADER } from '../../mock-oppo/access/guard.ts';
+
+/** The page for a view whose guard's web token is `webToken` (URL-safe base64: safe in an attribute). */
+export const pageHtml = (webToken: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>oppo-push-harness lab</title>
+<meta name="push-lab-web-token" content="${webToken}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <style>
@@ -47,6 +55,7 @@ form{margin:.3em 0} label{margin-right:.5em} #recording{background:#fafafa;borde
 </main>
 <script>
 const err = document.getElementById('error');
+const webToken = document.querySelector('meta[name=push-lab-web-token]').content;
 function swap(id, html) {
   const el = document.getElementById(id);
   if (!el || el.dataset.html === html) return;
@@ -68,8 +77,11 @@ events.onmessage = (e) => {
 };
 async function post(action, body) {
   err.textContent = '';
-  const res = await fetch('api/' + action, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) err.textContent = (await res.json().catch(() => ({}))).error ?? res.statusText;
+  const res = await fetch('api/' + action, { method: 'POST', headers: { 'content-type': 'application/json', '${WEB_TOKEN_HEADER}': webToken }, body: JSON.stringify(body) });
+  if (!res.ok) {
+    const { error } = await res.json().catch(() => ({}));
+    err.textContent = error?.message ?? error ?? res.statusText;
+  }
 }
 document.addEventListener('click', (e) => {
   const b = e.target.closest('button[data-action]');

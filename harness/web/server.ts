@@ -4,6 +4,11 @@
  * JSON API for what a person does there (create users, log a phone in, kill the app, send a message,
  * tap a notification, move the clock). Every action goes through the same APIs a spec uses — the IM
  * REST API, the phone API, the lab's clock — and is recorded as a flow step (recorder.ts).
+ *
+ * Every path is a `web` surface of the access guard (mock-oppo/access): a foreign Host is refused
+ * (DNS rebinding), every change needs the page's web token header (so another page in the same
+ * browser cannot drive the lab), and a lab with a token needs it here too — a browser logs in once
+ * with `?token=<lab token>`, which sets the view's cookie.
  */
 import type { ServerResponse } from 'node:http';
 import express from 'express';
@@ -19,7 +24,7 @@ import { ImRestClient } from '../scenario/im-rest.ts';
 import { LabClient } from '../scenario/lab-client.ts';
 import { parseExtrasLog } from '../scenario/shade.ts';
 import { SCREEN_FONTS } from '../phone/screenshot.ts';
-import { PAGE } from './page.ts';
+import { pageHtml } from './page.ts';
 import { Recorder, type RecordedStep } from './recorder.ts';
 import { renderPanels, type TapRecord } from './render.ts';
 import type { LabEnv } from '../scenario/lab-env.ts';
@@ -32,7 +37,11 @@ export interface WebViewOptions {
   imApp?: { sdkAppId: number; secretKey: string; admin: string };
   host?: string;
   port?: number;
-  /** The guard in front of the view (the lab's `lab.access` when it serves beside one); default: a guard of its own for `host`. */
+  /**
+   * The guard in front of the view: the lab's `lab.access` when it serves beside that lab (its token
+   * and allowed hosts apply, and the view binds the lab's address); default: a guard of its own for
+   * `host` (on loopback: no token, the web token still needed for every change).
+   */
   access?: AccessGuard;
   /** Real milliseconds between looks at the lab while a browser is connected. */
   refreshMs?: number;
@@ -47,6 +56,11 @@ export interface WebView {
 class BadRequest extends Error {}
 
 const find = (node: UiNode, test: (n: UiNode) => boolean): UiNode | undefined => (test(node) ? node : node.children.map((c) => find(c, test)).find(Boolean));
+
+/** How to open the view: its URL, and when the guard needs the lab token, how a browser logs in with it (the token itself is never printed here). */
+export function webViewLine(view: WebView, access: AccessGuard | undefined): string {
+  return access?.token === undefined ? view.url : `${view.url}  (the lab has a token: open ${view.url}?token=<the lab token> once; the cookie it sets keeps you in)`;
+}
 
 export async function startWebView(options: WebViewOptions): Promise<WebView> {
   const reader = new LabReader(options.urls);
@@ -209,8 +223,10 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '16kb' }));
+  const guard = options.access ?? new AccessGuard({ host: options.host ?? '127.0.0.1' });
+  const page = pageHtml(guard.webToken);
   app.get('/', (_req, res) => {
-    res.type('html').send(PAGE);
+    res.type('html').send(page);
   });
   app.get('/events', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -246,8 +262,7 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
     );
   });
 
-  const guard = options.access ?? new AccessGuard({ host: options.host ?? '127.0.0.1' });
-  const listening = await listenGuarded(app, { guard, port: options.port ?? 0 });
+  const listening = await listenGuarded(app, { guard, surfaces: () => 'web', port: options.port ?? 0 });
   return {
     url: `${listening.url}/`,
     recorder,
