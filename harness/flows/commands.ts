@@ -5,6 +5,7 @@
  * parser, the JSON Schema editors load and the runner all read this table.
  */
 import { REASONS, type Reason } from '../../mock-oppo/core/reasons.ts';
+import { MSG_FLAGS } from '../im/rules/groups.ts';
 import type { SpecRequirement } from '../scenario/profiles.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -23,6 +24,8 @@ const duration = { type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$', desc
 /** A user name: with the flow's tag (18 characters) it must fit IM's 32-byte user ids. */
 const userName = { type: 'string', pattern: '^[A-Za-z0-9_]{1,12}$', description: 'a user name: letters, digits, _ (at most 12)' } as const;
 const user = { ...userName, description: 'a user name declared with `user:`' } as const;
+const users = { type: 'array', items: user, minItems: 1 } as const;
+const group = { ...userName, description: 'a group name declared with `group:`' } as const;
 const extrasMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 const notificationMatch = {
   type: 'object',
@@ -55,13 +58,39 @@ export const COMMANDS = {
   background: { summary: 'HOME: the app stays alive in the background (the IM SDK calls doBackground)', requires: 'any' },
   foreground: { summary: 'bring the app back to the front', requires: 'any' },
   network: { summary: "the phone's network: `network: off` / `network: on`", arg: { enum: ['on', 'off'] }, requires: 'virtual' },
+  group: {
+    summary: 'an IM group for this flow (create_group): {id: team, owner: alice, members: [bob, carol]}; the owner is a member too',
+    arg: {
+      type: 'object',
+      properties: { id: { ...userName, description: 'a group name: letters, digits, _ (at most 12)' }, name: str, owner: user, members: users },
+      required: ['id', 'members'],
+      additionalProperties: false,
+    },
+    requires: 'any',
+  },
+  addToGroup: {
+    summary: 'add users to a group (add_group_member): {group: team, users: [dave]}',
+    arg: { type: 'object', properties: { group, users }, required: ['group', 'users'], additionalProperties: false },
+    requires: 'any',
+  },
+  removeFromGroup: {
+    summary: "remove users from a group (delete_group_member): the group's later messages reach them no more (not_a_member)",
+    arg: { type: 'object', properties: { group, users }, required: ['group', 'users'], additionalProperties: false },
+    requires: 'any',
+  },
+  groupMsgFlag: {
+    summary: "a member's message flag (modify_group_member_info): {group: team, user: bob, flag: AcceptNotNotify}; AcceptNotNotify: received, never pushed (group_muted); Discard: not received (group_discarded)",
+    arg: { type: 'object', properties: { group, user, flag: { enum: [...MSG_FLAGS] } }, required: ['group', 'user', 'flag'], additionalProperties: false },
+    requires: 'any',
+  },
   send: {
-    summary: 'an IM message from one user to one (`to: bob`) or several (`to: [bob, carol]`, batchsendmsg) users: `text`, or `custom` {Data, Desc, Ext}; push fields Title, Desc, Ext, PushFlag, Sound, OPPOCategory, OPPOChannelID',
+    summary: 'an IM message from one user to one (`to: bob`) or several (`to: [bob, carol]`, batchsendmsg) users, or to a group (`group: team`, send_group_msg): `text`, or `custom` {Data, Desc, Ext}; push fields Title, Desc, Ext, PushFlag, Sound, OPPOCategory, OPPOChannelID',
     arg: {
       type: 'object',
       properties: {
         from: user,
-        to: { anyOf: [user, { type: 'array', items: user, minItems: 1 }] },
+        to: { anyOf: [user, users] },
+        group,
         text: { type: 'string' },
         custom: { type: 'object', properties: { Data: { type: 'string' }, Desc: { type: 'string' }, Ext: { type: 'string' } }, required: ['Data'], additionalProperties: false },
         Title: { type: 'string' },
@@ -72,8 +101,8 @@ export const COMMANDS = {
         OPPOCategory: { type: 'string' },
         OPPOChannelID: { type: 'string' },
       },
-      required: ['from', 'to'],
-      oneOf: [{ required: ['text'] }, { required: ['custom'] }],
+      required: ['from'],
+      allOf: [{ oneOf: [{ required: ['to'] }, { required: ['group'] }] }, { oneOf: [{ required: ['text'] }, { required: ['custom'] }] }],
       additionalProperties: false,
     },
     requires: 'any',

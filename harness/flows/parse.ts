@@ -114,6 +114,11 @@ function explain(command: string, error: ErrorObject, value: unknown): string {
       return `${where} needs '${String(p.missingProperty)}'`;
     case 'oneOfRequired':
       return `${where} needs ${String(p.missing)}`;
+    case 'oneOf': {
+      // Several branches matched: keys that exclude each other were both given.
+      const keys = ((error.schema ?? []) as Array<{ required?: string[] }>).flatMap((b) => b.required ?? []);
+      return keys.length > 0 ? `${where} takes ${keys.map((k) => `'${k}'`).join(' or ')}, not both` : `${where} ${error.message ?? 'is not valid'}`;
+    }
     case 'type':
       return `${where} must be ${String(p.type)}, got ${describeValue(value)}`;
     case 'pattern': {
@@ -132,11 +137,20 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   // Prefer errors that are not about the value's type: they come from the branch whose type matched.
   const typed = specific.filter((e) => e.keyword !== 'type');
   let chosen = typed.length > 0 ? typed : specific;
-  // "one of these keys" (a oneOf of required branches) reads as one line, not one per branch.
-  const alternatives = chosen.filter((e) => e.keyword === 'required' && e.schemaPath.includes('/oneOf/'));
-  if (alternatives.length > 1) {
+  // "one of these keys" (a oneOf of required branches) reads as one line per oneOf, not one per branch.
+  const byOneOf = new Map<string, ErrorObject[]>();
+  for (const e of chosen) {
+    const at = e.schemaPath.lastIndexOf('/oneOf/');
+    if (e.keyword !== 'required' || at === -1) continue;
+    const key = `${e.instancePath}|${e.schemaPath.slice(0, at)}`;
+    byOneOf.set(key, [...(byOneOf.get(key) ?? []), e]);
+  }
+  for (const alternatives of byOneOf.values()) {
+    if (alternatives.length < 2) continue;
     const missing = alternatives.map((e) => `'${String((e.params as { missingProperty: string }).missingProperty)}'`).join(' or ');
-    chosen = [...chosen.filter((e) => !alternatives.includes(e)), { ...alternatives[0]!, keyword: 'oneOfRequired', params: { missing } }];
+    const at = chosen.indexOf(alternatives[0]!);
+    chosen = chosen.filter((e) => !alternatives.includes(e));
+    chosen.splice(at, 0, { ...alternatives[0]!, keyword: 'oneOfRequired', params: { missing } });
   }
   const seen = new Set<string>();
   return chosen.filter((e) => {

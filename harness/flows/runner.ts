@@ -12,6 +12,7 @@ import type { OfflinePushInfo, SendMsgResult } from '../scenario/im-rest.ts';
 import type { PhoneName, SpecRequirement } from '../scenario/profiles.ts';
 import type { Scenario } from '../scenario/scenario.ts';
 import type { NotificationMatch } from '../scenario/shade.ts';
+import type { MsgFlag } from '../im/rules/groups.ts';
 import { APP_STATES, type LAYERS } from './commands.ts';
 import { formatPos, type Flow, type Step } from './parse.ts';
 
@@ -56,8 +57,15 @@ function unicastCodes(trace: PushTrace | undefined): number[] {
   return (trace?.oppo?.attempts ?? []).filter((a) => a.call === 'unicast').map((a) => Number((a.response as { code?: number } | undefined)?.code ?? a.httpStatus));
 }
 
+/** A group of the flow: its GroupId, and every user who was ever a member (a removed one is still a recipient: IM traces them not_a_member). */
+interface FlowGroup {
+  id: string;
+  everMembers: Set<string>;
+}
+
 export class FlowRun {
   private readonly users = new Map<string, { id: string; nick: string }>();
+  private readonly groups = new Map<string, FlowGroup>();
   private phoneNow: Phone;
   private readonly loggedIn = new Map<Phone, string>();
   private lastSent: Sent | undefined;
@@ -98,6 +106,12 @@ export class FlowRun {
     const user = this.users.get(name);
     if (!user) throw new Error(`no user '${name}' in this flow; declare it first with \`- user: ${name}\` (declared: ${[...this.users.keys()].join(', ') || 'none'})`);
     return user;
+  }
+
+  private group(name: string): FlowGroup {
+    const group = this.groups.get(name);
+    if (!group) throw new Error(`no group '${name}' in this flow; declare it first with \`- group: {id: ${name}, members: [...]}\` (declared: ${[...this.groups.keys()].join(', ') || 'none'})`);
+    return group;
   }
 
   private sent(): Sent {
@@ -157,6 +171,30 @@ export class FlowRun {
         return phone.foreground();
       case 'network':
         return phone.setNetwork(arg === 'on');
+      case 'group': {
+        const a = arg as { id: string; name?: string; owner?: string; members: string[] };
+        const owner = a.owner === undefined ? undefined : this.user(a.owner).id;
+        const members = a.members.map((n) => this.user(n).id);
+        const id = await this.s.im.createGroup({ name: a.name ?? capitalise(a.id), ...(owner ? { owner } : {}), members });
+        this.groups.set(a.id, { id, everMembers: new Set([...(owner ? [owner] : []), ...members]) });
+        return;
+      }
+      case 'addToGroup': {
+        const a = arg as { group: string; users: string[] };
+        const group = this.group(a.group);
+        const ids = a.users.map((n) => this.user(n).id);
+        await this.s.im.addGroupMembers(group.id, ids);
+        for (const id of ids) group.everMembers.add(id);
+        return;
+      }
+      case 'removeFromGroup': {
+        const a = arg as { group: string; users: string[] };
+        return this.s.im.deleteGroupMembers(this.group(a.group).id, a.users.map((n) => this.user(n).id));
+      }
+      case 'groupMsgFlag': {
+        const a = arg as { group: string; user: string; flag: MsgFlag };
+        return this.s.im.setGroupMsgFlag(this.group(a.group).id, this.user(a.user).id, a.flag);
+      }
       case 'send':
         return this.send(arg);
       case 'sendToOppo':
@@ -274,7 +312,8 @@ export class FlowRun {
 
   private async send(a: {
     from: string;
-    to: string | string[];
+    to?: string | string[];
+    group?: string;
     text?: string;
     custom?: { Data: string; Desc?: string; Ext?: string };
     Title?: string;
@@ -286,7 +325,8 @@ export class FlowRun {
     OPPOChannelID?: string;
   }): Promise<void> {
     const from = this.user(a.from).id;
-    const to = (Array.isArray(a.to) ? a.to : [a.to]).map((n) => this.user(n).id);
+    const group = a.group === undefined ? undefined : this.group(a.group);
+    const to = group ? [...group.everMembers].filter((id) => id !== from) : (Array.isArray(a.to) ? a.to : [a.to!]).map((n) => this.user(n).id);
     const android = { ...(a.Sound ? { Sound: a.Sound } : {}), ...(a.OPPOCategory ? { OPPOCategory: a.OPPOCategory } : {}), ...(a.OPPOChannelID ? { OPPOChannelID: a.OPPOChannelID } : {}) };
     const push: OfflinePushInfo = {
       ...(a.PushFlag !== undefined ? { PushFlag: a.PushFlag } : {}),
@@ -298,6 +338,11 @@ export class FlowRun {
     const body = a.text !== undefined ? [{ MsgType: 'TIMTextElem', MsgContent: { Text: a.text } }] : [{ MsgType: 'TIMCustomElem', MsgContent: a.custom! }];
     const offline = Object.keys(push).length > 0 ? { OfflinePushInfo: push } : {};
     const text = a.text ?? a.custom?.Desc ?? '';
+    if (group) {
+      const result = await this.s.im.sendGroupMsg({ From_Account: from, GroupId: group.id, MsgBody: body, ...offline });
+      this.lastSent = { ...result, from, to, text };
+      return;
+    }
     if (to.length === 1) {
       const result = await this.s.im.sendMsg({ From_Account: from, To_Account: to[0]!, MsgBody: body, ...offline });
       this.lastSent = { ...result, from, to, text };
@@ -316,6 +361,27 @@ export class FlowRun {
     const reply = await this.s.oppoApi.unicast({ target_type: 2, target_value: regId, notification: a });
     if (reply.code !== 0) throw new Error(`OPPO refused the unicast: ${reply.code} ${reply.message}`);
   }
+}
+
+/** The commands a run of these steps executes: subflows inlined, repeats multiplied. */
+export function stepCount(steps: readonly Step[]): number {
+  return steps.reduce((n, step) => {
+    if (step.command === 'runFlow') return n + stepCount(step.steps ?? []);
+    if (step.command === 'repeat') return n + (step.arg as { times: number }).times * stepCount(step.steps ?? []);
+    return n + 1;
+  }, 0);
+}
+
+/** Commands a flow may run within one test timeout of the suite: a flow is many spec tests' worth. */
+export const STEPS_PER_TEST_TIMEOUT = 6;
+
+/**
+ * The mocha timeout for one flow: the suite's per-test timeout for every STEPS_PER_TEST_TIMEOUT
+ * commands it runs, so a long flow on a loaded machine is not cut off where a spec of the same
+ * steps, split into tests, would pass. It is a guard against a hang, never a speed check.
+ */
+export function flowTimeoutMs(flow: Flow, perTestMs: number): number {
+  return perTestMs * Math.max(1, Math.ceil(stepCount(flow.steps) / STEPS_PER_TEST_TIMEOUT));
 }
 
 /** Runs a flow on a scenario. */

@@ -6,7 +6,7 @@
  */
 import { multiremotebrowser } from '@wdio/globals';
 import { flowPathsFromEnv, loadFlows, tagOf } from '../../harness/flows/load.ts';
-import { cannotRun, runFlow } from '../../harness/flows/runner.ts';
+import { cannotRun, flowTimeoutMs, runFlow } from '../../harness/flows/runner.ts';
 import { openScenario, resolveProfile, type Scenario } from '../../harness/scenario/index.ts';
 
 const profile = resolveProfile();
@@ -33,7 +33,8 @@ for (const loaded of loadFlows(flowPathsFromEnv())) {
       it.skip(`${why} (profile '${profile.name}')`, () => undefined);
       return;
     }
-    it(`runs green (${file.split('/').slice(-2).join('/')})`, async () => {
+    it(`runs green (${file.split('/').slice(-2).join('/')})`, async function () {
+      this.timeout(flowTimeoutMs(flow, this.timeout()));
       s = await openScenario(tagOf(file), multiremotebrowser, { profile });
       await runFlow(s, flow);
     });

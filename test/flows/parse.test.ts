@@ -57,6 +57,9 @@ test('every mistake is reported at its line and column, with the words allowed t
       '- login:',
       '- user: { id: bob, nick: B }',
       '  login: bob',
+      '- send: { from: alice, to: bob, group: team, text: hi }',
+      '- send: { from: alice, text: hi }',
+      '- groupMsgFlag: { group: team, user: bob, flag: Mute }',
     ].join('\n'),
   );
   assert.deepEqual(problems, [
@@ -68,6 +71,9 @@ test('every mistake is reported at its line and column, with the words allowed t
     `flows/x.yaml:6:9: 'send' needs 'text' or 'custom'`,
     `flows/x.yaml:7:3: 'login' needs a value: log the phone's app in as a user (through its login screen)`,
     'flows/x.yaml:8:3: each list item is one command (`- killApp` or `- send: {...}`), this one has 2 keys — indent the values under the command',
+    `flows/x.yaml:10:9: 'send' takes 'to' or 'group', not both`,
+    `flows/x.yaml:11:9: 'send' needs 'to' or 'group'`,
+    `flows/x.yaml:12:49: 'groupMsgFlag.flag' takes AcceptAndNotify | AcceptNotNotify | Discard, got "Mute"`,
   ]);
 });
 
