@@ -183,6 +183,10 @@ export class Scenario {
       if (virtual) phone.forgetSession();
       else await phone.reset();
     }
+    // The lab's reset needs no Appium command, so a phone a worker's spec files (or the flows spec's
+    // flows) leave unused would idle past Appium's newCommandTimeout and lose its session: one
+    // cheap command per phone at every clean start keeps each session the worker holds alive.
+    if (virtual) await Promise.all([...this.phones.values()].map((phone) => phone.appState()));
   }
 
   /** What wdio.conf.ts's beforeTest runs: a reset when this scenario isolates each test. */
