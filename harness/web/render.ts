@@ -3,17 +3,8 @@
  * swaps them in when the server pushes new ones (SSE), so there is one renderer and no front-end
  * build. Every value from the lab is escaped.
  */
-import type { PushTrace } from '../im/rules/traces.ts';
+import { describeOutcome, type LabTrace, type TraceDevice, type TraceHop } from '../trace/trace.ts';
 import type { PhoneSnapshot, Snapshot } from './snapshot.ts';
-
-/** Taps made in the view, for the trace timeline's "tap → extras" hops (until the lab's joined trace carries them). */
-export interface TapRecord {
-  at: number;
-  serial: string;
-  title: string;
-  text: string;
-  extras: Record<string, string>;
-}
 
 export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -99,34 +90,45 @@ export function renderOppo(s: Snapshot): string {
   return `<h3>Messages</h3>${messages}<h3>Quotas</h3>${quotas}<h3>Faults</h3>${faults}`;
 }
 
-/** One message's way, hop by hop: IM's decision, OPPO's answer and target, the phone, the tap, the extras. */
-function timeline(t: PushTrace, s: Snapshot, taps: TapRecord[]): string {
-  const hops: Array<[string, string, 'ok' | 'stop' | 'wait']> = [];
-  hops.push(['IM', `${t.decision} (${t.reason}${t.detail ? `, ${t.detail}` : ''})`, t.decision === 'suppressed' ? 'stop' : 'ok']);
-  if (t.oppo) {
-    const codes = t.oppo.attempts.filter((a) => a.call === 'unicast').map((a) => (a.response as { code?: number } | undefined)?.code ?? a.httpStatus);
-    hops.push(['OPPO', `unicast ${t.oppo.outcome} [${codes.join(', ')}]${t.oppo.messageId ? ` ${t.oppo.messageId}` : ''}`, t.oppo.outcome === 'accepted' ? 'ok' : 'stop']);
-    const message = s.messages.find((m) => m.messageId === t.oppo!.messageId);
-    const target = message?.targets.find((x) => x.registrationId === t.token || x.targetValue === t.token);
-    if (target) {
-      const shown = target.displayed === true;
-      hops.push(['phone', `${target.state}${target.reason ? ` (${target.reason})` : ''}${shown ? ', shown' : ''}`, shown ? 'ok' : target.state === 'queued' || target.state === 'delivered' ? 'wait' : 'stop']);
-      const title = message?.notification?.title;
-      const tap = taps.find((x) => x.title === title && x.text === (message?.notification?.content ?? x.text) && x.at >= t.at);
-      if (shown && tap) {
-        hops.push(['tap', `tapped on ${tap.serial}`, 'ok']);
-        hops.push(['extras', Object.entries(tap.extras).map(([k, v]) => `${k}=${v}`).join(', ') || 'none', 'ok']);
-      }
+type HopKind = 'ok' | 'stop' | 'wait';
+
+/** One hop of the joined trace as the timeline shows it: the layer a person reads, what happened, and whether it went on. */
+function hopLine(h: TraceHop): [string, string, HopKind] {
+  const why = h.reason ? ` (${h.reason}${h.detail ? `, ${h.detail}` : ''})` : '';
+  switch (h.hop) {
+    case 'im_decision':
+      return ['IM', `${String(h.data?.decision)}${why}`, h.data?.decision === 'suppressed' ? 'stop' : 'ok'];
+    case 'oppo_auth':
+    case 'oppo_unicast':
+      return ['OPPO', `${h.hop.slice(5)} ${h.code ?? (h.data?.error ? 'error' : String(h.data?.httpStatus ?? '?'))}`, h.code === 0 ? 'ok' : 'stop'];
+    case 'phone_tapped':
+      return ['tap', 'tapped', 'ok'];
+    case 'phone_activity':
+      return ['activity', String(h.data?.component ?? h.detail ?? '?'), 'ok'];
+    case 'phone_extras':
+      return ['extras', Object.entries((h.data?.extras ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(', ') || 'none', 'ok'];
+    case 'phone_shown':
+      return ['phone', `shown${h.data?.channelId ? ` on channel ${String(h.data.channelId)}` : ''}`, 'ok'];
+    default: {
+      const [layer, what] = h.hop.split('_') as [string, string];
+      const kind: HopKind = ['queued', 'delivered', 'received'].includes(what) ? 'wait' : ['rejected', 'expired', 'dropped'].includes(what) ? 'stop' : 'ok';
+      return [layer === 'oppo' ? 'OPPO' : layer, `${what}${why}`, kind];
     }
-  } else if (t.decision === 'online') {
-    hops.push(['app', 'delivered online over the IM link', 'ok']);
   }
-  return `<li class="trace" data-testid="trace"><div class="what"><span class="mono">${esc(t.msgKey)}</span> ${esc(t.from)} → ${esc(t.to)} <small>${esc(time(t.at))}</small></div><ol class="hops">${hops.map(([layer, what, kind]) => `<li class="hop ${kind}"><b>${esc(layer)}</b> ${esc(what)}</li>`).join('')}</ol></li>`;
 }
 
-export function renderTraces(s: Snapshot, taps: TapRecord[]): string {
-  const traces = [...s.traces].reverse();
-  return traces.length === 0 ? '<p class="empty">No messages sent yet.</p>' : `<ul class="traces">${traces.map((t) => timeline(t, s, taps)).join('')}</ul>`;
+/** One message's way to one device, from the lab's joined trace: IM's decision, OPPO's calls and target states, the phone, the tap, the activity, the extras, and where it ended. */
+function timeline(trace: LabTrace, device: TraceDevice): string {
+  const hops = trace.hops.filter((h) => h.to === device.to && h.deviceId === device.deviceId).map(hopLine);
+  const o = device.outcome;
+  hops.push(['⇒', describeOutcome(o), o.shown ? 'ok' : o.pending ? 'wait' : 'stop']);
+  const at = trace.hops.find((h) => h.to === device.to && h.hop === 'im_decision')?.at;
+  return `<li class="trace" data-testid="trace"><div class="what"><span class="mono">${esc(trace.msgKey)}</span> ${esc(device.title)} → ${esc(device.to)}${device.deviceId ? ` on <span class="mono">${esc(device.deviceId)}</span>` : ''} <small>${at === undefined ? '' : esc(time(at))}</small></div><ol class="hops">${hops.map(([layer, what, kind]) => `<li class="hop ${kind}"><b>${esc(layer)}</b> ${esc(what)}</li>`).join('')}</ol></li>`;
+}
+
+export function renderTraces(s: Snapshot): string {
+  const items = [...s.traces].reverse().flatMap((t) => t.devices.map((d) => timeline(t, d)));
+  return items.length === 0 ? '<p class="empty">No messages sent yet.</p>' : `<ul class="traces">${items.join('')}</ul>`;
 }
 
 export function renderSendForm(s: Snapshot): string {
@@ -139,6 +141,6 @@ export function renderSendForm(s: Snapshot): string {
 
 export type Panels = Record<'clock' | 'phones' | 'send' | 'im' | 'oppo' | 'traces', string>;
 
-export function renderPanels(s: Snapshot, taps: TapRecord[]): Panels {
-  return { clock: renderClock(s), phones: renderPhones(s), send: renderSendForm(s), im: renderIm(s), oppo: renderOppo(s), traces: renderTraces(s, taps) };
+export function renderPanels(s: Snapshot): Panels {
+  return { clock: renderClock(s), phones: renderPhones(s), send: renderSendForm(s), im: renderIm(s), oppo: renderOppo(s), traces: renderTraces(s) };
 }

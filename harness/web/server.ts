@@ -26,7 +26,7 @@ import { parseExtrasLog } from '../scenario/shade.ts';
 import { SCREEN_FONTS } from '../phone/screenshot.ts';
 import { pageHtml } from './page.ts';
 import { Recorder, type RecordedStep } from './recorder.ts';
-import { renderPanels, type TapRecord } from './render.ts';
+import { renderPanels } from './render.ts';
 import type { LabEnv } from '../scenario/lab-env.ts';
 import { LabReader, type Snapshot } from './snapshot.ts';
 
@@ -69,14 +69,13 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
   const im = new ImRestClient({ baseUrl: options.urls.im, sdkAppId: imApp.sdkAppId, admin: imApp.admin, userSig: () => signed });
   let signed = genUserSig({ sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey, userId: imApp.admin, now: await lab.now() });
   const recorder = new Recorder();
-  const taps: TapRecord[] = [];
   const clients = new Set<ServerResponse>();
   let last = '';
   let latest: Snapshot | undefined;
 
   const refresh = async (): Promise<void> => {
     latest = await reader.snapshot();
-    const data = JSON.stringify({ panels: renderPanels(latest, taps), recording: recorder.yaml() });
+    const data = JSON.stringify({ panels: renderPanels(latest), recording: recorder.yaml() });
     if (data === last) return;
     last = data;
     for (const client of clients) client.write(`data: ${data}\n\n`);
@@ -204,7 +203,6 @@ export async function startWebView(options: WebViewOptions): Promise<WebView> {
       const extras = parseExtrasLog(logged);
       const title = entry.notification.title ?? '';
       const shownText = entry.notification.text ?? '';
-      taps.push({ at: await lab.now(), serial, title, text: shownText, extras });
       const name = await phoneName(serial);
       recorder.phoneStep(name, { assertNotification: { title, text: shownText } });
       recorder.phoneStep(name, 'tapNotification');

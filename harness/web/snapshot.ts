@@ -9,6 +9,8 @@ import type { Fault } from '../../mock-oppo/core/faults.ts';
 import type { MessageView } from '../../mock-oppo/core/views.ts';
 import type { Account } from '../im/rules/accounts.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
+import type { LabTrace } from '../trace/trace.ts';
+import { LabClient } from '../scenario/lab-client.ts';
 import type { CertificateConfig } from '../im/rules/certificates.ts';
 import { CONTROL_PREFIX } from '../im/wire/control.ts';
 import type { AppState, LogcatEntry, StatusBarNotification } from '../phone/api.ts';
@@ -53,7 +55,8 @@ export interface Snapshot {
   accounts: Account[];
   sessions: SessionSnapshot[];
   certificates: CertificateSnapshot[];
-  traces: PushTrace[];
+  /** The lab's joined traces of the newest messages (oldest first), one per MsgKey. */
+  traces: LabTrace[];
   messages: MessageView[];
   apps: AppView[];
   faults: Fault[];
@@ -72,12 +75,14 @@ async function getJson<T>(url: string, access: ClientAccess): Promise<T> {
 
 export class LabReader {
   readonly oppo: MockOppoControl;
+  private readonly lab: LabClient;
   private readonly phones = new Map<string, RemotePhone>();
   private readonly packages = new Map<string, string | undefined>();
 
   /** `urls.token`: the lab's token, for a lab whose control APIs need one. */
   constructor(readonly urls: LabEnv) {
     this.oppo = new MockOppoControl(urls.oppo, urls);
+    this.lab = new LabClient(urls.lab, urls);
   }
 
   phone(serial: string): RemotePhone {
@@ -116,42 +121,47 @@ export class LabReader {
       this.oppo.faults(),
       this.oppo.registrations(),
     ]);
-    const phones = await Promise.all(
-      lab.value.phones.map(async (serial, i): Promise<PhoneSnapshot> => {
-        const phone = this.phone(serial);
-        const packageName = await this.packageOf(serial);
-        const [info, screenSvg, shade, logcat, appState] = await Promise.all([
-          phone.deviceInfo(),
-          phone.screenSvg(),
-          phone.getNotifications(),
-          phone.logcat(),
-          packageName ? phone.queryAppState(packageName) : Promise.resolve(undefined),
-        ]);
-        const regId = registrations.find((r) => r.deviceId === serial && r.packageName === packageName && r.state === 'active')?.regId;
-        return {
-          name: String.fromCharCode(65 + i),
-          serial,
-          model: `${info.brand} ${info.model} · Android ${info.platformVersion}`,
-          packageName,
-          appState,
-          regId,
-          screenSvg,
-          shade: shade.statusBarNotifications,
-          logcat: logcat.slice(-LOGCAT_TAIL),
-          network: info.networks.length > 0,
-        };
-      }),
-    );
+    // IM traces one decision per recipient device; the view shows each message's joined trace once.
+    const msgKeys = [...new Set(traces.traces.map((t) => t.msgKey))].slice(-RECENT);
+    const [joined, phones] = await Promise.all([
+      Promise.all(msgKeys.map((key) => this.lab.trace(key))),
+      Promise.all(lab.value.phones.map((serial, i) => this.phoneSnapshot(serial, i, registrations))),
+    ]);
     return {
       now: lab.value.now,
       phones,
       accounts: accounts.accounts,
       sessions: sessions.sessions,
       certificates: certificates.certificates,
-      traces: traces.traces.slice(-RECENT),
+      traces: joined,
       messages: messages.slice(-RECENT),
       apps,
       faults,
+    };
+  }
+
+  private async phoneSnapshot(serial: string, i: number, registrations: Awaited<ReturnType<MockOppoControl['registrations']>>): Promise<PhoneSnapshot> {
+    const phone = this.phone(serial);
+    const packageName = await this.packageOf(serial);
+    const [info, screenSvg, shade, logcat, appState] = await Promise.all([
+      phone.deviceInfo(),
+      phone.screenSvg(),
+      phone.getNotifications(),
+      phone.logcat(),
+      packageName ? phone.queryAppState(packageName) : Promise.resolve(undefined),
+    ]);
+    const regId = registrations.find((r) => r.deviceId === serial && r.packageName === packageName && r.state === 'active')?.regId;
+    return {
+      name: String.fromCharCode(65 + i),
+      serial,
+      model: `${info.brand} ${info.model} · Android ${info.platformVersion}`,
+      packageName,
+      appState,
+      regId,
+      screenSvg,
+      shade: shade.statusBarNotifications,
+      logcat: logcat.slice(-LOGCAT_TAIL),
+      network: info.networks.length > 0,
     };
   }
 }

@@ -17,6 +17,8 @@ import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { parseFlow } from '../../harness/flows/parse.ts';
 import { startLab } from '../../harness/lab/lab.ts';
 import { startWebView } from '../../harness/web/server.ts';
+import { RemotePhone } from '../../harness/phone/http/remote-phone.ts';
+import type { UiNode } from '../../harness/phone/api.ts';
 import { WEB_TOKEN_HEADER } from '../../mock-oppo/access/guard.ts';
 import { tokenHeaders } from '../../mock-oppo/access/client.ts';
 import { errorCode, send } from '../access/http.ts';
@@ -39,6 +41,8 @@ async function labWithView(t: { after(fn: () => Promise<void>): void }, phones =
   });
   return { lab, view };
 }
+
+const findNode = (node: UiNode, test: (n: UiNode) => boolean): UiNode | undefined => (test(node) ? node : node.children.map((c) => findNode(c, test)).find(Boolean));
 
 /** The first SSE message of the stream. */
 async function firstEvent(url: string, headers: Record<string, string> = {}): Promise<{ panels: Record<string, string>; recording: string }> {
@@ -71,6 +75,34 @@ test('web view API: page, live panels, actions recorded as flow steps, bad reque
   assert.match(event.panels.clock!, /2026-03-01 09:10:00 UTC/);
   assert.equal(event.recording.split('---\n')[1], '- user: alice\n- advance: 10m\n');
   assert.equal((await fetch(`${view.url}recording.yaml`)).headers.get('content-type')?.split(';')[0], 'text/yaml');
+});
+
+test("the trace timeline is the lab's joined trace: a tap made outside the view shows as tap → activity → extras, and where the message ended", async (t) => {
+  const { lab, view } = await labWithView(t);
+  const webToken = webTokenOf(await (await fetch(view.url)).text());
+  const post = async (action: string, body: unknown) => {
+    const res = await fetch(`${view.url}api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', [WEB_TOKEN_HEADER]: webToken }, body: JSON.stringify(body) });
+    assert.equal(res.status, 200, `${action}: ${await res.text()}`);
+  };
+  const serial = lab.farm.list()[0]!.serial;
+  for (const id of ['alice', 'bob']) await post('user', { id });
+  await post('login', { serial, user: 'bob' });
+  await post('stop', { serial });
+  await post('send', { from: 'alice', to: 'bob', text: 'tapped elsewhere', ext: '{"conv":"c2c_alice"}' });
+  // The tap goes straight through the phone API (as a spec or Appium would), not through the view.
+  const phone = new RemotePhone(lab.url, serial);
+  await phone.openNotifications();
+  const row = findNode(await phone.uiTree(), (n) => n.resourceId.endsWith(':id/expandableNotificationRow'));
+  assert.ok(row, 'the shade shows the notification');
+  await phone.tap(row.id);
+
+  const traces = (await firstEvent(view.url)).panels.traces!;
+  const hops = [...traces.matchAll(/<li class="hop (\w+)"><b>([^<]+)<\/b> ([^<]*)<\/li>/g)].map((m) => `${m[2]}: ${m[3]}`);
+  assert.match(traces, /Alice → bob on <span class="mono">virtual-oppo-/);
+  assert.equal(hops[0], 'IM: vendor_push (push_online, link_closed)');
+  for (const hop of ['OPPO: unicast 0', 'OPPO: accepted', 'phone: shown on channel tuikit', 'tap: tapped', 'extras: conv=c2c_alice', '⇒: shown, then removed (click)']) assert.ok(hops.includes(hop), `${hop} in ${hops.join(' | ')}`);
+  assert.ok(hops.indexOf('tap: tapped') < hops.indexOf('extras: conv=c2c_alice'));
+  assert.match(hops.find((h) => h.startsWith('activity: ')) ?? '', /com\.tencent\.qcloud\.tim\.demo\//);
 });
 
 /** The web token the page embeds (and sends with every change). */
@@ -182,7 +214,7 @@ test('in headless Chromium: a push arrives live, Tap opens it, the recorded flow
   // Live: no reload; the SSE stream brings the shade entry and the trace.
   const entry = phone.locator('[data-testid=shade-entry]', { hasText: 'Hello from the web' });
   await entry.waitFor();
-  await page.locator('[data-testid=trace] .hop', { hasText: 'shown' }).waitFor();
+  await page.locator('[data-testid=trace] .hop', { hasText: 'phone shown on channel tuikit' }).waitFor();
 
   await entry.locator('button[data-action=tap]').click();
   await phone.locator('[data-testid=screen] text', { hasText: 'conv = c2c_alice' }).waitFor();
