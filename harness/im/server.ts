@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import express from 'express';
 import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
-import { attachClientLink } from './client-link/server.ts';
+import type { WireEnd } from '../../mock-oppo/transport/wire.ts';
+import { attachClientLink, ClientLinkEndpoint } from './client-link/server.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
 import { OPPO_CN_BASE_URL, OppoClient } from './push/oppo-client.ts';
@@ -33,6 +34,8 @@ export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose'> {
   imApp: ImApp;
   /** Serves `app` and the client link (CLIENT_LINK_PATH); close() ends every link and the rules' timers. */
   listen(opts?: { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  /** Serves a client link over a wire end without a socket (apps on phones in this process). Closed by the listener's close(). */
+  acceptClientLink(end: WireEnd): void;
 }
 
 export function createImServer(options: ImServerOptions): ImServer {
@@ -61,15 +64,17 @@ export function createImServer(options: ImServerOptions): ImServer {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path} (REST is POST /v4/<service>/<command>, the lab API is under /_im/v1)` } });
   });
   const { dispose, ...rules } = core;
+  const clientLinks = new ClientLinkEndpoint(core);
 
   return {
     ...rules,
     app,
+    acceptClientLink: (end) => clientLinks.accept(end),
     async listen(opts = {}) {
       const server = createServer(app);
       // After the bind: the link's ws server would rethrow a bind error (EADDRINUSE) as uncaught.
       const url = await bindHttpServer(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
-      const link = attachClientLink(core, server);
+      const link = attachClientLink(server, clientLinks);
       return {
         url,
         async close() {

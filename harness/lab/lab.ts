@@ -10,7 +10,10 @@
  */
 import { parseDuration, VirtualClock, type Duration } from '../../mock-oppo/core/clock.ts';
 import type { MockSettings } from '../../mock-oppo/core/settings.ts';
+import { DeviceLinkClient } from '../../mock-oppo/device-link/client.ts';
 import { createMockOppo, type AppConfig, type MockOppo } from '../../mock-oppo/index.ts';
+import { InProcessNetwork } from '../../mock-oppo/transport/wire.ts';
+import { ImClientLink } from '../im/client-link/client.ts';
 import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
 import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
@@ -41,7 +44,16 @@ export interface LabOptions {
   phones?: number | FarmBootOptions[];
   /** Settings every phone of the farm starts with. */
   phoneSettings?: Partial<PhoneSettings>;
+  /**
+   * How the lab's own phones reach mock-oppo and IM. `in-process` (default): wires without sockets
+   * (no socket limit, a fraction of the memory; 100,000 phones fit one process). `websocket`: the
+   * real WebSocket links, two sockets a phone, the way a phone outside the lab process connects
+   * (the process's file limit caps it near 10,000 phones).
+   */
+  phoneLinks?: PhoneLinks;
 }
+
+export type PhoneLinks = 'in-process' | 'websocket';
 
 /** Awaited between clock steps; should resolve once its link has settled. */
 export type Barrier = () => Promise<unknown>;
@@ -129,12 +141,30 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     services.push({ name: 'im', url: im.url });
 
     const imApp = server.imApp;
+    const phoneLinks = options.phoneLinks ?? 'in-process';
+    if (phoneLinks !== 'in-process' && phoneLinks !== 'websocket') throw new RangeError(`phoneLinks must be 'in-process' or 'websocket', got '${phoneLinks}'`);
+    const network = new InProcessNetwork();
     const farm = new PhoneFarm({
       clock,
       oppoUrl: oppo.url,
       imUrl: im.url,
       im: { sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey },
       ...(options.phoneSettings ? { settings: options.phoneSettings } : {}),
+      ...(phoneLinks === 'in-process'
+        ? {
+            pushTransport: (opts) => {
+              const [phoneEnd, mockEnd] = network.pair();
+              mock.acceptDeviceLink(mockEnd);
+              return DeviceLinkClient.over(phoneEnd, opts);
+            },
+            imTransport: async () => {
+              const [appEnd, imEnd] = network.pair();
+              server.acceptClientLink(imEnd);
+              return ImClientLink.over(appEnd);
+            },
+            settleLinks: () => network.settle(),
+          }
+        : {}),
     });
     closers.push(() => farm.shutdownAll());
 

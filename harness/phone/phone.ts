@@ -367,6 +367,11 @@ export class VirtualPhone implements PhoneApi {
     void p.finally(() => this.pending.delete(p));
   }
 
+  /** Callback work is running (see idle()). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Waits until no callback work (onRegister, restored logins, scheduled re-activations) is running. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
