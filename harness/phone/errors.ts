@@ -29,3 +29,9 @@ export class PackageNotInstalledError extends Error {
     super(`package '${packageName}' is not installed`);
   }
 }
+
+/** An argument out of the range the operation takes (the phone HTTP API answers 400; nothing changed). */
+export class InvalidArgumentError extends Error {
+  override name = 'InvalidArgumentError';
+  readonly code = 'invalid argument';
+}

@@ -5,7 +5,7 @@
  * wider API (network, permission, kill modes, install) to the lab and specs.
  */
 import { createHash } from 'node:crypto';
-import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
+import { MAX_EPOCH_MS, type Clock, type TimerHandle } from '../../mock-oppo/core/clock.ts';
 import type {
   AppState,
   DeviceInfo,
@@ -17,7 +17,7 @@ import type {
   UiNode,
 } from './api.ts';
 import { DemoApp, type InstalledApp } from './demo-app.ts';
-import { NotEditableError, PackageNotInstalledError, StaleNodeError } from './errors.ts';
+import { InvalidArgumentError, NotEditableError, PackageNotInstalledError, StaleNodeError } from './errors.ts';
 import {
   ACTION_MAIN,
   ACTION_VIEW,
@@ -564,7 +564,11 @@ export class VirtualPhone implements PhoneApi {
     return this.kill(packageName, 'force-stop');
   }
 
+  /** Appium's backgroundApp: a negative `seconds` leaves the app in the background for good. */
   async backgroundApp(seconds: number): Promise<void> {
+    if (typeof seconds !== 'number' || Number.isNaN(seconds) || (seconds >= 0 && this.clock.now() + seconds * 1000 > MAX_EPOCH_MS)) {
+      throw new InvalidArgumentError(`backgroundApp seconds must be a number of seconds the clock can reach (or negative: stay in the background), got ${seconds}`);
+    }
     const front = this.frontNow;
     await this.pressKey(3);
     if (!(seconds >= 0) || front.kind !== 'app') return;

@@ -94,6 +94,8 @@ export class VirtualClock extends EventEmitter implements Clock {
   private seq = 0;
   private armed: { at: number; handle: NodeJS.Timeout } | undefined;
   private firing = false;
+  /** Timer callbacks that threw (each reported on stderr; time moved on regardless). */
+  timerErrors = 0;
 
   constructor(options: VirtualClockOptions = {}) {
     super();
@@ -173,6 +175,10 @@ export class VirtualClock extends EventEmitter implements Clock {
     this.firing = true;
     try {
       timer.fn();
+    } catch (err) {
+      // One rule's bug must not leave time stuck half-way or, on a flowing clock, crash the process.
+      this.timerErrors++;
+      console.error(`clock: a timer threw: ${(err as Error).stack ?? err}`);
     } finally {
       this.firing = false;
     }

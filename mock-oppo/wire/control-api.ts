@@ -3,7 +3,7 @@
  * the journal and receipts; drive the clock; inject faults; reset. Documented in mock-oppo/README.md.
  */
 import { publicView, type AppConfig } from '../core/apps.ts';
-import { VirtualClock } from '../core/clock.ts';
+import { isEpochMs, MAX_EPOCH_MS, parseDuration, VirtualClock } from '../core/clock.ts';
 import { checkFaultSpec } from '../core/faults.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import { messageView, registrationView, type ClockView } from '../core/views.ts';
@@ -168,20 +168,26 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
       const set = Object.hasOwn(body, 'set') ? body.set : undefined;
       const advance = Object.hasOwn(body, 'advance') ? body.advance : undefined;
       if (set === undefined && advance === undefined) throw new ControlError(400, 'bad_request', 'give "set" (epoch ms or ISO time) or "advance" (duration)');
+      // Validate both before moving anything: a refused request leaves the clock where it was.
+      let to: number | undefined;
+      let by: number | undefined;
       try {
-        let fired = 0;
         if (set !== undefined) {
-          const to = typeof set === 'string' && !/^\d+$/.test(set) ? Date.parse(set) : Number(set);
-          fired += clock.set(to);
+          to = typeof set === 'string' && !/^\d+$/.test(set) ? Date.parse(set) : typeof set === 'string' || typeof set === 'number' ? Number(set) : NaN;
+          if (!isEpochMs(to)) throw new RangeError(`set must be epoch ms or an ISO time within ±${MAX_EPOCH_MS} ms of 1970, got ${JSON.stringify(set)}`);
         }
         if (advance !== undefined) {
-          if (typeof advance !== 'string' && typeof advance !== 'number') throw new RangeError('advance must be a duration');
-          fired += clock.advance(advance);
+          if (typeof advance !== 'string' && typeof advance !== 'number') throw new RangeError('advance must be a duration (e.g. "10m" or a number of ms)');
+          by = parseDuration(advance);
+          if ((to ?? clock.now()) + by > MAX_EPOCH_MS) throw new RangeError(`advancing by ${JSON.stringify(advance)} goes past the last instant a clock can hold`);
         }
-        return { ...clockView(p), fired };
       } catch (err) {
         throw new ControlError(400, 'bad_request', (err as Error).message);
       }
+      let fired = 0;
+      if (to !== undefined) fired += clock.set(to);
+      if (by !== undefined) fired += clock.advance(by);
+      return { ...clockView(p), fired };
     },
   },
   {

@@ -4,7 +4,6 @@
  * the form. Retries -1/-2/HTTP 5xx/network errors/timeouts with the configured real-time
  * backoff; re-authenticates once on code 11; never retries other codes.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../../mock-oppo/core/clock.ts';
 import { maskSecret } from '../../../mock-oppo/core/apps.ts';
 import { authSign } from '../../../mock-oppo/core/sign.ts';
@@ -43,8 +42,13 @@ interface CachedToken {
 }
 
 export class OppoClient {
-  /** Aborted by close(): a retry waiting out its backoff gives up instead of holding shutdown. */
-  private readonly closing = new AbortController();
+  /**
+   * Retries waiting out their backoff; close() ends them (they give up instead of holding shutdown).
+   * A set of plain timers, not one AbortSignal shared by every wait: each wait would add an 'abort'
+   * listener to it, and past ten Node warns of a leak (MaxListenersExceededWarning).
+   */
+  private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: (go: boolean) => void }>();
+  private closed = false;
   private readonly tokens = new Map<string, CachedToken>();
   private readonly authInFlight = new Map<string, Promise<CallResult>>();
 
@@ -52,7 +56,27 @@ export class OppoClient {
 
   /** Ends pending retry waits (those exchanges end as gave_up); later calls send no retries. */
   close(): void {
-    this.closing.abort();
+    this.closed = true;
+    for (const w of this.waits) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waits.clear();
+  }
+
+  /** Waits `ms` of real time; false if the client closed meanwhile. */
+  private backoff(ms: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const wait = {
+        timer: setTimeout(() => {
+          this.waits.delete(wait);
+          resolve(true);
+        }, ms),
+        resolve,
+      };
+      this.waits.add(wait);
+    });
   }
 
   /** Sends one unicast; the returned exchange records every attempt (secrets masked). */
@@ -71,13 +95,10 @@ export class OppoClient {
       const delay = this.opts.retryDelaysMs[retries];
       if (delay === undefined) return false;
       retries++;
-      attempts.at(-1)!.retryAfterMs = delay;
-      try {
-        await sleep(delay, undefined, { signal: this.closing.signal });
-      } catch {
-        return false;
-      }
-      return true;
+      // A push that shared another push's auth call has no attempt of its own to note the wait on.
+      const last = attempts.at(-1);
+      if (last) last.retryAfterMs = delay;
+      return this.backoff(delay);
     };
     for (;;) {
       const auth = await this.token(cert, attempts);
