@@ -4,6 +4,7 @@
  * over the lab's HTTP API (`/_lab/v1/phones/:serial/...`), so the driver does not care where the
  * phone lives. Shapes follow UiAutomator2 where UiAutomator2 has a command for it.
  */
+import type { Gesture } from './input/touch.ts';
 
 /** One node of the screen, rendered like a UiAutomator2 `<hierarchy>` node. */
 export interface UiNode {
@@ -107,6 +108,9 @@ export interface StartActivityOptions {
   stop?: boolean;
 }
 
+/** Appium's screen orientations. */
+export type Orientation = 'PORTRAIT' | 'LANDSCAPE';
+
 /** 0 not installed, 1 not running, 2 running in background suspended, 3 background, 4 foreground. */
 export type AppState = 0 | 1 | 2 | 3 | 4;
 
@@ -135,9 +139,16 @@ export interface PhoneApi {
   shell(command: string): Promise<ShellResult>;
   /** Buffered lines with `index >= sinceIndex` (all when absent); a reader passes `last.index + 1`. */
   logcat(sinceIndex?: number): Promise<LogcatEntry[]>;
-  /** PNG of the current screen, base64. */
+  /** PNG of the current screen, base64: the text of every node drawn in Roboto. */
   screenshot(): Promise<string>;
+  /** The same picture as an SVG document (what the web view shows). */
+  screenSvg(): Promise<string>;
+  /** The screen in its current orientation. */
   windowSize(): Promise<{ width: number; height: number }>;
+  /** A finger gesture at screen coordinates (see input/touch.ts for turning W3C actions into gestures). */
+  touch(gesture: Gesture): Promise<void>;
+  orientation(): Promise<Orientation>;
+  setOrientation(orientation: Orientation): Promise<void>;
 }
 
 /** What a lab needs to boot one more phone (profile names from `fixtures/`; the lab's defaults when absent). */

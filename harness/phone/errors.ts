@@ -30,7 +30,7 @@ export class PackageNotInstalledError extends Error {
   }
 }
 
-/** An argument out of the range the operation takes (the phone HTTP API answers 400; nothing changed). */
+/** A phone command given a value it cannot take (an unknown orientation, a malformed gesture, a duration past what the clock holds). */
 export class InvalidArgumentError extends Error {
   override name = 'InvalidArgumentError';
   readonly code = 'invalid argument';

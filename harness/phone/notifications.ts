@@ -25,7 +25,8 @@ export type DropReason =
   | 'registration_id_mismatch'
   | 'app_not_installed';
 
-export type RemoveReason = 'click' | 'show_ttl' | 'force_stop' | 'uninstall' | 'cancel';
+/** `swipe`: the user swiped the row away (Android's REASON_CANCEL from the shade). */
+export type RemoveReason = 'click' | 'show_ttl' | 'force_stop' | 'uninstall' | 'cancel' | 'swipe';
 
 export interface ShadeEntry {
   key: string;

@@ -9,6 +9,7 @@ import { MAX_EPOCH_MS, type Clock, type TimerHandle } from '../../mock-oppo/core
 import type {
   AppState,
   DeviceInfo,
+  Orientation,
   LogcatEntry,
   PhoneApi,
   ShellResult,
@@ -39,11 +40,12 @@ import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
 import type { PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
-import { renderWindow, type Rendered, type ViewSpec } from './ui/nodes.ts';
+import type { Gesture, Point } from './input/touch.ts';
+import { nodeAt, renderWindow, type Rendered, type SwipeDirection, type ViewSpec } from './ui/nodes.ts';
 import { appScreen, browserScreen, launcherScreen, shadeScreen } from './ui/screens.ts';
 import { shellQuote } from './shell/parse.ts';
 import { runShell } from './shell/run.ts';
-import { renderScreenshot } from './screenshot.ts';
+import { renderScreenshot, screenSvg, type ScreenPicture } from './screenshot.ts';
 
 export interface VirtualPhoneOptions {
   serial: string;
@@ -88,6 +90,7 @@ export class VirtualPhone implements PhoneApi {
   readonly ports = new DevicePorts();
   private shade = false;
   private online = true;
+  private orientationNow: Orientation = 'PORTRAIT';
   private readonly installed = new Map<string, InstalledApp>();
   private frontNow: Front = { kind: 'launcher' };
   private readonly pending = new Set<Promise<unknown>>();
@@ -403,7 +406,8 @@ export class VirtualPhone implements PhoneApi {
 
   /** The focused window: the shade when it is open, else the front app (below the status bar). */
   private render(): Rendered {
-    const { width, height, density } = this.device.screen;
+    const { width, height } = this.size();
+    const { density } = this.device.screen;
     const row = Math.round((48 * density) / 160);
     const frame = { left: 0, top: 0, right: width, bottom: height, row, screenBottom: height };
     if (this.shade) {
@@ -417,13 +421,40 @@ export class VirtualPhone implements PhoneApi {
         toggle: (key) => () => {
           if (!this.expanded.delete(key)) this.expanded.add(key);
         },
+        dismiss: (key) => () => {
+          if (this.notifications.cancel(key, 'swipe')) this.log(PID.systemui, 'I', 'NotificationStackScroll', `Dismissed ${key} by swipe`);
+        },
+        close: () => {
+          this.shade = false;
+        },
         clearAll: () => this.notifications.clearAll(),
-        clock: this.clockFormat.format(this.clock.now()),
+        clock: this.clockText(),
       });
       return renderWindow(spec, SYSTEMUI, 'shade', frame);
     }
     const [spec, pkg] = this.frontSpec();
-    return renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: Math.round((24 * density) / 160) });
+    return renderWindow(spec, pkg, `window/${pkg}`, { ...frame, top: this.statusBarHeight() });
+  }
+
+  /** The screen in its current orientation: landscape swaps the profile's portrait width and height. */
+  private size(): { width: number; height: number } {
+    const { width, height } = this.device.screen;
+    return this.orientationNow === 'PORTRAIT' ? { width, height } : { width: height, height: width };
+  }
+
+  /** The status bar's 24 dp; the app window starts below it, the shade covers it. */
+  private statusBarHeight(): number {
+    return Math.round((24 * this.device.screen.density) / 160);
+  }
+
+  private clockText(): string {
+    return this.clockFormat.format(this.clock.now());
+  }
+
+  /** What the screen shows, for the screenshot and the web view. */
+  screenPicture(): ScreenPicture {
+    const { width, height } = this.size();
+    return { root: this.render().node, width, height, statusBar: this.shade ? 0 : this.statusBarHeight(), clock: this.clockText(), scale: this.device.screen.density / 160 };
   }
 
   private frontSpec(): [ViewSpec, string] {
@@ -632,11 +663,76 @@ export class VirtualPhone implements PhoneApi {
   }
 
   async screenshot(): Promise<string> {
-    return renderScreenshot(this.render().node, this.device.screen.width, this.device.screen.height).toString('base64');
+    return renderScreenshot(this.screenPicture()).toString('base64');
+  }
+
+  async screenSvg(): Promise<string> {
+    return screenSvg(this.screenPicture());
   }
 
   async windowSize(): Promise<{ width: number; height: number }> {
-    return { width: this.device.screen.width, height: this.device.screen.height };
+    return this.size();
+  }
+
+  async orientation(): Promise<Orientation> {
+    return this.orientationNow;
+  }
+
+  /** Rotates the screen; every app of the lab takes both orientations, so the window lays out again. */
+  async setOrientation(orientation: Orientation): Promise<void> {
+    if (orientation !== 'PORTRAIT' && orientation !== 'LANDSCAPE') throw new InvalidArgumentError(`orientation is PORTRAIT or LANDSCAPE, got ${JSON.stringify(orientation)}`);
+    if (orientation === this.orientationNow) return;
+    this.orientationNow = orientation;
+    this.log(PID.system, 'I', 'WindowManager', `Rotation changed to ${orientation === 'PORTRAIT' ? 0 : 1}`);
+  }
+
+  // ---- touch ----------------------------------------------------------------------------------
+
+  /** A finger on the glass: tap, long press or swipe, at screen coordinates. */
+  async touch(gesture: Gesture): Promise<void> {
+    const rendered = this.render();
+    const target = (p: Point) => nodeAt(rendered.node, p.x, p.y);
+    const ancestors = function* (id: string | undefined) {
+      for (; id; id = rendered.parents.get(id)) yield id;
+    };
+    if (gesture.kind === 'tap') {
+      const node = target(gesture.at);
+      if (node) await this.tap(node.id);
+    } else if (gesture.kind === 'longPress') {
+      for (const id of ancestors(target(gesture.at)?.id)) {
+        const longTap = rendered.actions.get(id)?.longTap;
+        if (longTap) {
+          await longTap();
+          break;
+        }
+      }
+    } else {
+      await this.swipe(gesture.from, gesture.to, rendered, ancestors);
+    }
+    await this.idle();
+  }
+
+  private async swipe(from: Point, to: Point, rendered: Rendered, ancestors: (id: string | undefined) => Iterable<string>): Promise<void> {
+    const { width, height } = this.size();
+    const dx = to.x - from.x;
+    const dy = to.y - from.y;
+    const horizontal = Math.abs(dx) > Math.abs(dy);
+    // How far a swipe must travel to count [uncertain: SystemUI also reacts to fling velocity]: a tenth of the
+    // screen pulls the shade, 40 % of the width dismisses a row (SwipeHelper's default swipe-away fraction).
+    const far = horizontal ? Math.abs(dx) >= width * 0.4 : Math.abs(dy) >= height * 0.1;
+    if (!far) return;
+    if (!this.shade) {
+      if (!horizontal && dy > 0 && from.y <= this.statusBarHeight()) {
+        this.shade = true;
+        this.log(PID.systemui, 'I', 'StatusBar', 'Shade expanded by swipe');
+      }
+      return;
+    }
+    const direction: SwipeDirection = horizontal ? (dx < 0 ? 'left' : 'right') : dy < 0 ? 'up' : 'down';
+    for (const id of ancestors(nodeAt(rendered.node, from.x, from.y)?.id)) {
+      const swipe = rendered.actions.get(id)?.swipe;
+      if (swipe && (await swipe(direction))) return;
+    }
   }
 
   // ---- helpers for the shell ------------------------------------------------------------------

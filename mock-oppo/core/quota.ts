@@ -46,3 +46,52 @@ export interface QuotaStatus {
 export function canSendPrivate(app: App): boolean {
   return app.permission === 'released' && app.privateApproved;
 }
+
+interface Counter {
+  key: number;
+  count: number;
+}
+
+/** Adds `n` to the counter of `id` for period `key` unless that would pass `limit`; false when refused. */
+function take(counters: Map<string, Counter>, id: string, key: number, n: number, limit: number): boolean {
+  let counter = counters.get(id);
+  if (!counter || counter.key !== key) counters.set(id, (counter = { key, count: 0 }));
+  if (counter.count + n > limit) return false;
+  counter.count += n;
+  return true;
+}
+
+/** The counters behind the numbers above: per-app daily public quota, per-device daily public, per-app QPS. */
+export class QuotaCounters {
+  private readonly appDaily = new Map<string, Counter>();
+  private readonly deviceDaily = new Map<string, Counter>();
+  private readonly qpsWindow = new Map<string, Counter>();
+
+  constructor(private readonly qpsFactor: number) {}
+
+  /** QPS counted in targets per second per app, all endpoints together. */
+  takeFlow(app: App, targets: number, now: number): boolean {
+    return take(this.qpsWindow, app.appId, Math.floor(now / 1000), targets, qpsLimit(app, this.qpsFactor));
+  }
+
+  takeDailyPublic(app: App, targets: number, now: number): boolean {
+    return take(this.appDaily, app.appId, dayKey(now), targets, dailyPublicQuota(app));
+  }
+
+  /** One public message to one registration today; false once the device's daily share is used. */
+  takeDevicePublic(app: App, regId: string, now: number): boolean {
+    return take(this.deviceDaily, regId, dayKey(now), 1, perDeviceDailyPublic(app));
+  }
+
+  status(app: App, now: number): QuotaStatus {
+    const day = dayKey(now);
+    const counter = this.appDaily.get(app.appId);
+    return {
+      day,
+      publicUsed: counter?.key === day ? counter.count : 0,
+      publicLimit: dailyPublicQuota(app),
+      qpsLimit: qpsLimit(app, this.qpsFactor),
+      perDevicePublicDaily: perDeviceDailyPublic(app),
+    };
+  }
+}

@@ -219,17 +219,17 @@ function tagList(call: ApiCall, name: string): string[] {
 }
 
 const deviceEndpoints: Record<string, Endpoint> = {
-  'device/set_alias': deviceEndpoint('set_alias', (p, app, call) => p.setAlias(app, required(call, 'registration_id'), required(call, 'alias'))),
-  'device/delete_alias': deviceEndpoint('delete_alias', (p, app, call) => p.deleteAlias(app, required(call, 'alias'))),
+  'device/set_alias': deviceEndpoint('set_alias', (p, app, call) => p.setAlias(app, required(call, 'registration_id'), required(call, 'alias'), call.region)),
+  'device/delete_alias': deviceEndpoint('delete_alias', (p, app, call) => p.deleteAlias(app, required(call, 'alias'), call.region)),
   'device/add_tags': deviceEndpoint('add_tags', (p, app, call) => p.addTags(app, tagList(call, 'name'), readString(call.field, 'desc') ?? '')),
   'device/add_tag_group': deviceEndpoint('add_tag_group', (p, app, call) =>
     p.addTags(app, tagList(call, 'tags'), readString(call.field, 'desc') ?? '', required(call, 'group'))),
   'device/subscribe_tags': deviceEndpoint('subscribe_tags', (p, app, call) =>
-    p.subscribeTags(app, required(call, 'registration_id'), tagList(call, 'tags'), true)),
+    p.subscribeTags(app, required(call, 'registration_id'), tagList(call, 'tags'), true, call.region)),
   'device/unsubscribe_tags': deviceEndpoint('unsubscribe_tags', (p, app, call) =>
-    p.subscribeTags(app, required(call, 'registration_id'), tagList(call, 'tags'), false)),
+    p.subscribeTags(app, required(call, 'registration_id'), tagList(call, 'tags'), false, call.region)),
   // [uncertain] response shape: data.tags as an array of names.
-  'device/get_all_tags': deviceEndpoint('get_all_tags', (p, app, call) => ({ tags: p.tagsOf(app, required(call, 'registration_id')) })),
+  'device/get_all_tags': deviceEndpoint('get_all_tags', (p, app, call) => ({ tags: p.tagsOf(app, required(call, 'registration_id'), call.region) })),
 };
 
 /** Paths under `/server/v1/`. */

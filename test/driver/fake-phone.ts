@@ -4,7 +4,9 @@
  * that the HTTP API and the Appium driver carry every call and result faithfully.
  */
 import { PNG } from 'pngjs';
+import type { Gesture } from '../../harness/phone/input/touch.ts';
 import type {
+  Orientation,
   AppState,
   DeviceInfo,
   LogcatEntry,
@@ -293,7 +295,27 @@ export class FakePhone implements PhoneApi {
     return PNG.sync.write(png).toString('base64');
   }
 
+  async screenSvg(): Promise<string> {
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}"/>`;
+  }
+
+  /** Gestures the driver sent, for assertions. */
+  readonly gestures: Gesture[] = [];
+  orientationNow: Orientation = 'PORTRAIT';
+
   async windowSize(): Promise<{ width: number; height: number }> {
-    return { width: WIDTH, height: HEIGHT };
+    return this.orientationNow === 'PORTRAIT' ? { width: WIDTH, height: HEIGHT } : { width: HEIGHT, height: WIDTH };
+  }
+
+  async touch(gesture: Gesture): Promise<void> {
+    this.gestures.push(gesture);
+  }
+
+  async orientation(): Promise<Orientation> {
+    return this.orientationNow;
+  }
+
+  async setOrientation(orientation: Orientation): Promise<void> {
+    this.orientationNow = orientation;
   }
 }

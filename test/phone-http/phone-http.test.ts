@@ -40,7 +40,11 @@ const CALLS: { [M in keyof typeof PHONE_ROUTES]: { args: unknown[]; result: unkn
   shell: { args: ["getprop 'ro.product.brand'"], result: { stdout: 'OPPO\n', stderr: '', exitCode: 0 } },
   logcat: { args: [7], result: [] },
   screenshot: { args: [], result: 'iVBORw0KGgo=' },
+  screenSvg: { args: [], result: '<svg xmlns="http://www.w3.org/2000/svg"/>' },
   windowSize: { args: [], result: { width: 1080, height: 2400 } },
+  touch: { args: [{ kind: 'swipe', from: { x: 540, y: 10 }, to: { x: 540, y: 1200 }, durationMs: 300 }], result: undefined },
+  orientation: { args: [], result: 'LANDSCAPE' },
+  setOrientation: { args: ['LANDSCAPE'], result: undefined },
 };
 
 test('every PhoneApi method travels with its arguments and result intact', async (t) => {

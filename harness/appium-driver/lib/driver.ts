@@ -17,6 +17,7 @@ import * as app from './commands/app.ts';
 import * as device from './commands/device.ts';
 import * as element from './commands/element.ts';
 import * as find from './commands/find.ts';
+import * as input from './commands/input.ts';
 import * as log from './commands/log.ts';
 
 type Caps = DriverCaps<VirtualOppoConstraints>;
@@ -32,7 +33,6 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   logcatCursor = 0;
   private lab: LabHandle | undefined;
   private attached: PhoneApi | undefined;
-  private size: { width: number; height: number } | undefined;
   private appStarted = false;
   private readonly nodeOfElement = new Map<string, string>();
   private readonly elementOfNode = new Map<string, string>();
@@ -71,7 +71,7 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
       this.log.info(`booted phone '${serial}' in ${this.lab.description}`);
     }
     this.attached = await this.lab.attach(serial);
-    this.size = await this.attached.windowSize();
+    const size = await this.attached.windowSize();
     this.logcatCursor = 0;
     this.appPackage = caps.appPackage ?? (caps.appProfile ? await packageOfProfile(caps.appProfile) : undefined);
     if (this.appPackage && caps.autoLaunch !== false) await this.launchApp(this.appPackage, caps);
@@ -84,7 +84,7 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
       deviceModel: info.model,
       deviceApiLevel: Number(info.apiVersion),
       platformVersion: info.platformVersion,
-      deviceScreenSize: `${this.size.width}x${this.size.height}`,
+      deviceScreenSize: `${size.width}x${size.height}`,
       ...(this.appPackage && { appPackage: this.appPackage }),
     };
   }
@@ -128,10 +128,9 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
     if (this.sessionId) await super.startNewCommandTimeout();
   }
 
-  /** The screen size, read once per session: a virtual phone does not rotate. */
+  /** The screen size in the phone's current orientation (rotation swaps it, so it is read each time). */
   async screenSize(): Promise<{ width: number; height: number }> {
-    this.size ??= await this.phone.windowSize();
-    return this.size;
+    return await this.phone.windowSize();
   }
 
   /** The session's element reference for a screen node (the same node keeps the same id). */
@@ -198,6 +197,15 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   mobileGetDeviceInfo = device.mobileGetDeviceInfo;
   getScreenshot = device.getScreenshot;
   getWindowRect = device.getWindowRect;
+
+  performActions = input.performActions;
+  releaseActions = input.releaseActions;
+  back = input.back;
+  getOrientation = input.getOrientation;
+  setOrientation = input.setOrientation;
+  getContexts = input.getContexts;
+  getCurrentContext = input.getCurrentContext;
+  setContext = input.setContext;
 }
 
 /** The package an app profile installs; loaded on demand so the driver needs the fixtures only then. */

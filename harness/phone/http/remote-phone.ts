@@ -2,7 +2,9 @@
  * Transport: a PhoneApi whose phone lives in a lab reached over HTTP (the router in router.ts),
  * so a tool in another process drives the same phone as one in the lab process.
  */
+import type { Gesture } from '../input/touch.ts';
 import type {
+  Orientation,
   AppState,
   BootOptions,
   DeviceInfo,
@@ -146,7 +148,19 @@ export class RemotePhone implements PhoneApi {
   screenshot(): Promise<string> {
     return this.call('screenshot');
   }
+  screenSvg(): Promise<string> {
+    return this.call('screenSvg');
+  }
   windowSize(): Promise<{ width: number; height: number }> {
     return this.call('windowSize');
+  }
+  async touch(gesture: Gesture): Promise<void> {
+    await this.call('touch', gesture);
+  }
+  orientation(): Promise<Orientation> {
+    return this.call('orientation');
+  }
+  async setOrientation(orientation: Orientation): Promise<void> {
+    await this.call('setOrientation', orientation);
   }
 }

@@ -60,7 +60,11 @@ export const PHONE_ROUTES = {
   shell: { verb: 'POST', path: 'shell', params: [{ name: 'command', kind: 'string' }] },
   logcat: { verb: 'GET', path: 'logcat', params: [{ name: 'sinceIndex', kind: 'number', optional: true }] },
   screenshot: { verb: 'GET', path: 'screenshot', params: [] },
+  screenSvg: { verb: 'GET', path: 'screen-svg', params: [] },
   windowSize: { verb: 'GET', path: 'window-size', params: [] },
+  touch: { verb: 'POST', path: 'touch', params: [{ name: 'gesture', kind: 'object' }] },
+  orientation: { verb: 'GET', path: 'orientation', params: [] },
+  setOrientation: { verb: 'POST', path: 'orientation', params: [{ name: 'orientation', kind: 'string' }] },
 } as const satisfies Record<PhoneMethod, RouteSpec>;
 
 /** One row of `GET /_lab/v1/phones`. */

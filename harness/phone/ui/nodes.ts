@@ -8,6 +8,10 @@ import type { UiNode } from '../api.ts';
 
 export type Action = () => Promise<void> | void;
 
+export type SwipeDirection = 'left' | 'right' | 'up' | 'down';
+/** What a swipe starting on a node does; false: the node does not take that swipe (its parent may). */
+export type SwipeAction = (direction: SwipeDirection) => boolean | Promise<boolean>;
+
 export interface ViewSpec {
   /** `TextView` → `android.widget.TextView`; a dotted name is kept as is. */
   cls: string;
@@ -22,12 +26,16 @@ export interface ViewSpec {
   /** Extra height in rows for a leaf (e.g. a notification row's text). */
   rows?: number;
   onTap?: Action;
+  onLongTap?: Action;
+  onSwipe?: SwipeAction;
   onSetText?: (text: string) => Promise<void> | void;
   children?: ViewSpec[];
 }
 
 export interface NodeActions {
   tap?: Action;
+  longTap?: Action;
+  swipe?: SwipeAction;
   setText?: (text: string) => Promise<void> | void;
 }
 
@@ -81,7 +89,14 @@ function layout(
   });
   const height = spec.children?.length ? y - top + pad : frame.row * (spec.rows ?? 1);
   const bottom = fill ? frame.bottom : top + height;
-  if (spec.onTap || spec.onSetText) out.actions.set(id, { ...(spec.onTap ? { tap: spec.onTap } : {}), ...(spec.onSetText ? { setText: spec.onSetText } : {}) });
+  if (spec.onTap || spec.onSetText || spec.onLongTap || spec.onSwipe) {
+    out.actions.set(id, {
+      ...(spec.onTap ? { tap: spec.onTap } : {}),
+      ...(spec.onLongTap ? { longTap: spec.onLongTap } : {}),
+      ...(spec.onSwipe ? { swipe: spec.onSwipe } : {}),
+      ...(spec.onSetText ? { setText: spec.onSetText } : {}),
+    });
+  }
   const editable = spec.onSetText !== undefined;
   const node: UiNode = {
     id,
@@ -97,7 +112,7 @@ function layout(
     enabled: true,
     focusable: editable || spec.onTap !== undefined,
     focused: false,
-    longClickable: false,
+    longClickable: spec.onLongTap !== undefined,
     password: spec.password ?? false,
     scrollable: spec.scrollable ?? false,
     selected: false,
@@ -105,4 +120,13 @@ function layout(
     children,
   };
   return [node, bottom];
+}
+
+/** The deepest displayed node under a point (the one a finger lands on), or undefined off the window. */
+export function nodeAt(root: UiNode, x: number, y: number): UiNode | undefined {
+  const inside = (n: UiNode) => n.displayed && x >= n.bounds[0] && x < n.bounds[2] && y >= n.bounds[1] && y < n.bounds[3];
+  if (!inside(root)) return undefined;
+  let hit = root;
+  for (let next = hit.children.findLast(inside); next; next = next.children.findLast(inside)) hit = next;
+  return hit;
 }

@@ -118,15 +118,24 @@ export interface ShadeView {
   /** Rows with a long text have an expander; expanded ones show `android:id/big_text`. */
   isExpanded(key: string): boolean;
   toggle(key: string): Action;
+  /** A row swiped sideways: the user dismisses it. */
+  dismiss(key: string): Action;
+  /** A swipe up on the panel pushes the shade back. */
+  close: Action;
   clearAll: Action;
   clock: string;
 }
 
-export function shadeScreen({ entries, labelOf, ageOf, tap, isExpanded, toggle, clearAll, clock }: ShadeView): ViewSpec {
+export function shadeScreen({ entries, labelOf, ageOf, tap, isExpanded, toggle, dismiss, close, clearAll, clock }: ShadeView): ViewSpec {
   return {
     cls: 'FrameLayout',
     key: 'shade',
     resourceId: `${SYSTEMUI}:id/notification_panel`,
+    onSwipe: async (direction) => {
+      if (direction !== 'up') return false;
+      await close();
+      return true;
+    },
     children: [
       { cls: 'TextView', resourceId: `${SYSTEMUI}:id/clock`, text: clock },
       {
@@ -142,6 +151,15 @@ export function shadeScreen({ entries, labelOf, ageOf, tap, isExpanded, toggle, 
                 resourceId: `${SYSTEMUI}:id/expandableNotificationRow`,
                 desc: `${labelOf(e.packageName)} notification: ${e.title}`,
                 onTap: tap(e.key),
+                // Sideways swipes dismiss (SwipeHelper); dragging a row down expands it, as SystemUI does.
+                onSwipe: async (direction) => {
+                  if (direction === 'left' || direction === 'right') await dismiss(e.key)();
+                  else if (direction === 'down' && e.bigText !== undefined && !isExpanded(e.key)) await toggle(e.key)();
+                  else return false;
+                  return true;
+                },
+                // SystemUI's long press opens the row's settings guts, which the lab does not draw; expanding keeps the gesture observable.
+                ...(e.bigText !== undefined ? { onLongTap: toggle(e.key) } : {}),
                 children: [
                   { cls: 'TextView', resourceId: 'android:id/app_name_text', text: labelOf(e.packageName) },
                   { cls: 'DateTimeView', key: 'time', resourceId: 'android:id/time', text: ageOf(e) },
