@@ -16,6 +16,7 @@ import type { OppoAttempt, OppoExchange } from '../rules/traces.ts';
 export const OPPO_CN_BASE_URL = `https://${HOSTS.api}`;
 const AUTH_PATH = '/server/v1/auth';
 const UNICAST_PATH = '/server/v1/message/notification/unicast';
+const UNICAST_BATCH_PATH = '/server/v1/message/notification/unicast_batch';
 /** Renew a cached token this long before OPPO's 24 h expiry, instead of spending a call on code 11. */
 const TOKEN_RENEW_MARGIN_MS = 3_600_000;
 /** OPPO's "retry later" answers; every other non-zero code is final (11 gets one re-auth). */
@@ -35,6 +36,21 @@ type CallResult =
   | { kind: 'answer'; code: number; message: string; data: unknown }
   | { kind: 'retryable'; why: string }
   | { kind: 'failed'; code: number; message: string };
+
+interface CallEnd {
+  outcome: OppoExchange['outcome'];
+  code?: number;
+  message?: string;
+  data?: unknown;
+}
+
+function exchange(request: Record<string, unknown>, attempts: OppoAttempt[], outcome: OppoExchange['outcome'], code?: number, text?: string, messageId?: string): OppoExchange {
+  const e: OppoExchange = { request, attempts, outcome };
+  if (code !== undefined) e.code = code;
+  if (text !== undefined) e.message = text;
+  if (messageId !== undefined) e.messageId = messageId;
+  return e;
+}
 
 interface CachedToken {
   token: string;
@@ -82,13 +98,36 @@ export class OppoClient {
   /** Sends one unicast; the returned exchange records every attempt (secrets masked). */
   async unicast(cert: CertificateConfig, message: Record<string, unknown>): Promise<OppoExchange> {
     const attempts: OppoAttempt[] = [];
-    const done = (outcome: OppoExchange['outcome'], code: number | undefined, text: string | undefined, messageId?: string): OppoExchange => {
-      const exchange: OppoExchange = { request: message, attempts, outcome };
-      if (code !== undefined) exchange.code = code;
-      if (text !== undefined) exchange.message = text;
-      if (messageId !== undefined) exchange.messageId = messageId;
-      return exchange;
-    };
+    const end = await this.call(cert, UNICAST_PATH, 'unicast', { message: JSON.stringify(message) }, attempts);
+    const messageId = end.outcome === 'accepted' ? (end.data as { messageId?: unknown } | undefined)?.messageId : undefined;
+    return exchange(message, attempts, end.outcome, end.code, end.message, typeof messageId === 'string' ? messageId : undefined);
+  }
+
+  /**
+   * Up to 1,000 unicasts in one `unicast_batch` call, as a backend sends a message to many recipients;
+   * one exchange per message, in order, sharing the call's attempts. OPPO answers per message (a
+   * messageId, or an error code for that target); a refusal of the whole call ends them all alike.
+   */
+  async unicastBatch(cert: CertificateConfig, messages: Array<Record<string, unknown>>): Promise<OppoExchange[]> {
+    if (messages.length === 1) return [await this.unicast(cert, messages[0]!)];
+    const attempts: OppoAttempt[] = [];
+    const end = await this.call(cert, UNICAST_BATCH_PATH, 'unicast_batch', { messages: JSON.stringify(messages) }, attempts);
+    const items = end.outcome === 'accepted' && Array.isArray(end.data) ? (end.data as Array<{ messageId?: unknown; errorCode?: unknown; errorMessage?: unknown }>) : undefined;
+    return messages.map((message, i) => {
+      if (!items) {
+        // Accepted, but not the documented per-message list: as the SDK would, treat it as unreadable.
+        if (end.outcome === 'accepted') return exchange(message, attempts, 'rejected', RESPONSE_PARSE_ERROR, 'unicast_batch answer without a data list');
+        return exchange(message, attempts, end.outcome, end.code, end.message);
+      }
+      const item = items[i];
+      if (typeof item?.messageId === 'string') return exchange(message, attempts, 'accepted', 0, end.message, item.messageId);
+      const code = typeof item?.errorCode === 'number' ? item.errorCode : RESPONSE_PARSE_ERROR;
+      return exchange(message, attempts, 'rejected', code, typeof item?.errorMessage === 'string' ? item.errorMessage : 'no result for this message');
+    });
+  }
+
+  /** One push call with auth, the backoff retries and one re-auth on code 11. */
+  private async call(cert: CertificateConfig, path: string, call: 'unicast' | 'unicast_batch', form: Record<string, string>, attempts: OppoAttempt[]): Promise<CallEnd> {
     let retries = 0;
     let reauthenticated = false;
     const retry = async (): Promise<boolean> => {
@@ -104,28 +143,25 @@ export class OppoClient {
       const auth = await this.token(cert, attempts);
       if (auth.kind === 'retryable') {
         if (await retry()) continue;
-        return done('gave_up', undefined, `auth: ${auth.why}`);
+        return { outcome: 'gave_up', message: `auth: ${auth.why}` };
       }
-      if (auth.kind === 'failed') return done('rejected', auth.code, `auth: ${auth.message}`);
+      if (auth.kind === 'failed') return { outcome: 'rejected', code: auth.code, message: `auth: ${auth.message}` };
       const token = auth.data as string;
-      const result = await this.post(UNICAST_PATH, { auth_token: token, message: JSON.stringify(message) }, { auth_token: maskSecret(token) }, 'unicast', attempts);
+      const result = await this.post(path, { auth_token: token, ...form }, { auth_token: maskSecret(token) }, call, attempts);
       if (result.kind === 'retryable') {
         if (await retry()) continue;
-        return done('gave_up', undefined, result.why);
+        return { outcome: 'gave_up', message: result.why };
       }
-      if (result.kind === 'failed') return done('rejected', result.code, result.message);
-      if (result.code === CODES.SUCCESS) {
-        const messageId = (result.data as { messageId?: unknown } | undefined)?.messageId;
-        return done('accepted', 0, result.message, typeof messageId === 'string' ? messageId : undefined);
-      }
+      if (result.kind === 'failed') return { outcome: 'rejected', code: result.code, message: result.message };
+      if (result.code === CODES.SUCCESS) return { outcome: 'accepted', code: 0, message: result.message, data: result.data };
       if (result.code === CODES.INVALID_AUTH_TOKEN && !reauthenticated) {
         reauthenticated = true;
         this.forget(cert, token);
         continue;
       }
-      if (!RETRYABLE_CODES.has(result.code)) return done('rejected', result.code, result.message);
+      if (!RETRYABLE_CODES.has(result.code)) return { outcome: 'rejected', code: result.code, message: result.message };
       if (await retry()) continue;
-      return done('gave_up', result.code, result.message);
+      return { outcome: 'gave_up', code: result.code, message: result.message };
     }
   }
 
@@ -173,7 +209,9 @@ export class OppoClient {
   private async post(path: string, form: Record<string, string>, masked: Record<string, string>, call: OppoAttempt['call'], attempts: OppoAttempt[]): Promise<CallResult> {
     const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
     const shown = { ...form, ...masked };
-    if (call === 'unicast') delete shown.message;
+    // The messages themselves are in each exchange's `request`.
+    delete shown.message;
+    delete shown.messages;
     const attempt: OppoAttempt = { at: this.opts.clock.now(), call, url, form: shown };
     attempts.push(attempt);
     let response: Response;
