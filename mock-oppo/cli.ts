@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
+import { parseRetention } from './core/settings.ts';
 import { createMockOppo } from './index.ts';
 import { readCliArgs } from './transport/cli-args.ts';
 
@@ -16,17 +17,24 @@ Options:
   --host <addr>    address to bind (default 127.0.0.1)
   --apps <file>    JSON array of apps, each at least {"appId","appKey","appSecret","masterSecret"};
                    replaces the built-in demo app (their secrets are never printed)
+  --retention <n>  messages kept for the control API's list (default 10000); the totals
+                   (GET /_mock/v1/totals) count every message whatever this is
   --help           show this help
 
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
-  const args = readCliArgs({ port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, help: { type: 'boolean' } } as const, HELP);
+  const args = readCliArgs({ port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, retention: { type: 'string' }, help: { type: 'boolean' } } as const, HELP);
   if ('exit' in args) return args.exit;
   const { values } = args;
   const port = Number(values.port ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be 0–65535, got ${values.port}`);
+    return 2;
+  }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (typeof retention === 'object') {
+    console.error(retention.problem);
     return 2;
   }
   let apps: AppConfig[] | undefined;
@@ -39,7 +47,7 @@ async function main(): Promise<number> {
     }
   }
 
-  const mock = createMockOppo(apps ? { apps } : {});
+  const mock = createMockOppo({ ...(apps ? { apps } : {}), ...(retention !== undefined ? { settings: { messageRetention: retention } } : {}) });
   const server = await mock.listen({ port, host: values.host ?? '127.0.0.1' });
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);

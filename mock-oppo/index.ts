@@ -96,6 +96,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
 export { OppoPlatform } from './core/platform.ts';
 export type { MessageRecord, TargetRecord, TargetState, Registration, DeviceSink } from './core/records.ts';
 export type { MessageView, RegistrationView, TargetView } from './core/views.ts';
+export type { TotalsView } from './core/totals.ts';
 export { VirtualClock, SystemClock, parseDuration, type Clock } from './core/clock.ts';
 export { attachDeviceLink, DeviceLinkEndpoint } from './device-link/server.ts';
 export { InProcessNetwork, wsWire, type WireEnd } from './transport/wire.ts';

@@ -10,6 +10,7 @@ import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { startLab } from './lab.ts';
 import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
+import { parseRetention } from '../../mock-oppo/core/settings.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -22,6 +23,8 @@ Options:
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
   --host <addr>    address to bind (default 127.0.0.1)
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
+  --retention <n>  messages mock-oppo keeps for its control API's list (default 10000); its totals
+                   (GET /_mock/v1/totals) count every message whatever this is
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
   --help           show this help
@@ -29,12 +32,17 @@ Options:
 Docs: harness/im/README.md`;
 
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, argv);
+  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, retention: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, argv);
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
+    return 2;
+  }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (typeof retention === 'object') {
+    console.error(retention.problem);
     return 2;
   }
   let imApp: ImApp | undefined;
@@ -59,6 +67,7 @@ export async function runLab(argv: string[]): Promise<number> {
     ...(values.host ? { host: values.host } : {}),
     ...(imApp ? { imApp } : {}),
     ...(oppoApps ? { oppoApps } : {}),
+    ...(retention !== undefined ? { oppoSettings: { messageRetention: retention } } : {}),
     phones,
   });
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;

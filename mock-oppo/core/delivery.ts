@@ -10,6 +10,7 @@ import { Deadlines } from './deadlines.ts';
 import type { QuotaCounters } from './quota.ts';
 import type { ReceiptEvent, Receipts } from './receipts.ts';
 import { Ring } from './ring.ts';
+import { Totals } from './totals.ts';
 import type { Region } from './region.ts';
 import type { DeviceSink, MessageRecord, Registration, StateChange, TargetRecord, TargetState } from './records.ts';
 import type { DeviceView } from './views.ts';
@@ -40,6 +41,8 @@ export class Delivery {
   private readonly messages: Ring<MessageRecord>;
   private readonly deadlines: Deadlines;
   private notifySeq = 0;
+  /** Every target ever accepted, by state and reason (outlives retention). */
+  readonly totals = new Totals();
 
   constructor(
     private readonly clock: Clock,
@@ -138,6 +141,7 @@ export class Delivery {
     // `messageRetention` messages stay in memory.
     if (message.targets.length === 0) message.targets = [target];
     else message.targets.push(target);
+    this.totals.accept();
     if (this.events.listenerCount('target') > 0) this.events.emit('target', { messageId: message.messageId, taskId: message.taskId, targetValue, ...target.history[0] });
     return target;
   }
@@ -147,14 +151,17 @@ export class Delivery {
    * `evicted`) and never delivered. Returns the evicted message, if any.
    */
   store(message: MessageRecord): MessageRecord | undefined {
+    this.totals.messageStored();
     const oldest = this.messages.push(message);
     if (!oldest) return undefined;
     oldest.evicted = true;
+    this.totals.messageForgotten();
     for (const t of oldest.targets) {
       if (t.state === 'queued') {
         // No history entry: the record itself is being forgotten.
         t.deadline?.cancel();
         this.countQueued(t, false);
+        this.totals.move(t.state, t.reason, 'dropped', 'evicted');
         t.state = 'dropped';
         t.reason = 'evicted';
       }
@@ -195,6 +202,7 @@ export class Delivery {
   setState(target: TargetRecord, state: TargetState, reason?: string, code?: number, now = this.clock.now()): void {
     const was = target.state;
     if ((was === 'queued') !== (state === 'queued')) this.countQueued(target, state === 'queued');
+    this.totals.move(was, target.reason, state, reason);
     target.state = state;
     target.reason = reason;
     if (code !== undefined) target.code = code;

@@ -15,6 +15,7 @@ import { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from './codes.ts';
 import { Delivery } from './delivery.ts';
+import { reasonKey, type TotalsView } from './totals.ts';
 import { Faults } from './faults.ts';
 import { IdGenerator } from './ids.ts';
 import {
@@ -71,6 +72,19 @@ function savedDupKey(appId: string, appMessageId: string): string {
  * Events: 'target' (every per-target state change: messageId, taskId, registrationId, state,
  * reason, code, at) and 'device' ({ deviceId, connected }) when a phone's link comes or goes.
  */
+export interface MessageFilter {
+  appId?: string;
+  regId?: string;
+  appMessageId?: string;
+  messageId?: string;
+  state?: string;
+  reason?: string;
+  kind?: string;
+  /** createdAt bounds, epoch ms, inclusive. */
+  since?: number;
+  until?: number;
+}
+
 export class OppoPlatform extends EventEmitter {
   readonly clock: Clock;
   readonly settings: MockSettings;
@@ -420,6 +434,11 @@ export class OppoPlatform extends EventEmitter {
     if (!this.s.quotas.takeDailyPublic(app, targets, now)) throw new OppoError(CODES.DAILY_LIMIT);
   }
 
+  /** Exact totals of every target ever accepted, by state and reason (not bounded by retention). */
+  totals(): TotalsView {
+    return this.s.delivery.totals.view();
+  }
+
   quotaStatus(app: App): QuotaStatus {
     return this.s.quotas.status(app, this.clock.now());
   }
@@ -459,14 +478,19 @@ export class OppoPlatform extends EventEmitter {
     return this.s.delivery.findLast((m) => m.taskId === id) ?? this.s.delivery.findLast((m) => m.messageId === id);
   }
 
-  listMessages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string } = {}): MessageRecord[] {
+  /** Retained messages, oldest first; `state` and `reason` match any target (reason as in the totals, e.g. `replaced_by`). */
+  listMessages(filter: MessageFilter = {}): MessageRecord[] {
     const out: MessageRecord[] = [];
     for (const m of this.s.delivery.allMessages()) {
       if (filter.appId !== undefined && m.appId !== filter.appId) continue;
       if (filter.appMessageId !== undefined && m.appMessageId !== filter.appMessageId) continue;
       if (filter.messageId !== undefined && m.messageId !== filter.messageId) continue;
+      if (filter.kind !== undefined && m.kind !== filter.kind) continue;
+      if (filter.since !== undefined && m.createdAt < filter.since) continue;
+      if (filter.until !== undefined && m.createdAt > filter.until) continue;
       if (filter.regId !== undefined && !m.targets.some((t) => t.registrationId === filter.regId || t.targetValue === filter.regId)) continue;
-      if (filter.state !== undefined && !m.targets.some((t) => t.state === filter.state)) continue;
+      if ((filter.state !== undefined || filter.reason !== undefined)
+        && !m.targets.some((t) => (filter.state === undefined || t.state === filter.state) && (filter.reason === undefined || reasonKey(t.reason) === filter.reason))) continue;
       out.push(m);
     }
     return out;

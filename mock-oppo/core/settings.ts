@@ -31,7 +31,11 @@ export interface MockSettings {
   journalCapacity: number;
   /** Receipt log capacity (ring buffer). */
   receiptLogCapacity: number;
-  /** How many messages the mock remembers; the oldest finished ones are forgotten first. */
+  /**
+   * How many messages the mock keeps for inspection (the control API's message list); beyond it the
+   * oldest is forgotten, and its targets still queued are dropped with reason `evicted`. The totals
+   * (`GET /_mock/v1/totals`) count every target ever accepted whatever this is. CLI: `--retention`.
+   */
   messageRetention: number;
   /** Largest request body accepted before a 413. */
   maxBodyBytes: number;
@@ -57,6 +61,21 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   seed: 20240601,
 };
 
+/** The most messages a mock can be told to keep (each costs ~1–2 KiB). */
+export const MAX_MESSAGE_RETENTION = 10_000_000;
+
 export function resolveSettings(partial: Partial<MockSettings> = {}): MockSettings {
-  return { ...DEFAULT_SETTINGS, ...partial };
+  const settings = { ...DEFAULT_SETTINGS, ...partial };
+  for (const key of ['messageRetention', 'journalCapacity', 'receiptLogCapacity'] as const) {
+    const n = settings[key];
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_MESSAGE_RETENTION) throw new RangeError(`settings.${key} must be a whole number from 1 to ${MAX_MESSAGE_RETENTION}, got ${n}`);
+  }
+  return settings;
+}
+
+/** `--retention <n>` of the command-line entries: the number, or the usage problem. */
+export function parseRetention(text: string): number | { problem: string } {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_MESSAGE_RETENTION) return { problem: `--retention takes a whole number of messages from 1 to ${MAX_MESSAGE_RETENTION}, got '${text}'` };
+  return n;
 }
