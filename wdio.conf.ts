@@ -11,6 +11,7 @@ import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { writeFailureReport } from './harness/scenario/failure-report.ts';
 import { prepareSession } from './harness/scenario/session.ts';
+import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
   try {
@@ -63,6 +64,10 @@ export const config: WebdriverIO.MultiremoteConfig = {
   reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
   services,
   beforeSession: (_config, caps) => prepareSession(profile, caps),
+  // A scenario opened with `isolation: 'test'` starts each test clean (see Scenario.reset).
+  beforeTest: async () => {
+    await Scenario.current?.beforeEachTest();
+  },
   afterTest: async (test, _context, result) => {
     if (result.passed) return;
     const file = await writeFailureReport(`${test.parent} ${test.title}`);

@@ -8,7 +8,7 @@ import type { ReceiptRecord } from './core/receipts.ts';
 import type { Region } from './core/region.ts';
 import type { MockSettings } from './core/settings.ts';
 import type { TotalsView } from './core/totals.ts';
-import type { JournalEntry } from './wire/http.ts';
+import type { JournalEntry, ResetScope } from './wire/http.ts';
 
 export type AppView = App & { quota?: QuotaStatus };
 export type { ClockView, DeviceView };
@@ -84,8 +84,9 @@ export class MockOppoControl {
   setClock(to: number | string): Promise<ClockView> {
     return this.call('POST', '/clock', { set: to });
   }
-  reset(): Promise<{ reset: true }> {
-    return this.call('POST', '/reset');
+  /** `all` (default): as new; `traffic`: messages, faults, receipts, quotas and journal only (phones keep their regIds). */
+  reset(scope: ResetScope = 'all'): Promise<{ reset: true; scope: ResetScope }> {
+    return this.call('POST', '/reset', { scope });
   }
   faults(): Promise<Fault[]> {
     return this.call('GET', '/faults');

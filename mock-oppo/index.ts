@@ -17,7 +17,7 @@ import { createExpressApp, createRequestListener } from './transport/http-listen
 import { bindHttpServer, closeHttpServer } from './transport/listen.ts';
 import { createMswHandlers } from './transport/msw-handlers.ts';
 import type { WireEnd } from './transport/wire.ts';
-import { HttpCore, type JournalEntry } from './wire/http.ts';
+import { HttpCore, type JournalEntry, type ResetScope } from './wire/http.ts';
 
 export interface MockOppoOptions {
   /** Default: a flowing VirtualClock (real time plus whatever the control API jumps). */
@@ -48,8 +48,12 @@ export interface MockOppo {
   journal(): JournalEntry[];
   /** Starts a node:http server (127.0.0.1, ephemeral port by default) serving the API, the control API and the device link — the same answers as `app`. */
   listen(opts?: { port?: number; host?: string }): Promise<ListeningMock>;
-  /** Back to the initial apps; clears state, faults, journal, receipts; closes device links. */
-  reset(): void;
+  /**
+   * `all` (default): back to the initial apps; clears state, faults, journal, receipts; closes device
+   * links. `traffic`: only messages, faults, receipts, quotas, feedback and the journal (what the lab's
+   * reset uses: phones stay registered and connected).
+   */
+  reset(scope?: ResetScope): void;
   /** Serves a device link over a wire end without a socket (phones in this process; see transport/wire.ts). Closed by the listener's close(). */
   acceptDeviceLink(end: WireEnd): void;
 }
@@ -75,7 +79,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     core,
     faults: platform.faults,
     journal: () => core.journalEntries(),
-    reset: () => core.reset(),
+    reset: (scope) => core.reset(scope),
     acceptDeviceLink: (end) => deviceLinks.accept(end),
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
       const server = createServer(listener);
@@ -106,7 +110,7 @@ export { demoApp, normalizeApp, type App, type AppConfig, type ChannelConfig } f
 export { FAULT_PRESETS, type Fault, type FaultPreset, type FaultSpec } from './core/faults.ts';
 export type { ReceiptBody, ReceiptRecord, ReceiptSender, ReceiptEvent } from './core/receipts.ts';
 export { isWellFormedRegId, regionOfRegId, type Region } from './core/region.ts';
-export { HOSTS, HttpCore, type JournalEntry, type WireRequest, type WireResponse } from './wire/http.ts';
+export { HOSTS, HttpCore, type JournalEntry, type ResetScope, type WireRequest, type WireResponse } from './wire/http.ts';
 export { DeviceLinkClient, DeviceLinkError, type NotificationFrame } from './device-link/client.ts';
 export { DEVICE_LINK_PATH } from './device-link/protocol.ts';
 export { MockOppoControl, MockOppoControlError } from './control-client.ts';

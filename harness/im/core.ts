@@ -19,6 +19,11 @@ export interface ImCore {
   traces: TraceStore;
   /** Stores the message, delivers it, decides and sends the pushes; resolves with the traces. */
   send(draft: MessageDraft): Promise<{ message: ImMessage; traces: PushTrace[] }>;
+  /**
+   * Back to the start: the initial accounts and certificates (console edits gone), no sessions or
+   * tokens, no messages or traces. The clock and the settings stay.
+   */
+  reset(): void;
   /** Cancels the clock timers the rules armed. */
   dispose(): void;
 }
@@ -51,6 +56,13 @@ export function createImCore(p: {
     async send(draft) {
       const message = messages.store(draft, clock.now());
       return { message, traces: await delivery.deliver(message) };
+    },
+    reset() {
+      sessions.reset();
+      accounts.reset(p.accounts);
+      certificates.reset();
+      messages.clear();
+      traces.clear();
     },
     dispose: () => sessions.dispose(),
   };

@@ -28,12 +28,17 @@ export interface ImServerOptions {
   fetch?: typeof fetch;
 }
 
-export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose'> {
+export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
   /** REST `/v4/...`, console and control `/_im/v1/...`. */
   app: express.Express;
   imApp: ImApp;
   /** Serves `app` and the client link (CLIENT_LINK_PATH); close() ends every link and the rules' timers. */
   listen(opts?: { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * Back to the fixtures (core.ts `reset`) and every open client link dropped, as after a server
+   * restart: an SDK still connected sees its socket close. Also `POST /_im/v1/reset`.
+   */
+  reset(): void;
   /** Serves a client link over a wire end without a socket (apps on phones in this process). Closed by the listener's close(). */
   acceptClientLink(end: WireEnd): void;
 }
@@ -56,19 +61,24 @@ export function createImServer(options: ImServerOptions): ImServer {
     accounts: options.accounts ?? defaultAccounts(),
     pusher,
   });
+  const clientLinks = new ClientLinkEndpoint(core);
+  const reset = (): void => {
+    core.reset();
+    clientLinks.closeAll();
+  };
   const app = express();
   app.disable('x-powered-by');
   app.use(restRouter(core));
-  app.use(controlRouter(core));
+  app.use(controlRouter(core, reset));
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path} (REST is POST /v4/<service>/<command>, the lab API is under /_im/v1)` } });
   });
-  const { dispose, ...rules } = core;
-  const clientLinks = new ClientLinkEndpoint(core);
+  const { dispose, reset: _resetRules, ...rules } = core;
 
   return {
     ...rules,
     app,
+    reset,
     acceptClientLink: (end) => clientLinks.accept(end),
     async listen(opts = {}) {
       const server = createServer(app);

@@ -1,7 +1,8 @@
 /**
  * The lab's own HTTP API (`/_lab/v1`): the one virtual clock (advancing steps timer by timer and lets
- * every link settle in between), the phones (the PhoneApi routes, boot, list, shutdown) and the phones'
- * lab-only switches that have no Appium counterpart (network, notification permission, kill modes).
+ * every link settle in between), the reset of every service between spec files, the phones (the
+ * PhoneApi routes, boot, list, shutdown), the phones' lab-only switches that have no Appium
+ * counterpart (network, notification permission, kill modes) and their notification history.
  * Every answer is `{ value }`, every failure `{ error: { code, message } }`, like the phone API.
  */
 import express from 'express';
@@ -9,6 +10,7 @@ import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { LabResetResult } from './lab.ts';
 
 export const LAB_API_PATH = '/_lab/v1';
 
@@ -16,6 +18,7 @@ export interface LabControlDeps {
   clock: VirtualClock;
   farm: PhoneFarm;
   advance(by: Duration): Promise<number>;
+  reset(): Promise<LabResetResult>;
   services: Array<{ name: string; url: string }>;
 }
 
@@ -82,6 +85,10 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
     }),
   );
   app.post(
+    `${LAB_API_PATH}/reset`,
+    route(() => deps.reset()),
+  );
+  app.post(
     `${LAB_API_PATH}/phones/:serial/network`,
     route(async (req) => {
       const on = body(req).on;
@@ -96,6 +103,20 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       if (typeof granted !== 'boolean') throw new BadRequest('give "granted": true or false');
       phoneOf(req).setNotificationPermission(packageOf(req), granted);
     }),
+  );
+  app.get(
+    `${LAB_API_PATH}/phones/:serial/notifications/removed`,
+    route((req) =>
+      phoneOf(req).notifications.removed.map(({ time, reason, entry }) => ({
+        key: entry.key,
+        packageName: entry.packageName,
+        id: entry.id,
+        title: entry.title,
+        postTime: entry.postTime,
+        time,
+        reason,
+      })),
+    ),
   );
   app.post(
     `${LAB_API_PATH}/phones/:serial/kill`,

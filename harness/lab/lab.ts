@@ -55,6 +55,13 @@ export interface LabOptions {
 
 export type PhoneLinks = 'in-process' | 'websocket';
 
+export interface LabResetResult {
+  /** The virtual instant of the reset (unchanged by it). */
+  now: number;
+  /** The phones that were reset. */
+  phones: string[];
+}
+
 /** Awaited between clock steps; should resolve once its link has settled. */
 export type Barrier = () => Promise<unknown>;
 
@@ -72,6 +79,13 @@ export interface Lab {
   addBarrier(barrier: Barrier): () => void;
   /** Moves the clock by `by`, timer by timer, awaiting the barriers (and `extra`) between steps. Returns the steps taken. */
   advance(by: Duration, extra?: Barrier[]): Promise<number>;
+  /**
+   * Every service back to a clean start, for the next spec file or test (`POST /_lab/v1/reset`):
+   * each phone as after boot (apps stopped and cleared, shade empty, network on), then IM (no
+   * sessions or tokens, fixtures' accounts and certificates), then mock-oppo's traffic (messages,
+   * faults, receipts, quotas; phones stay registered). The clock is not touched: it only moves forward.
+   */
+  reset(): Promise<LabResetResult>;
   stop(): Promise<void>;
 }
 
@@ -174,7 +188,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const advance = (by: Duration, extra: Barrier[] = []) =>
       advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, services }), host, portOf(2));
+    const reset = async (): Promise<LabResetResult> => {
+      // Phones first: their apps stop (closing IM links), so IM then forgets sessions nobody holds.
+      await farm.resetAll();
+      server.reset();
+      mock.reset('traffic');
+      await farm.syncAll();
+      return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
+    };
+
+    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, reset, services }), host, portOf(2));
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
 
@@ -193,6 +216,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         return () => barriers.delete(barrier);
       },
       advance,
+      reset,
       stop,
     };
   } catch (err) {

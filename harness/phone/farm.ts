@@ -118,6 +118,11 @@ export class PhoneFarm {
     }
   }
 
+  /** Every phone back to its state after boot (VirtualPhone.reset), all at once. */
+  async resetAll(): Promise<void> {
+    await Promise.all(this.list().map((p) => p.reset()));
+  }
+
   async shutdown(serial: string): Promise<boolean> {
     const phone = this.phones.get(serial);
     if (!phone) return false;

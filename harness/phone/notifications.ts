@@ -165,6 +165,19 @@ export class NotificationManager {
   }
 
   /**
+   * As on a freshly booted phone: no entries, no history of removed or dropped ones, no channels,
+   * every package's permission back to ColorOS's default (off until the app asks at its first start).
+   */
+  reset(): void {
+    this.dispose();
+    this.active.clear();
+    this.channelsByPkg.clear();
+    this.enabledByPkg.clear();
+    this.dropped.length = 0;
+    this.removed.length = 0;
+  }
+
+  /**
    * `mobile: getNotifications`: what Appium's listener saw, newest first, removed ones flagged,
    * at most 100.
    */

@@ -187,6 +187,38 @@ export class VirtualPhone implements PhoneApi {
     return app;
   }
 
+  /**
+   * Back to the state after boot (the lab's reset between spec files or tests): the boot apps
+   * installed as they were (an app a spec uninstalled comes back, one it installed goes, a profile it
+   * swapped is restored), each stopped and as freshly installed — no saved login, no received extras,
+   * no channels, the notification permission as ColorOS ships it until the app's first start asks —
+   * the shade empty and its history gone, the launcher in front, the network on. The push service
+   * keeps its link, and an app that stayed installed keeps its regId (OPPO keeps a registration per
+   * device and package), so a reset costs no re-registration.
+   */
+  async reset(): Promise<void> {
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+    const boot = new Map(this.options.apps.map((profile) => [profile.packageName, profile]));
+    for (const pkg of [...this.installed.keys()]) if (!boot.has(pkg)) await this.uninstall(pkg);
+    for (const profile of boot.values()) {
+      const app = this.installed.get(profile.packageName);
+      if (!app) {
+        this.install(profile);
+        continue;
+      }
+      await this.stopProcess(app, 'force-stop', 'lab reset');
+      Object.assign(app, { profile, stopped: true, launchedOnce: false, savedUserId: undefined, receivedExtras: [] });
+    }
+    this.notifications.reset();
+    this.shade = false;
+    this.expanded.clear();
+    this.frontNow = { kind: 'launcher' };
+    await this.setNetwork(true);
+    await this.idle();
+    this.log(PID.system, 'I', 'ActivityManager', 'lab reset: apps stopped and cleared, shade empty, network on');
+  }
+
   async uninstall(packageName: string): Promise<boolean> {
     const app = this.installed.get(packageName);
     if (!app) return false;

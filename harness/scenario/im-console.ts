@@ -3,11 +3,12 @@
  * certificates (an edit takes effect after the activation delay) and the per-device push traces.
  * Only the lab has it; the real console is a web page.
  */
-import type { CertificateConfig, ClickAction } from '../im/rules/certificates.ts';
+import type { CertificateConfig, CertificateView, ClickAction } from '../im/rules/certificates.ts';
+import type { DeviceState, StateCause } from '../im/rules/sessions.ts';
 import { CONTROL_PREFIX } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 
-export type { CertificateConfig, ClickAction, PushTrace };
+export type { CertificateConfig, CertificateView, ClickAction, PushTrace };
 
 export class ImConsoleError extends Error {
   constructor(
@@ -18,6 +19,20 @@ export class ImConsoleError extends Error {
     super(message);
     this.name = 'ImConsoleError';
   }
+}
+
+/** One session in `GET /_im/v1/sessions`: its state (`online`, `background`, `push_online`, `offline`), why, and its token. */
+export interface SessionView {
+  id: number;
+  userId: string;
+  deviceId: string;
+  platform: string;
+  state: DeviceState;
+  cause: StateCause;
+  stateSince: number;
+  token: { businessId: number; token: string; reportedAt: number } | null;
+  unreadCount: number;
+  connected: boolean;
 }
 
 export interface CertificateEdit {
@@ -50,6 +65,17 @@ export class ImConsoleClient {
 
   createCertificate(config: Omit<CertificateConfig, 'id' | 'vendor'> & { id?: number }): Promise<CertificateEdit> {
     return this.request('POST', '/console/certificates', config);
+  }
+
+  /** Every certificate with its active version and the saved edits still waiting to apply (MasterSecrets masked). */
+  async certificates(): Promise<CertificateView[]> {
+    return (await this.request<{ certificates: CertificateView[] }>('GET', '/console/certificates')).certificates;
+  }
+
+  /** The IM server's login sessions (one per user and device), optionally of one user. */
+  async sessions(user?: string): Promise<SessionView[]> {
+    const query = user === undefined ? '' : `?user=${encodeURIComponent(user)}`;
+    return (await this.request<{ sessions: SessionView[] }>('GET', `/sessions${query}`)).sessions;
   }
 
   /** The per-device decisions for one message, each with its reason and OPPO exchange. */

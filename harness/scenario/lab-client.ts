@@ -47,6 +47,14 @@ export class LabClient {
     return (await this.request<{ now: number }>('POST', '/clock/advance', { by })).now;
   }
 
+  /**
+   * `POST /_lab/v1/reset`: every virtual phone as after boot, IM back to its fixtures, mock-oppo's
+   * messages, faults, receipts and quotas gone. The clock stays where it is.
+   */
+  async reset(): Promise<{ now: number; phones: string[] }> {
+    return await this.request<{ now: number; phones: string[] }>('POST', '/reset');
+  }
+
   async now(): Promise<number> {
     return (await this.request<{ now: number }>('GET', '/clock')).now;
   }
@@ -61,6 +69,7 @@ export class LabClient {
       setNotificationPermission: async (packageName, granted) => {
         await this.request('POST', `${path}/notification-permission`, { packageName, granted });
       },
+      removedNotifications: () => this.request('GET', `${path}/notifications/removed`),
     };
   }
 }

@@ -9,25 +9,57 @@ import './wdio-capabilities.ts';
 import type { AppPage } from './apps/app-page.ts';
 import type { AppState, StatusBarNotification } from '../phone/api.ts';
 import type { KillMode } from '../phone/phone.ts';
+import type { RemoveReason } from '../phone/notifications.ts';
 import { matchesNotification, parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
 
-export type { AppState, KillMode };
+export type { AppState, KillMode, RemoveReason };
+
+/** One entry of a lab phone's removal history (`GET /_lab/v1/phones/:serial/notifications/removed`). */
+export interface RemovedNotificationView {
+  key: string;
+  packageName: string;
+  id: number;
+  title: string;
+  postTime: number;
+  /** When it left the shade. */
+  time: number;
+  reason: RemoveReason;
+}
 
 /** Android key codes the page object presses. */
 const KEY_BACK = 4;
 
-/** Switches only a lab has (a virtual phone's radio and settings). */
+/** Switches and readings only a lab has (a virtual phone's radio, settings and notification history). */
 export interface LabPhoneControls {
   setNetwork(on: boolean): Promise<void>;
   setNotificationPermission(packageName: string, granted: boolean): Promise<void>;
+  /** Why each notification left the shade (newest last). */
+  removedNotifications(): Promise<RemovedNotificationView[]>;
 }
 
 export interface ShownNotification extends NotificationMatch {
   key: string;
   packageName: string;
-  /** When the phone posted it (the phone's clock: virtual time in the lab). */
+  /** The notification id; for an OPPO push, its `notify_id` (also in `notifyId`). */
+  id: number;
+  /** The OPPO `notify_id` a push carried (the same number as `id`: the push service posts under it). */
+  notifyId: number;
+  /** When the phone posted it (the phone's clock: virtual in the lab). */
   postTime: number;
   channel?: string;
+  /**
+   * Present on an entry that left the shade (only with `notifications({ removed: true })`): the
+   * reason — `click`, `show_ttl`, `force_stop`, `uninstall`, `cancel` — where the phone tells it
+   * (lab phones; UiAutomator2 only flags an entry as removed).
+   */
+  removed?: { reason?: RemoveReason };
+}
+
+export interface NotificationQuery {
+  /** Also read each one's channel from `dumpsys notification` (needs adb shell, which farms lack). */
+  withChannel?: boolean;
+  /** Also list the entries that left the shade, each with `removed` (and its reason where the phone tells it). */
+  removed?: boolean;
 }
 
 export class Phone {
@@ -46,16 +78,26 @@ export class Phone {
   // ---- the app's lifecycle
 
   /**
-   * A clean slate for the next spec file on the same session: nobody logged in, the app stopped
-   * (a force-stop also clears its notifications), the network and the permission back on.
+   * A clean slate through the app's UI, from any screen and app state: the app stopped (a force-stop
+   * also clears its notifications), launched to log out whoever it would log in again, stopped again;
+   * on a lab phone the network and the permission back on. What real phones need: a Scenario on the
+   * virtual profile resets its phones with the lab's reset instead (cheaper, and it also empties the
+   * shade's history and restores uninstalled apps).
    */
   async reset(): Promise<void> {
+    this.forgetSession();
     if (this.lab) {
       await this.lab.setNetwork(true);
       await this.lab.setNotificationPermission(this.app.packageName, true);
     }
-    if (await this.app.isLoggedIn(this.driver)) await this.app.logout(this.driver);
     await this.driver.terminateApp(this.app.packageName);
+    await this.app.logoutIfLoggedIn(this.driver);
+    await this.driver.terminateApp(this.app.packageName);
+  }
+
+  /** Drops what this page object remembers of the phone (the logcat window), after the phone was reset under it. */
+  forgetSession(): void {
+    this.logWindow = undefined;
   }
 
   async launch(): Promise<void> {
@@ -120,24 +162,33 @@ export class Phone {
   }
 
   /**
-   * The app's notifications still showing, newest first (`mobile: getNotifications`). `withChannel`
-   * also reads each one's channel from `dumpsys notification` (needs adb shell, which farms lack).
+   * The app's notifications still showing, newest first (`mobile: getNotifications`); with
+   * `removed`, also those that left the shade (with the reason, on a lab phone). A boolean argument
+   * is `withChannel`, as before.
    */
-  async notifications(withChannel = false): Promise<ShownNotification[]> {
+  async notifications(query: NotificationQuery | boolean = {}): Promise<ShownNotification[]> {
+    const { withChannel = false, removed = false } = typeof query === 'boolean' ? { withChannel: query } : query;
     const result = (await this.driver.execute('mobile: getNotifications')) as { statusBarNotifications: StatusBarNotification[] };
     const records = withChannel ? await this.records() : [];
+    const history = removed && this.lab ? await this.lab.removedNotifications() : [];
     return result.statusBarNotifications
-      .filter((n) => n.packageName === this.app.packageName && !n.isRemoved)
+      .filter((n) => n.packageName === this.app.packageName && (removed || !n.isRemoved))
       .map((n) => {
         const shown: ShownNotification = {
           key: n.key,
           packageName: n.packageName,
+          id: n.id,
+          notifyId: n.id,
           title: n.notification.title ?? '',
           postTime: n.postTime,
         };
         if (n.notification.text !== null) shown.text = n.notification.text;
         const channel = records.find((r) => r.key === n.key)?.channel;
         if (channel !== undefined) shown.channel = channel;
+        if (n.isRemoved) {
+          const reason = history.findLast((h) => h.key === n.key && h.postTime === n.postTime)?.reason;
+          shown.removed = reason === undefined ? {} : { reason };
+        }
         return shown;
       });
   }
@@ -156,7 +207,7 @@ export class Phone {
       ...(timeoutMs ? { timeout: timeoutMs } : {}),
       timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} in the shade`,
     });
-    const shown = (await this.notifications(withChannel)).find((n) => matchesNotification(n, match));
+    const shown = (await this.notifications({ withChannel })).find((n) => matchesNotification(n, match));
     if (!shown) throw new Error(`${this.name}: ${JSON.stringify(match)} is in the shade but not in getNotifications`);
     return shown;
   }

@@ -37,6 +37,19 @@ class RecordingImRestClient extends ImRestClient {
 
 type AnyBrowser = WebdriverIO.Browser | WebdriverIO.MultiRemoteBrowser;
 
+/**
+ * How much a scenario starts clean. `spec-file` (default): once, when the spec file opens it, so its
+ * tests may build on each other; `test`: also before every test (wdio.conf.ts's beforeTest calls
+ * `beforeEachTest()`), so each test sets up what it needs in `beforeEach` or in the test itself.
+ */
+export type Isolation = 'spec-file' | 'test';
+
+export interface ScenarioOptions {
+  /** Default: the run's profile (`E2E_PROFILE`). */
+  profile?: E2eProfile;
+  isolation?: Isolation;
+}
+
 function instances(browser: AnyBrowser): Map<string, WebdriverIO.Browser> {
   // The multiremote browser is a proxy: read its instance names, don't probe with `in`.
   const names = (browser as WebdriverIO.MultiRemoteBrowser).instances;
@@ -70,6 +83,8 @@ export class Scenario {
   readonly lab: LabClient | undefined;
   readonly observers: Observers;
   private readonly phones = new Map<string, Phone>();
+  /** Every account user() made, with its nick, imported again after each reset. */
+  private readonly users = new Map<string, string | undefined>();
   private readonly extraSessions: WebdriverIO.Browser[] = [];
   /** Phones from bootPhone(): not in the session's multiremote set, but part of this spec's story. */
   private readonly extraPhones: Phone[] = [];
@@ -77,6 +92,7 @@ export class Scenario {
   private constructor(
     readonly tag: string,
     readonly profile: E2eProfile,
+    readonly isolation: Isolation,
     private readonly browser: AnyBrowser,
     clients: { im: RecordingImRestClient; console?: ImConsoleClient; oppo?: MockOppoControl; lab?: LabClient },
   ) {
@@ -93,15 +109,18 @@ export class Scenario {
   }
 
   /**
-   * Opens the scenario of one spec file. `tag` keeps its users apart from other spec files'
-   * (every account it creates is `<name>_<tag>`), so specs never share IM state.
+   * Opens the scenario of one spec file and resets everything it touches (see `reset()`), so it
+   * starts clean whatever the spec files before it left behind. `tag` also keeps its users apart
+   * from other spec files' (every account it creates is `<name>_<tag>`).
    */
-  static async open(tag: string, browser: AnyBrowser, profile: E2eProfile = resolveProfile()): Promise<Scenario> {
+  static async open(tag: string, browser: AnyBrowser, options: ScenarioOptions = {}): Promise<Scenario> {
+    const profile = options.profile ?? resolveProfile();
+    const isolation = options.isolation ?? 'spec-file';
     if (profile.backend.kind === 'live') {
       const { im } = profile.backend;
       const signer = () => genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin });
-      const scenario = new Scenario(tag, profile, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
-      await scenario.resetPhones();
+      const scenario = new Scenario(tag, profile, isolation, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
+      await scenario.reset();
       return scenario;
     }
     const urls = readLabEnv();
@@ -110,14 +129,34 @@ export class Scenario {
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    const scenario = new Scenario(tag, profile, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
-    await scenario.resetPhones();
+    const scenario = new Scenario(tag, profile, isolation, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+    await scenario.reset();
     return scenario;
   }
 
-  /** Spec files share the session's phones: each starts from a clean slate. */
-  async resetPhones(): Promise<void> {
-    for (const phone of this.phones.values()) await phone.reset();
+  /**
+   * Everything back to a clean start. With the lab, one `POST /_lab/v1/reset`: every virtual phone as
+   * after boot (apps stopped and cleared, uninstalled ones back, shade and its history empty, network
+   * and permission as shipped), IM back to its fixtures (no sessions or tokens, console certificates
+   * as in fixtures/), mock-oppo's messages, faults, receipts and quotas gone. Real phones (emulator,
+   * device, live, farm) are reset through the app's UI from whatever screen they are on. The clock
+   * is not reset: it only moves forward (see harness/scenario/README.md, "Isolation").
+   */
+  async reset(): Promise<void> {
+    this.im.sent.length = 0;
+    if (this.lab) await this.lab.reset();
+    // The scenario's users are its cast, not state: they survive a reset (IM forgot them).
+    for (const [userId, nick] of this.users) await this.im.importAccount(userId, nick);
+    const virtual = isVirtualLab(this.profile);
+    for (const phone of [...this.phones.values(), ...this.extraPhones]) {
+      if (virtual) phone.forgetSession();
+      else await phone.reset();
+    }
+  }
+
+  /** What wdio.conf.ts's beforeTest runs: a reset when this scenario isolates each test. */
+  async beforeEachTest(): Promise<void> {
+    if (this.isolation === 'test') await this.reset();
   }
 
   /** A phone of this session (`phoneA`, and `phoneB` in two-phone specs). */
@@ -131,6 +170,7 @@ export class Scenario {
   async user(name: string, nick?: string): Promise<string> {
     const userId = `${name}_${this.tag}`;
     await this.im.importAccount(userId, nick);
+    this.users.set(userId, nick);
     return userId;
   }
 
@@ -144,6 +184,22 @@ export class Scenario {
   /** Moves the lab's one virtual clock forward (the IM server, mock-oppo and every phone see it). */
   async advance(by: Duration): Promise<void> {
     await this.requireLab('advancing time').advance(by);
+  }
+
+  /** The lab's clock (epoch ms): virtual on the `virtual` profile, real time on the other lab profiles. */
+  async now(): Promise<number> {
+    if (!this.lab) throw new Error(`the lab's clock needs a lab; this run uses '${this.profile.name}' (real services run on real time: Date.now())`);
+    return this.lab.now();
+  }
+
+  /**
+   * Moves the virtual clock forward to the instant `at` (epoch ms), e.g. `nextMidnightInBeijing(await
+   * s.now())` for OPPO's daily quotas. The clock never goes back: an instant already past is an error.
+   */
+  async advanceTo(at: number): Promise<void> {
+    const now = await this.requireLab('advancing time').now();
+    if (at < now) throw new RangeError(`advanceTo(${new Date(at).toISOString()}): the lab's clock is already at ${new Date(now).toISOString()} and never goes back`);
+    await this.advance(at - now);
   }
 
   /**
@@ -183,6 +239,7 @@ export class Scenario {
 
   /** Ends the sessions bootPhone() opened and shuts those phones down, so a long run does not pile them up. */
   async close(): Promise<void> {
+    if (Scenario.current === this) Scenario.current = undefined;
     await Promise.allSettled(this.extraSessions.splice(0).map((d) => d.deleteSession()));
     const booted = this.extraPhones.splice(0);
     if (booted.length === 0) return;

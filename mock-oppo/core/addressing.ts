@@ -98,6 +98,11 @@ export class Addressing {
     return [...list];
   }
 
+  /** An empty feedback list (the regIds stay dead). */
+  forgetFeedback(): void {
+    this.invalidFeedback.clear();
+  }
+
   all(): IterableIterator<Registration> {
     return this.registrations.values();
   }

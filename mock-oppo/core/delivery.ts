@@ -62,6 +62,18 @@ export class Delivery {
     this.deadlines.clear();
   }
 
+  /** Every message, queued target, pending ack and deadline forgotten (no receipts); the links stay. */
+  forgetMessages(registrations: Iterable<Registration>): void {
+    this.deadlines.clear();
+    this.awaitingAck.clear();
+    this.messages.clear();
+    for (const reg of registrations) {
+      reg.queue = [];
+      reg.queuedCount = 0;
+      reg.queuedByNotifyId.clear();
+    }
+  }
+
   // ---- phones -------------------------------------------------------------------------------
 
   /** A device known before it ever connects (a registration made over the control API). */

@@ -129,6 +129,22 @@ export class OppoPlatform extends EventEmitter {
     this.s = this.buildState();
   }
 
+  /**
+   * The lab's reset between spec files: messages (queued ones too), faults, receipts, quotas and
+   * flow-control windows, saved contents and app_message_id memory, the feedback list — gone. Apps,
+   * auth tokens, registrations (aliases, tags) and device links stay, so phones keep their regIds.
+   */
+  resetTraffic(): void {
+    this.faults.clear();
+    this.receipts.clear();
+    const { delivery, addressing, quotas, saved, dedupe } = this.s;
+    delivery.forgetMessages(addressing.all());
+    addressing.forgetFeedback();
+    quotas.clear();
+    saved.clear();
+    dedupe.clear();
+  }
+
   // ---- apps ---------------------------------------------------------------------------------
 
   addApp(config: AppConfig): App {

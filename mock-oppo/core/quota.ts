@@ -69,6 +69,13 @@ export class QuotaCounters {
 
   constructor(private readonly qpsFactor: number) {}
 
+  /** Every counter back to zero (the days and windows in progress start over). */
+  clear(): void {
+    this.appDaily.clear();
+    this.deviceDaily.clear();
+    this.qpsWindow.clear();
+  }
+
   /** QPS counted in targets per second per app, all endpoints together. */
   takeFlow(app: App, targets: number, now: number): boolean {
     return take(this.qpsWindow, app.appId, Math.floor(now / 1000), targets, qpsLimit(app, this.qpsFactor));

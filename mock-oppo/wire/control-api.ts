@@ -226,9 +226,11 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
   },
   {
     method: 'POST', pattern: /^\/reset$/,
-    run: (_p, c) => {
-      c.reset();
-      return { reset: true };
+    run: (_p, c, req) => {
+      const { scope } = readBody(req);
+      if (scope !== undefined && scope !== 'all' && scope !== 'traffic') throw new ControlError(400, 'bad_request', '"scope" is "all" (default) or "traffic"');
+      c.reset(scope);
+      return { reset: true, scope: scope ?? 'all' };
     },
   },
   { method: 'GET', pattern: /^\/faults$/, run: (p) => p.faults.list() },

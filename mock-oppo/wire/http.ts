@@ -50,6 +50,9 @@ export interface JournalEntry {
   request: Record<string, unknown>;
 }
 
+/** `all`: as new; `traffic`: apps, tokens and registrations kept (see OppoPlatform.resetTraffic). */
+export type ResetScope = 'all' | 'traffic';
+
 /** The journal keeps the call itself (its parsed fields by reference) and masks only when read. */
 type StoredEntry = Omit<JournalEntry, 'request'> & { call: ApiCall };
 
@@ -98,9 +101,13 @@ export class HttpCore {
     return this.journal.toArray().map(({ call, ...entry }) => ({ ...entry, request: maskedView(call) }));
   }
 
-  /** The platform back to its initial apps, and an empty journal (MockOppo.reset, POST /_mock/v1/reset). */
-  reset(): void {
-    this.platform.reset();
+  /**
+   * An empty journal and (`all`) the platform back to its initial apps, or (`traffic`) only its
+   * messages, faults, receipts and quotas (MockOppo.reset, POST /_mock/v1/reset).
+   */
+  reset(scope: ResetScope = 'all'): void {
+    if (scope === 'traffic') this.platform.resetTraffic();
+    else this.platform.reset();
     this.journal.clear();
   }
 

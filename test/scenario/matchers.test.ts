@@ -87,7 +87,7 @@ test('the funnel lists every OPPO attempt with its code', () => {
 });
 
 test('notification mismatches name the field, the value and the expectation, including the virtual latency', () => {
-  const shown = { key: 'k', packageName: 'p', title: 'Alice', text: 'hi', channel: 'tuikit', postTime: 1_700_000_030_000 };
+  const shown = { key: 'k', packageName: 'p', id: 1, notifyId: 1, title: 'Alice', text: 'hi', channel: 'tuikit', postTime: 1_700_000_030_000 };
   const sent = { MsgKey: MSG_KEY, MsgTime: 1_700_000_000 };
   assert.equal(notificationMismatch({ title: 'Alice', text: 'hi', channel: 'tuikit' }, shown, sent, '1m'), undefined);
   assert.equal(

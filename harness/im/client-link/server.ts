@@ -198,6 +198,7 @@ export class ClientLinkEndpoint {
     new LinkConnection(this.core, end, () => this.ends.delete(end));
   }
 
+  /** Drops every open link, socket or in-process (a server restart as the SDKs see it); new links are still accepted. */
   closeAll(): void {
     for (const end of [...this.ends]) end.terminate();
   }

@@ -29,6 +29,13 @@ export class AccountStore {
     this.import(app.admin);
   }
 
+  /** Only the admin and `initial` again (kick marks gone). */
+  reset(initial: ReadonlyArray<{ userId: string; nick?: string }>): void {
+    this.accounts.clear();
+    this.import(this.app.admin);
+    for (const a of initial) this.import(a.userId, a.nick === undefined ? {} : { nick: a.nick });
+  }
+
   /** Idempotent, as `account_import` is; a given Nick/FaceUrl replaces the stored one. */
   import(userId: string, profile: { nick?: string; faceUrl?: string } = {}): Account {
     const existing = this.accounts.get(userId);

@@ -99,10 +99,16 @@ export class CertificateStore {
   constructor(
     private readonly clock: Clock,
     private readonly activationDelayMs: number,
-    initial: CertificateConfig[] = [],
+    private readonly initial: CertificateConfig[] = [],
   ) {
+    this.reset();
+  }
+
+  /** Back to the initial certificates; every later save (pending or active) is gone. */
+  reset(): void {
+    this.versions.clear();
     // Certificates the lab starts with were saved long ago: active at once.
-    for (const c of initial) this.versions.set(c.id, [{ config: parseCertificate(c, c.id), version: 1, savedAt: 0, effectiveAt: 0 }]);
+    for (const c of this.initial) this.versions.set(c.id, [{ config: parseCertificate(c, c.id), version: 1, savedAt: 0, effectiveAt: 0 }]);
   }
 
   create(input: unknown): { config: CertificateConfig; effectiveAt: number } {

@@ -119,4 +119,9 @@ export class MessageLog {
   get(msgKey: string): ImMessage | undefined {
     return this.messages.get(msgKey);
   }
+
+  /** Forgets every message; the server's seq keeps counting, so no MsgKey is ever handed out twice. */
+  clear(): void {
+    this.messages.clear();
+  }
 }

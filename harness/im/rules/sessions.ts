@@ -235,6 +235,18 @@ export class SessionStore extends EventEmitter {
     return this.journalEntries.toArray().filter((e) => filter.userId === undefined || e.userId === filter.userId);
   }
 
+  /**
+   * Forgets every session, token and journal entry (the lab's reset). Session ids keep counting, so a
+   * trace from before the reset never names a session from after it. Links still attached are
+   * detached: their frames then count as not logged in.
+   */
+  reset(): void {
+    this.dispose();
+    for (const s of this.all()) delete s.link;
+    this.devices.clear();
+    this.journalEntries.clear();
+  }
+
   /** Cancels every timer this store put on the clock. */
   dispose(): void {
     for (const t of this.timers.values()) cancelAll(t);

@@ -63,6 +63,10 @@ export class TraceStore {
     this.traces.push(trace);
   }
 
+  clear(): void {
+    this.traces.clear();
+  }
+
   query(filter: { msgKey?: string; user?: string } = {}): PushTrace[] {
     return this.traces.toArray().filter(
       (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey) && (filter.user === undefined || t.to === filter.user || t.from === filter.user),

@@ -30,7 +30,8 @@ function certificateId(req: express.Request, res: express.Response): number | un
   return undefined;
 }
 
-export function controlRouter(core: ImCore): express.Router {
+/** `reset`: what `POST /_im/v1/reset` runs (the server's reset, which also drops the client links). */
+export function controlRouter(core: ImCore, reset: () => void = () => core.reset()): express.Router {
   const { certificates, traces, sessions, accounts, clock } = core;
   const r = express.Router();
   r.use(CONTROL_PREFIX, express.json({ limit: '1mb' }));
@@ -102,6 +103,11 @@ export function controlRouter(core: ImCore): express.Router {
   });
   r.get(`${CONTROL_PREFIX}/settings`, (_req, res) => {
     res.json({ settings: core.settings, now: clock.now() });
+  });
+  // Everything back to the fixtures: sessions, tokens, messages, traces, accounts, certificates.
+  r.post(`${CONTROL_PREFIX}/reset`, (_req, res) => {
+    reset();
+    res.json({ reset: true, now: clock.now() });
   });
 
   // Express would answer OPTIONS itself in text/plain; the lab API answers in its own JSON shape.

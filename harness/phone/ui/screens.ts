@@ -58,6 +58,8 @@ export function appScreen(app: DemoApp): ViewSpec {
       key: 'push',
       children: [
         { cls: 'TextView', resourceId: id('push_title'), text: 'Offline push' },
+        // Who is signed in, so a test can tell from this screen alone (absent while nobody is).
+        ...(app.im.user ? [{ cls: 'TextView', resourceId: id('self_user'), text: app.im.user }] : []),
         ...(extras.length === 0
           ? [{ cls: 'TextView', resourceId: id('push_no_extras'), text: 'No extras' }]
           : extras.map(([k, v]) => ({ cls: 'TextView', key: `extra-${k}`, resourceId: id('push_extra'), text: `${k} = ${v}`, desc: `extra ${k}` }))),

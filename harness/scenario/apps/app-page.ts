@@ -13,12 +13,20 @@ export interface AppPage {
   readonly launcherActivity: string;
   /** Tag the app logs notification extras under (`key = K:value = V`). */
   readonly extrasLogTag: string;
-  /** Brings the app to the front and logs in as `userId` (logging out whoever is logged in first). */
+  /**
+   * Brings the app to the front and logs in as `userId` (logging out whoever is logged in first),
+   * from whatever screen the app is on — a push landing screen included.
+   */
   login(driver: WebdriverIO.Browser, userId: string): Promise<void>;
-  /** Logs out through the app's UI (the IM SDK's `logout`). */
+  /** Brings the app to the front and logs out through its UI (the IM SDK's `logout`); fails when nobody is logged in. */
   logout(driver: WebdriverIO.Browser): Promise<void>;
+  /** Brings the app to the front and logs out if someone is logged in (what a reset needs). */
+  logoutIfLoggedIn(driver: WebdriverIO.Browser): Promise<void>;
   /** Waits until the app's main screen shows `text` as a conversation's latest message (online delivery). */
   waitForOnlineMessage(driver: WebdriverIO.Browser, text: string): Promise<void>;
-  /** Brings the app to the front; whether it shows its logged-in main screen. */
+  /**
+   * Whether the app in front shows a logged-in screen. A query: it never launches, taps or navigates,
+   * and it fails (rather than guess) while the app is not in front.
+   */
   isLoggedIn(driver: WebdriverIO.Browser): Promise<boolean>;
 }
