@@ -10,14 +10,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
-import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
 import { CLIENT_LINK_PATH } from '../../harness/im/client-link/protocol.ts';
 import { genUserSig } from '../../harness/im/index.ts';
-import { startLab, type Lab } from '../../harness/lab/lab.ts';
+import type { Lab } from '../../harness/lab/lab.ts';
+import { labWithLoggedInPhone } from './helpers.ts';
 import { PHONE_ROUTES } from '../../harness/phone/http/routes.ts';
 
-const START = Date.UTC(2026, 0, 5, 8, 0, 0);
 const SEED = 13;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 /** A request that takes longer than this is a hang (a bound, never a wait). */
@@ -34,13 +33,7 @@ const value: fc.Arbitrary<unknown> = fc.oneof(edge, fc.jsonValue({ maxDepth: 3 }
 const object = (keys: string[]) => fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), value, { maxKeys: 6 });
 
 async function labForFuzz(t: import('node:test').TestContext): Promise<Lab> {
-  const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1 });
-  t.after(() => lab.stop());
-  const phone = lab.farm.list()[0]!;
-  const out = await phone.shell(`am start -W -a android.intent.action.VIEW -d 'timdemo://login?userId=bob'`);
-  assert.match(out.stdout, /Status: ok/);
-  await lab.farm.syncAll();
-  return lab;
+  return (await labWithLoggedInPhone(t)).lab;
 }
 
 async function send(url: string, method: string, body?: string): Promise<{ status: number; type: string; text: string }> {
@@ -170,6 +163,17 @@ function linkSession(url: string, frames: string[], sync: string): Promise<'sync
   });
 }
 
+/** Any frames, then a sync: answered, unless a frame was over the link's size limit (closed). */
+async function fuzzLink(url: string, frame: fc.Arbitrary<string>, maxBytes: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(fc.array(frame, { maxLength: 6 }), async (frames) => {
+      const expected = frames.some((f) => Buffer.byteLength(f) > maxBytes) ? 'closed' : 'synced';
+      assert.equal(await linkSession(url, frames, JSON.stringify({ op: 'sync', id: 'fuzz-sync' })), expected);
+    }),
+    { numRuns: RUNS, seed: SEED },
+  );
+}
+
 test('fuzz: the IM client link and the OPPO device link answer a sync after any frames, and the lab survives', async (t) => {
   const lab = await labForFuzz(t);
   const im = lab.im.server.imApp;
@@ -181,15 +185,8 @@ test('fuzz: the IM client link and the OPPO device link answer a sync after any 
         .replace('"HUGE"', JSON.stringify(genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: 'carol', expireSeconds: 1e308, now: lab.clock.now() })))),
     fc.string({ maxLength: 30 }), fc.constantFrom('null', '[]', '{}', JSON.stringify(deep(2000))),
   );
-  const imUrl = lab.im.url.replace('http:', 'ws:') + CLIENT_LINK_PATH;
-  await fc.assert(
-    fc.asyncProperty(fc.array(imFrame, { maxLength: 6 }), async (frames) => {
-      // A frame over the link's 64 KiB limit closes it (ws code 1009), as documented.
-      const expected = frames.some((f) => Buffer.byteLength(f) > 64 * 1024) ? 'closed' : 'synced';
-      assert.equal(await linkSession(imUrl, frames, JSON.stringify({ op: 'sync', id: 'fuzz-sync' })), expected);
-    }),
-    { numRuns: RUNS, seed: SEED },
-  );
+  // A frame over the link's limit closes it (ws code 1009), as documented: 64 KiB on the client link.
+  await fuzzLink(lab.im.url.replace('http:', 'ws:') + CLIENT_LINK_PATH, imFrame, 64 * 1024);
   const deviceOps = fc.constantFrom('hello', 'register', 'unregister', 'uninstall', 'ack', 'ping', 'sync', 'nope', undefined);
   const deviceFrame = fc.oneof(
     fc.record({ op: deviceOps, id: fc.oneof(fc.string({ maxLength: 4 }), edge), deviceId: fc.oneof(fc.constant('fuzz-device'), edge), region: fc.oneof(fc.constantFrom('CN', 'INTL'), edge),
@@ -197,14 +194,7 @@ test('fuzz: the IM client link and the OPPO device link answer a sync after any 
       .map((f) => JSON.stringify(f)),
     fc.string({ maxLength: 30 }), fc.constantFrom('null', '[]', '{}', JSON.stringify(deep(2000))),
   );
-  const deviceUrl = lab.oppo.url.replace('http:', 'ws:') + DEVICE_LINK_PATH;
-  await fc.assert(
-    fc.asyncProperty(fc.array(deviceFrame, { maxLength: 6 }), async (frames) => {
-      const expected = frames.some((f) => Buffer.byteLength(f) > 1024 * 1024) ? 'closed' : 'synced';
-      assert.equal(await linkSession(deviceUrl, frames, JSON.stringify({ op: 'sync', id: 'fuzz-sync' })), expected);
-    }),
-    { numRuns: RUNS, seed: SEED },
-  );
+  await fuzzLink(lab.oppo.url.replace('http:', 'ws:') + DEVICE_LINK_PATH, deviceFrame, 1024 * 1024);
   await lab.advance('1h');
   await stillServing(lab);
 });

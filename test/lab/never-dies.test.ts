@@ -9,24 +9,14 @@ import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab } from '../../harness/lab/lab.ts';
 import { genUserSig, ImClientLink } from '../../harness/im/index.ts';
 import { OppoClient } from '../../harness/im/push/oppo-client.ts';
+import { START, labWithLoggedInPhone } from './helpers.ts';
 
-const START = Date.UTC(2026, 0, 5, 8, 0, 0);
 const PKG = 'com.tencent.qcloud.tim.demo';
 
 async function call(url: string, method: string, body?: unknown) {
   const res = await fetch(url, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type') ?? '', json: JSON.parse(text) as Record<string, any> };
-}
-
-async function labWithLoggedInPhone(t: import('node:test').TestContext) {
-  const lab = await startLab({ clock: new VirtualClock({ start: START }), phones: 1 });
-  t.after(() => lab.stop());
-  const phone = lab.farm.list()[0]!;
-  const out = await phone.shell(`am start -W -a android.intent.action.VIEW -d 'timdemo://login?userId=bob'`);
-  assert.match(out.stdout, /Status: ok/);
-  await lab.farm.syncAll();
-  return { lab, phone };
 }
 
 test('a validly signed UserSig valid for 1e308 seconds logs in over the client link; the lab survives and the ticket never expires', async (t) => {

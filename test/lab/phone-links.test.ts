@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab, type PhoneLinks } from '../../harness/lab/lab.ts';
 import { genUserSig } from '../../harness/im/index.ts';
+import { loginByDeepLink } from './helpers.ts';
 
 const START = Date.UTC(2026, 0, 5, 8, 0, 30);
 const PKG = 'com.tencent.qcloud.tim.demo';
@@ -12,10 +13,8 @@ async function labWithTwoPhones(t: import('node:test').TestContext, phoneLinks: 
   t.after(() => lab.stop());
   const alive = await lab.farm.boot();
   const lost = await lab.farm.boot();
-  for (const [phone, user] of [[alive, 'bob'], [lost, 'carol']] as const) {
-    const out = await phone.shell(`am start -W -a android.intent.action.VIEW -d 'timdemo://login?userId=${user}'`);
-    assert.match(out.stdout, /Status: ok/);
-  }
+  await loginByDeepLink(alive, 'bob');
+  await loginByDeepLink(lost, 'carol');
   await lab.farm.syncAll();
   return { lab, alive, lost };
 }
