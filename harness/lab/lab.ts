@@ -133,7 +133,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const mock = createMockOppo({
       clock,
       ...(options.oppoApps ? { apps: options.oppoApps } : {}),
-      ...(options.oppoSettings ? { settings: options.oppoSettings } : {}),
+      // On a frozen clock flow control counts real seconds (see MockSettings.flowControlWindow).
+      settings: { ...(clock.flowing ? {} : { flowControlWindow: 'real' as const }), ...options.oppoSettings },
     });
     const portBase = options.portBase ?? 0;
     if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new RangeError(`portBase must be 0 or a port from 1 to 65533, got ${portBase}`);

@@ -93,6 +93,8 @@ export class OppoPlatform extends EventEmitter {
   readonly receipts: Receipts;
   private readonly initialApps: App[];
   private s: PlatformState;
+  /** The wall-clock instant a batch call counts its targets in (flowControlWindow 'real'). */
+  private realFlowSecond: number | undefined;
 
   constructor(options: PlatformOptions) {
     super();
@@ -282,6 +284,16 @@ export class OppoPlatform extends EventEmitter {
 
   /** Per-item outcomes; an item the wire already refused comes in as its OppoError. */
   unicastBatch(app: App, region: Region, items: Array<UnicastInput | { error: OppoError; targetValue: string }>): BatchItemResult[] {
+    // One call counts in one real second, also if the wall clock ticks over while it is processed.
+    this.realFlowSecond = Date.now();
+    try {
+      return this.unicastEach(app, region, items);
+    } finally {
+      this.realFlowSecond = undefined;
+    }
+  }
+
+  private unicastEach(app: App, region: Region, items: Array<UnicastInput | { error: OppoError; targetValue: string }>): BatchItemResult[] {
     return items.map((item) => {
       if ('error' in item) return { registrationId: item.targetValue, errorCode: item.error.code, errorMessage: item.error.message };
       try {
@@ -443,7 +455,8 @@ export class OppoPlatform extends EventEmitter {
   }
 
   private takeFlow(app: App, targets: number, now: number): void {
-    if (!this.s.quotas.takeFlow(app, targets, now)) throw new OppoError(this.settings.flowControlCode);
+    const second = this.settings.flowControlWindow === 'real' ? (this.realFlowSecond ?? Date.now()) : now;
+    if (!this.s.quotas.takeFlow(app, targets, second)) throw new OppoError(this.settings.flowControlCode);
   }
 
   private takeQuota(app: App, targets: number, now: number): void {

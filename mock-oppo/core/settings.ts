@@ -25,6 +25,14 @@ export interface MockSettings {
   flowControlCode: -2 | 13 | 55;
   /** Multiplies the documented per-app QPS (category weight × platform factor, both 1 by default). */
   qpsFactor: number;
+  /**
+   * Which second the QPS limit counts targets in. `clock` (default): the mock's own clock (on the
+   * standalone mock it flows in real time). `real`: the wall clock's second — what a lab on a frozen
+   * clock uses, so flow control still refuses (-2) past the app's tier, and a backend's retry after
+   * its real-time backoff gets through once the second has passed: no stall (a frozen second never
+   * ends), no silent skip (the limit still applies). A decision of ours, not OPPO's.
+   */
+  flowControlWindow: 'clock' | 'real';
   /** [uncertain] The feedback list is emptied once fetched (true) or returned again on every call. */
   feedbackClearsOnFetch: boolean;
   /** Request journal capacity (ring buffer). */
@@ -53,6 +61,7 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   duplicateAppMessageId: 'return_existing',
   flowControlCode: -2,
   qpsFactor: 1,
+  flowControlWindow: 'clock',
   feedbackClearsOnFetch: true,
   journalCapacity: 1000,
   receiptLogCapacity: 1000,
@@ -66,6 +75,8 @@ export const MAX_MESSAGE_RETENTION = 10_000_000;
 
 export function resolveSettings(partial: Partial<MockSettings> = {}): MockSettings {
   const settings = { ...DEFAULT_SETTINGS, ...partial };
+  if (settings.flowControlWindow !== 'clock' && settings.flowControlWindow !== 'real') throw new RangeError(`settings.flowControlWindow must be 'clock' or 'real', got '${settings.flowControlWindow}'`);
+  if (!(settings.qpsFactor > 0) || !Number.isFinite(settings.qpsFactor)) throw new RangeError(`settings.qpsFactor must be a positive number, got ${settings.qpsFactor}`);
   for (const key of ['messageRetention', 'journalCapacity', 'receiptLogCapacity'] as const) {
     const n = settings[key];
     if (!Number.isSafeInteger(n) || n < 1 || n > MAX_MESSAGE_RETENTION) throw new RangeError(`settings.${key} must be a whole number from 1 to ${MAX_MESSAGE_RETENTION}, got ${n}`);

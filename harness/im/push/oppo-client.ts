@@ -111,19 +111,43 @@ export class OppoClient {
   async unicastBatch(cert: CertificateConfig, messages: Array<Record<string, unknown>>): Promise<OppoExchange[]> {
     if (messages.length === 1) return [await this.unicast(cert, messages[0]!)];
     const attempts: OppoAttempt[] = [];
-    const end = await this.call(cert, UNICAST_BATCH_PATH, 'unicast_batch', { messages: JSON.stringify(messages) }, attempts);
-    const items = end.outcome === 'accepted' && Array.isArray(end.data) ? (end.data as Array<{ messageId?: unknown; errorCode?: unknown; errorMessage?: unknown }>) : undefined;
-    return messages.map((message, i) => {
-      if (!items) {
-        // Accepted, but not the documented per-message list: as the SDK would, treat it as unreadable.
-        if (end.outcome === 'accepted') return exchange(message, attempts, 'rejected', RESPONSE_PARSE_ERROR, 'unicast_batch answer without a data list');
-        return exchange(message, attempts, end.outcome, end.code, end.message);
-      }
-      const item = items[i];
-      if (typeof item?.messageId === 'string') return exchange(message, attempts, 'accepted', 0, end.message, item.messageId);
-      const code = typeof item?.errorCode === 'number' ? item.errorCode : RESPONSE_PARSE_ERROR;
-      return exchange(message, attempts, 'rejected', code, typeof item?.errorMessage === 'string' ? item.errorMessage : 'no result for this message');
-    });
+    const results: Array<OppoExchange | undefined> = messages.map(() => undefined);
+    // Messages OPPO refused one by one with a "retry later" code (flow control) go again, alone,
+    // after the backoff, as the whole call would have; the rest keep their answer.
+    let open = messages.map((_, i) => i);
+    let retries = 0;
+    for (;;) {
+      const batch = open.map((i) => messages[i]!);
+      const end = await this.call(cert, UNICAST_BATCH_PATH, 'unicast_batch', { messages: JSON.stringify(batch) }, attempts);
+      const items = end.outcome === 'accepted' && Array.isArray(end.data) ? (end.data as Array<{ messageId?: unknown; errorCode?: unknown; errorMessage?: unknown }>) : undefined;
+      const again: number[] = [];
+      open.forEach((index, k) => {
+        const message = messages[index]!;
+        if (!items) {
+          // Accepted, but not the documented per-message list: as the SDK would, treat it as unreadable.
+          results[index] = end.outcome === 'accepted'
+            ? exchange(message, attempts, 'rejected', RESPONSE_PARSE_ERROR, 'unicast_batch answer without a data list')
+            : exchange(message, attempts, end.outcome, end.code, end.message);
+          return;
+        }
+        const item = items[k];
+        if (typeof item?.messageId === 'string') {
+          results[index] = exchange(message, attempts, 'accepted', 0, end.message, item.messageId);
+          return;
+        }
+        const code = typeof item?.errorCode === 'number' ? item.errorCode : RESPONSE_PARSE_ERROR;
+        const text = typeof item?.errorMessage === 'string' ? item.errorMessage : 'no result for this message';
+        results[index] = exchange(message, attempts, RETRYABLE_CODES.has(code) ? 'gave_up' : 'rejected', code, text);
+        if (RETRYABLE_CODES.has(code)) again.push(index);
+      });
+      const delay = this.opts.retryDelaysMs[retries];
+      if (again.length === 0 || delay === undefined) break;
+      retries++;
+      attempts.at(-1)!.retryAfterMs = delay;
+      if (!(await this.backoff(delay))) break;
+      open = again;
+    }
+    return results as OppoExchange[];
   }
 
   /** One push call with auth, the backoff retries and one re-auth on code 11. */
