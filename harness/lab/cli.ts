@@ -25,14 +25,25 @@ Options:
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
   --retention <n>  messages mock-oppo keeps for its control API's list (default 10000); its totals
                    (GET /_mock/v1/totals) count every message whatever this is
+  --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
+                   how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort)
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
   --help           show this help
 
 Docs: harness/im/README.md`;
 
+/** `--adb` takes an optional port: `--adb`, `--adb 5038`, `--adb=5038`. */
+function adbFlag(argv: string[]): string[] {
+  return argv.flatMap((a, i) => {
+    if (a !== '--adb') return argv[i - 1] === '--adb' && /^\d+$/.test(a) ? [] : [a];
+    const next = argv[i + 1];
+    return [`--adb=${next !== undefined && /^\d+$/.test(next) ? next : '0'}`];
+  });
+}
+
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, retention: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, argv);
+  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, retention: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, adbFlag(argv));
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
@@ -43,6 +54,11 @@ export async function runLab(argv: string[]): Promise<number> {
   const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
   if (typeof retention === 'object') {
     console.error(retention.problem);
+    return 2;
+  }
+  const adbPort = values.adb === undefined ? undefined : Number(values.adb);
+  if (adbPort !== undefined && (!Number.isInteger(adbPort) || adbPort < 0 || adbPort > 65535)) {
+    console.error(`--adb takes a port from 1 to 65535 (or none for any free port), got '${values.adb}'`);
     return 2;
   }
   let imApp: ImApp | undefined;
@@ -69,10 +85,17 @@ export async function runLab(argv: string[]): Promise<number> {
     ...(oppoApps ? { oppoApps } : {}),
     ...(retention !== undefined ? { oppoSettings: { messageRetention: retention } } : {}),
     phones,
+    ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
   });
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
+  const adb = lab.adb.info();
+  if (adb) {
+    console.log(`ADB: the phones are adb devices of the server at ${adb.host}:${adb.port} (loopback only):`);
+    console.log(`  ${adb.clients.adb}      or  export ${adb.clients.env}`);
+    console.log(`  adbkit: ${adb.clients.adbkit}    Appium: ${adb.clients.appium}`);
+  }
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

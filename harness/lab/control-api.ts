@@ -10,6 +10,7 @@ import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { LabAdb } from './adb-endpoint.ts';
 import type { LabResetResult } from './lab.ts';
 
 export const LAB_API_PATH = '/_lab/v1';
@@ -20,6 +21,7 @@ export interface LabControlDeps {
   advance(by: Duration): Promise<number>;
   reset(): Promise<LabResetResult>;
   services: Array<{ name: string; url: string }>;
+  adb: LabAdb;
 }
 
 class BadRequest extends Error {}
@@ -84,6 +86,23 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       return { now: clock.now(), steps };
     }),
   );
+  // The phones' ADB endpoint: where it listens (null when off), switched on (optionally on a port) and off.
+  app.get(`${LAB_API_PATH}/adb`, route(() => deps.adb.info() ?? null));
+  app.post(
+    `${LAB_API_PATH}/adb`,
+    route(async (req) => {
+      const port = body(req).port ?? 0;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new BadRequest('"port" is a port number (0 or absent: any free port)');
+      try {
+        return await deps.adb.start(port);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (err instanceof RangeError || code === 'EADDRINUSE' || code === 'EACCES') throw new BadRequest(`cannot start the ADB endpoint: ${(err as Error).message}`);
+        throw err;
+      }
+    }),
+  );
+  app.delete(`${LAB_API_PATH}/adb`, route(async () => ({ stopped: await deps.adb.stop() })));
   app.post(
     `${LAB_API_PATH}/reset`,
     route(() => deps.reset()),

@@ -19,6 +19,7 @@ import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import { createLabControlApp } from './control-api.ts';
 import { listenOnLoopback } from './listen.ts';
+import { LabAdb } from './adb-endpoint.ts';
 
 export interface LabOptions {
   /** Default: a frozen VirtualClock at the current real time. */
@@ -51,6 +52,8 @@ export interface LabOptions {
    * (the process's file limit caps it near 10,000 phones).
    */
   phoneLinks?: PhoneLinks;
+  /** Serve the phones over ADB on loopback: true (an ephemeral port) or `{ port }`. Also switchable through the lab API. */
+  adb?: boolean | { port?: number };
 }
 
 export type PhoneLinks = 'in-process' | 'websocket';
@@ -71,6 +74,8 @@ export interface Lab {
   im: { url: string; server: ImServer };
   /** Where the virtual phones live. */
   farm: PhoneFarm;
+  /** The phones' ADB endpoint (`adb.info()` once started). */
+  adb: LabAdb;
   /** The lab's control API (`/_lab/v1`: clock, phones); what the Appium driver's `appium:labUrl` points at. */
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
@@ -182,6 +187,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         : {}),
     });
     closers.push(() => farm.shutdownAll());
+    // The ADB endpoint joins the service list while it runs (what `GET /_lab/v1` and the CLI show).
+    const adb = new LabAdb(farm, (info) => {
+      const at = services.findIndex((s) => s.name === 'adb');
+      if (at >= 0) services.splice(at, 1);
+      if (info) services.push({ name: 'adb', url: `tcp://${info.host}:${info.port}` });
+    });
+    closers.push(async () => void (await adb.stop()));
 
     // Every phone's links settle between clock steps, so a heartbeat a timer triggers lands in time.
     const barriers = new Set<Barrier>([() => farm.syncAll()]);
@@ -198,9 +210,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
     };
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, reset, services }), host, portOf(2));
+    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, reset, services, adb }), host, portOf(2));
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
+
+    if (options.adb) await adb.start(typeof options.adb === 'object' ? (options.adb.port ?? 0) : 0);
 
     const boots = typeof options.phones === 'number' ? Array.from({ length: options.phones }, () => ({})) : (options.phones ?? []);
     for (const boot of boots) await farm.boot(boot);
@@ -210,6 +224,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       oppo: { url: oppo.url, mock },
       im: { url: im.url, server },
       farm,
+      adb,
       url: control.url,
       services,
       addBarrier(barrier) {

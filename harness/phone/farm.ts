@@ -54,6 +54,7 @@ const FIRST_PORT = 5554;
 export class PhoneFarm {
   private readonly phones = new Map<string, VirtualPhone>();
   private readonly booting = new Set<string>();
+  private readonly watchers = new Set<() => void>();
   private nextPort = FIRST_PORT;
   private readonly pushTransport: PushTransport;
   private readonly imTransport: ImTransport;
@@ -87,6 +88,7 @@ export class PhoneFarm {
         signUserSig: this.sign,
       });
       this.phones.set(serial, phone);
+      this.changed();
       return phone;
     } finally {
       this.booting.delete(serial);
@@ -127,6 +129,7 @@ export class PhoneFarm {
     const phone = this.phones.get(serial);
     if (!phone) return false;
     this.phones.delete(serial);
+    this.changed();
     await phone.shutdown();
     return true;
   }
@@ -134,7 +137,18 @@ export class PhoneFarm {
   async shutdownAll(): Promise<void> {
     const phones = this.list();
     this.phones.clear();
+    if (phones.length > 0) this.changed();
     await Promise.allSettled(phones.map((p) => p.shutdown()));
+  }
+
+  /** Calls `listener` whenever a phone joins or leaves (what `adb track-devices` reports); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private changed(): void {
+    for (const watcher of [...this.watchers]) watcher();
   }
 
   private nextSerial(): string {

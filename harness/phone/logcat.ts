@@ -27,6 +27,8 @@ function stampOf(timeZone: string, time: number): string {
 export class Logcat {
   private readonly entries: Ring<LogcatEntry>;
   private next = 0;
+  /** Streaming readers (`logcat` without -d); made on first use, most phones never have one. */
+  private followers: Set<(entry: LogcatEntry) => void> | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -40,7 +42,15 @@ export class Logcat {
     const time = this.clock.now();
     const entry: LogcatEntry = { index: this.next++, time, pid, tid, level, tag, message, line: this.format(time, pid, tid, level, tag, message) };
     this.entries.push(entry);
+    if (this.followers) for (const follower of this.followers) follower(entry);
     return entry;
+  }
+
+  /** Calls `listener` with every entry written from now on (a streaming `logcat`); returns the unsubscribe. */
+  follow(listener: (entry: LogcatEntry) => void): () => void {
+    const followers = (this.followers ??= new Set());
+    followers.add(listener);
+    return () => followers.delete(listener);
   }
 
   /** Entries from index `sinceIndex` on (all when absent): a reader passes `last.index + 1`. */

@@ -35,16 +35,20 @@ import {
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
 import { DevicePorts } from './ports.ts';
+import { DeviceFiles } from './files.ts';
+import { ApkPackages, RUNTIME_PERMISSIONS, type ApkPackage, type InstallOptions } from './packages.ts';
+import { SystemSettings } from './system-settings.ts';
 import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
-import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEMUI } from './system.ts';
+import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEM_PACKAGES, SYSTEMUI } from './system.ts';
 import type { PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
 import type { Gesture, Point } from './input/touch.ts';
 import { nodeAt, renderWindow, type Rendered, type SwipeDirection, type ViewSpec } from './ui/nodes.ts';
 import { appScreen, browserScreen, launcherScreen, shadeScreen } from './ui/screens.ts';
 import { shellQuote } from './shell/parse.ts';
-import { runShell } from './shell/run.ts';
+import { runLine } from './shell/run.ts';
+import { readAll, ShellSession } from './shell/session.ts';
 import { renderScreenshot, screenSvg, type ScreenPicture } from './screenshot.ts';
 
 export interface VirtualPhoneOptions {
@@ -63,6 +67,25 @@ export type Front = { kind: 'launcher' } | { kind: 'app'; packageName: string } 
 
 /** How an app dies: `am force-stop` (user in settings, or the test tool) vs the OS reclaiming a background process. */
 export type KillMode = 'force-stop' | 'process-death';
+
+/** The package manager's record of one package, whichever way it came (app profile, APK, system image). */
+export interface PackageView {
+  packageName: string;
+  versionCode: number;
+  versionName: string;
+  minSdk: number;
+  targetSdk: number;
+  uid: number;
+  codePath: string;
+  system: boolean;
+  stopped: boolean;
+  notLaunched: boolean;
+  firstInstallTime: number;
+  lastUpdateTime: number;
+  activities: Array<{ name: string; launcher: boolean }>;
+  requestedPermissions: string[];
+  grantedPermissions: string[];
+}
 
 export interface StartOutcome {
   /** Lines am prints before `Status:` (warnings) or instead of it (errors). */
@@ -100,6 +123,12 @@ export class VirtualPhone implements PhoneApi {
   readonly push: HeytapPushService;
   /** TCP ports programs on the phone listen on (reached through adb forward / adb's tcp: service). */
   readonly ports = new DevicePorts();
+  /** What `adb push`/`pull` and the shell's file commands see. */
+  readonly files: DeviceFiles;
+  /** Packages installed from APK files (tools such as io.appium.settings and the UiAutomator2 server), their processes and services. */
+  readonly apkPackages: ApkPackages;
+  /** The settings provider and app ops (`settings`, `appops`, `cmd notification allow_listener`). */
+  readonly systemSettings: SystemSettings;
   private shade = false;
   private online = true;
   private orientationNow: Orientation = 'PORTRAIT';
@@ -110,6 +139,8 @@ export class VirtualPhone implements PhoneApi {
   /** Shade rows the user expanded (by notification key). */
   private readonly expanded = new Set<string>();
   private nextPid = 3100;
+  /** When the phone booted (install time of what it came with). */
+  private readonly bootTime: number;
   private nextUid = 10231;
 
   private constructor(private readonly options: VirtualPhoneOptions) {
@@ -119,6 +150,17 @@ export class VirtualPhone implements PhoneApi {
     this.clock = options.clock;
     this.logcatBuffer = new Logcat(options.clock, options.settings.logcatCapacity, this.timeZone);
     this.notifications = new NotificationManager(options.clock);
+    this.files = new DeviceFiles(options.clock);
+    this.bootTime = options.clock.now();
+    this.apkPackages = new ApkPackages({
+      sdk: this.sdk,
+      now: () => this.clock.now(),
+      nextUid: () => this.nextUid++,
+      nextPid: () => this.nextPid++,
+      apkDir: (pkg) => this.apkDir(pkg),
+      log: (level, tag, message) => this.log(PID.system, level, tag, message),
+    });
+    this.systemSettings = new SystemSettings(createHash('sha256').update(this.serial).digest('hex').slice(0, 16));
     this.push = new HeytapPushService(
       {
         serial: this.serial,
@@ -188,13 +230,26 @@ export class VirtualPhone implements PhoneApi {
   }
 
   /**
+   * Installs (or updates) a package from APK bytes — a base APK and its splits — as the package
+   * manager does for `adb install`. A package the lab models with an app profile (or a system
+   * package) cannot be replaced by an APK: its signature differs, as it would on a phone.
+   */
+  async installApk(apks: Buffer[], options: InstallOptions = {}): Promise<ApkPackage> {
+    return this.apkPackages.install(apks, options, (pkg) =>
+      this.installed.has(pkg) || SYSTEM_PACKAGES.includes(pkg) ? `Package ${pkg} signatures do not match previously installed version; ignoring!` : undefined,
+    );
+  }
+
+  /**
    * Back to the state after boot (the lab's reset between spec files or tests): the boot apps
    * installed as they were (an app a spec uninstalled comes back, one it installed goes, a profile it
    * swapped is restored), each stopped and as freshly installed — no saved login, no received extras,
    * no channels, the notification permission as ColorOS ships it until the app's first start asks —
    * the shade empty and its history gone, the launcher in front, the network on. The push service
    * keeps its link, and an app that stayed installed keeps its regId (OPPO keeps a registration per
-   * device and package), so a reset costs no re-registration.
+   * device and package), so a reset costs no re-registration. Packages installed from APK files (test
+   * tooling: the UiAutomator2 server, io.appium.settings) stay installed and running, so a reset
+   * between spec files does not end a UiAutomator2 session.
    */
   async reset(): Promise<void> {
     for (const t of this.timers) t.cancel();
@@ -221,13 +276,91 @@ export class VirtualPhone implements PhoneApi {
 
   async uninstall(packageName: string): Promise<boolean> {
     const app = this.installed.get(packageName);
-    if (!app) return false;
+    if (!app) {
+      const removed = this.apkPackages.uninstall(packageName);
+      if (removed) {
+        this.notifications.forgetPackage(packageName);
+        this.systemSettings.forgetPackage(packageName);
+      }
+      return removed;
+    }
     await this.stopProcess(app, 'force-stop', 'uninstall pkg');
     this.installed.delete(packageName);
     this.notifications.forgetPackage(packageName);
     await this.push.uninstall(packageName);
     this.log(PID.system, 'I', 'PackageManager', `Removing package ${packageName}`);
     return true;
+  }
+
+  /** Every package's record: system packages, app-profile apps and APK-installed packages. */
+  packageInfo(packageName: string): PackageView | undefined {
+    const app = this.installed.get(packageName);
+    if (app) {
+      const p = app.profile;
+      const notifications = this.sdk >= 33 ? ['android.permission.POST_NOTIFICATIONS'] : [];
+      const granted = this.notifications.areNotificationsEnabled(packageName) ? notifications : [];
+      return {
+        packageName,
+        versionCode: p.versionCode,
+        versionName: p.versionName,
+        minSdk: 21,
+        targetSdk: p.targetSdk,
+        uid: app.uid,
+        codePath: this.apkDir(packageName),
+        system: false,
+        stopped: app.stopped,
+        notLaunched: !app.launchedOnce,
+        firstInstallTime: this.bootTime,
+        lastUpdateTime: this.bootTime,
+        activities: p.activities.map((a) => ({ name: a.name, launcher: a === launcherActivity(p) })),
+        requestedPermissions: ['android.permission.INTERNET', ...notifications],
+        grantedPermissions: ['android.permission.INTERNET', ...granted],
+      };
+    }
+    const apk = this.apkPackages.get(packageName);
+    if (apk) {
+      const m = apk.manifest;
+      return {
+        packageName,
+        versionCode: m.versionCode,
+        versionName: m.versionName ?? '',
+        minSdk: m.minSdk,
+        targetSdk: m.targetSdk,
+        uid: apk.uid,
+        codePath: apk.codePath,
+        system: false,
+        stopped: apk.stopped,
+        notLaunched: apk.stopped && !this.apkPackages.process(packageName),
+        firstInstallTime: apk.firstInstallTime,
+        lastUpdateTime: apk.lastUpdateTime,
+        activities: m.activities,
+        requestedPermissions: m.permissions,
+        grantedPermissions: m.permissions.filter((perm) => apk.granted.has(perm) || !RUNTIME_PERMISSIONS.has(perm)),
+      };
+    }
+    if (!SYSTEM_PACKAGES.includes(packageName)) return undefined;
+    return {
+      packageName,
+      versionCode: this.sdk,
+      versionName: this.release,
+      minSdk: this.sdk,
+      targetSdk: this.sdk,
+      uid: 1000,
+      codePath: `/system/priv-app/${packageName}`,
+      system: true,
+      stopped: false,
+      notLaunched: false,
+      firstInstallTime: this.bootTime,
+      lastUpdateTime: this.bootTime,
+      activities: packageName === LAUNCHER ? [{ name: LAUNCHER_ACTIVITY.split('/')[1]!, launcher: false }] : [],
+      requestedPermissions: [],
+      grantedPermissions: [],
+    };
+  }
+
+  /** Names of every installed package: system ones first, then the rest (`pm list packages`). */
+  packageNames(): { system: string[]; thirdParty: string[] } {
+    return { system: [...SYSTEM_PACKAGES], thirdParty: [...this.installed.keys(), ...this.apkPackages.list().map((p) => p.manifest.packageName)] };
   }
 
   app(packageName: string): InstalledApp | undefined {
@@ -311,6 +444,12 @@ export class VirtualPhone implements PhoneApi {
       await this.openBrowser(intent.data!);
       return { ok: true, messages: [], component: shortComponent(BROWSER_ACTIVITY), launchState: 'HOT', totalTime: WARM_MS };
     }
+    const apk = this.resolveApkActivity(intent);
+    if (apk) return this.startApkActivity(apk.packageName, apk.activity);
+    if (intent.component && this.apkPackages.get(intent.component.split('/')[0]!)) {
+      const [pkg, cls] = qualifyComponent(intent.component).split('/');
+      return { ok: false, messages: [`Error: Activity class {${pkg}/${cls}} does not exist.`] };
+    }
     const profiles = [...this.installed.values()].map((a) => a.profile);
     const resolved = resolveActivity(profiles, intent);
     if (!resolved) {
@@ -349,6 +488,32 @@ export class VirtualPhone implements PhoneApi {
     const totalTime = launchState === 'COLD' ? COLD_MS : WARM_MS;
     this.log(PID.system, 'I', 'ActivityTaskManager', `Displayed ${shortComponent(shown)}: +${totalTime}ms`);
     return { ok: true, messages, component: shortComponent(component), launchState, totalTime };
+  }
+
+  /** An activity of an APK-installed package the intent names (by component, or by package and the launcher category). */
+  private resolveApkActivity(intent: Intent): { packageName: string; activity: string } | undefined {
+    const pkg = intent.component?.split('/')[0] ?? intent.package;
+    const record = pkg ? this.apkPackages.get(pkg) : undefined;
+    if (!pkg || !record) return undefined;
+    if (intent.component) {
+      const cls = qualifyComponent(intent.component).split('/')[1]!;
+      return record.manifest.activities.some((a) => a.name === cls) ? { packageName: pkg, activity: cls } : undefined;
+    }
+    const launcher = record.manifest.activities.find((a) => a.launcher);
+    return launcher ? { packageName: pkg, activity: launcher.name } : undefined;
+  }
+
+  /**
+   * APK packages have no screens in the lab: starting their activity starts their process and runs
+   * what the package does then (`apkPackages.onActivityStart`); the screen stays as it was, as with
+   * io.appium.settings's Settings activity, which finishes at once.
+   */
+  private async startApkActivity(packageName: string, activity: string): Promise<StartOutcome> {
+    const cold = !this.apkPackages.process(packageName);
+    const component = shortComponent(`${packageName}/${activity}`);
+    this.log(PID.system, 'I', 'ActivityTaskManager', `START u0 {cmp=${component}} from uid 2000`);
+    await this.apkPackages.startActivity(packageName, activity);
+    return { ok: true, messages: [], component, launchState: cold ? 'COLD' : 'WARM', totalTime: cold ? COLD_MS : WARM_MS };
   }
 
   private async openBrowser(url: string): Promise<void> {
@@ -438,6 +603,7 @@ export class VirtualPhone implements PhoneApi {
       app.process = undefined;
       await proc?.terminate();
     }
+    this.apkPackages.killAll();
     this.ports.closeAll();
     this.notifications.dispose();
     await this.push.close();
@@ -693,10 +859,28 @@ export class VirtualPhone implements PhoneApi {
     return this.installed.has(packageName);
   }
 
-  async shell(command: string): Promise<ShellResult> {
-    const result = await runShell(this, command);
-    await this.idle();
-    return result;
+  /**
+   * Runs a command line to its end with stdin closed. A long-running command (`logcat` without
+   * `-d`) runs until `signal` aborts, as `adb shell` does until the client goes away.
+   */
+  async shell(command: string, options: { signal?: AbortSignal } = {}): Promise<ShellResult> {
+    const session = this.spawn(command);
+    session.stdin.end();
+    const { signal } = options;
+    const onAbort = () => session.close();
+    if (signal?.aborted) session.close();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const [stdout, stderr, exitCode] = await Promise.all([readAll(session.stdout), readAll(session.stderr), session.exitCode]);
+      return { stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), exitCode };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Starts a command line that streams (what `adb shell` attaches to); see `shell/session.ts`. */
+  spawn(command: string, options: { mergeStderr?: boolean } = {}): ShellSession {
+    return new ShellSession(this, command, runLine, options);
   }
 
   async logcat(sinceIndex?: number): Promise<LogcatEntry[]> {

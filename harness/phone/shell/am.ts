@@ -1,4 +1,4 @@
-/** `am force-stop`, `am start[-activity] [-W] [-S] ...` with ActivityManager's output. */
+/** `am force-stop`, `am start[-activity] [-W] [-S] ...`, `am broadcast` with ActivityManager's output. */
 import { describeIntent, IntentError, parseIntentArgs } from '../intent.ts';
 import { fail, out, type ShellCommand } from './output.ts';
 
@@ -7,8 +7,11 @@ export const am: ShellCommand = async (phone, args) => {
   if (sub === 'force-stop' || sub === 'kill') {
     const pkg = rest.filter((a) => !a.startsWith('--user') && !/^\d+$/.test(a)).at(-1);
     if (pkg && phone.app(pkg)) await phone.kill(pkg, sub === 'kill' ? 'process-death' : 'force-stop');
+    else if (pkg && sub === 'kill') phone.apkPackages.kill(pkg);
+    else if (pkg) phone.apkPackages.forceStop(pkg);
     return out();
   }
+  if (sub === 'broadcast') return broadcast(phone, rest, '');
   if (sub === 'start' || sub === 'start-activity') {
     let parsed;
     try {
@@ -23,6 +26,7 @@ export const am: ShellCommand = async (phone, args) => {
     if (amOptions.has('-S')) {
       const pkg = intent.component?.split('/')[0] ?? intent.package;
       if (pkg && phone.app(pkg)) await phone.kill(pkg, 'force-stop');
+      else if (pkg) phone.apkPackages.forceStop(pkg);
     }
     const outcome = await phone.startIntent(intent);
     const notes = outcome.messages.map((m) => `${m}\n`).join('');
@@ -37,4 +41,25 @@ export const am: ShellCommand = async (phone, args) => {
     return out(head + notes + lines.map((l) => `${l}\n`).join(''));
   }
   return fail(`Error: Unknown command: ${sub ?? ''}\n`, 255);
+};
+
+/** Intent.FLAG_RECEIVER_FROM_SHELL, which `am broadcast` adds (AOSP ActivityManagerShellCommand.runSendBroadcast). */
+const FLAG_RECEIVER_FROM_SHELL = 0x400000;
+
+/**
+ * `am broadcast -a ACTION [extras] [-n CMP|-p PKG]`: an ordered broadcast to the receivers
+ * registered for the action (`phone.apkPackages.registerReceiver`); `result=0` when none answers.
+ */
+const broadcast: ShellCommand = async (phone, args) => {
+  let parsed;
+  try {
+    parsed = parseIntentArgs(args, true);
+  } catch (e) {
+    if (e instanceof IntentError) return fail(`Exception occurred while executing 'broadcast':\njava.lang.IllegalArgumentException: ${e.message}\n`, 255);
+    throw e;
+  }
+  const intent = { ...parsed.intent, flags: parsed.intent.flags | FLAG_RECEIVER_FROM_SHELL };
+  const result = await phone.apkPackages.broadcast({ action: intent.action ?? '', extras: intent.extras });
+  const data = result.data === undefined ? '' : `, data="${result.data}"`;
+  return out(`Broadcasting: ${describeIntent(intent)}\nBroadcast completed: result=${result.code}${data}\n`);
 };

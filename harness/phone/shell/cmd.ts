@@ -1,8 +1,7 @@
-/** `cmd notification post` (Android 10+) and `cmd statusbar`; other services are unknown. */
-import { IntentError, parseIntentArgs, type Intent } from '../intent.ts';
+/** `cmd notification post` (Android 10+), `allow_listener`, and `cmd statusbar`; `cmd package` streams (package-install.ts); other services are unknown. */
+import { IntentError, parseIntentArgs, qualifyComponent, type Intent } from '../intent.ts';
 import { SHELL_CHANNEL } from '../system.ts';
 import { fail, out, type ShellCommand } from './output.ts';
-import { pm } from './pm.ts';
 
 const POST_USAGE = `usage: cmd notification post [flags] <tag> <text>
 
@@ -27,10 +26,15 @@ export const cmd: ShellCommand = async (phone, args) => {
     return out();
   }
   if (service === 'notification') {
+    // allow_listener lives in NotificationManagerService's shell command since Android 8.1 [uncertain: 8.0 may have it too].
+    if ((sub === 'allow_listener' || sub === 'disallow_listener') && phone.sdk >= 27) {
+      if (!rest[0]?.includes('/')) return fail(`Invalid listener - must be a ComponentName\n`, 255);
+      phone.systemSettings.setNotificationListener(qualifyComponent(rest[0]), sub === 'allow_listener');
+      return out();
+    }
     if (sub !== 'post' || phone.sdk < 29) return fail(`Unknown command: ${sub ?? ''}\n`, 255);
     return post(phone, rest, '');
   }
-  if (service === 'package' && sub === 'list') return pm(phone, ['list', ...rest], '');
   return fail(`cmd: Can't find service: ${service ?? ''}\n`, 20);
 };
 

@@ -1,11 +1,19 @@
-/** The device commands the phone's shell knows, by name. Output formats follow android-automation.md §6. */
+/**
+ * The device commands the phone's shell knows, by name. Output formats follow Android's (see the
+ * samples in fixtures/shell/ and their sources). `COMMANDS` compute their whole output at once;
+ * `STREAMING_COMMANDS` (keyed by name, or by `name subcommand`) stream and may keep running.
+ */
 import type { VirtualPhone } from '../phone.ts';
 import { am } from './am.ts';
 import { cmd } from './cmd.ts';
 import { dumpsys } from './dumpsys.ts';
+import { cat, ls, mkdir, rm, touch } from './file-commands.ts';
 import { grep, head, tail, wc } from './filters.ts';
+import { logcat } from './logcat.ts';
+import { appops, ps, settings } from './system-commands.ts';
 import { fail, out, type ShellCommand } from './output.ts';
-import { pm } from './pm.ts';
+import { packageCommand } from './package-install.ts';
+import type { StreamingCommand } from './session.ts';
 
 /** getprop keys the profile does not carry but every phone has. */
 function allProps(phone: VirtualPhone): Record<string, string> {
@@ -48,23 +56,6 @@ const input: ShellCommand = async (phone, args) => {
   return fail(`Error: Unknown command: ${args[0] ?? ''}\n`, 255);
 };
 
-const logcat: ShellCommand = async (phone, args) => {
-  if (args.includes('-c')) {
-    phone.logcatBuffer.clear();
-    return out();
-  }
-  let entries = await phone.logcat();
-  const silent = args.includes('-s') || args.includes('*:S');
-  const tags = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-v' && args[i - 1] !== '-t' && a !== '*:S');
-  if (silent || tags.length > 0) {
-    const wanted = tags.map((t) => t.replace(/:[VDIWEFS]$/, ''));
-    entries = entries.filter((e) => wanted.includes(e.tag));
-  }
-  const t = args.indexOf('-t');
-  if (t >= 0) entries = entries.slice(-Number(args[t + 1] ?? 0));
-  return out(`--------- beginning of main\n${entries.map((e) => `${e.line}\n`).join('')}`);
-};
-
 const pidof: ShellCommand = (phone, args) => {
   const pid = phone.app(args[0] ?? '')?.process?.pid;
   return pid === undefined ? fail('') : out(`${pid}\n`);
@@ -83,11 +74,16 @@ export const COMMANDS: Record<string, ShellCommand> = {
   cmd,
   dumpsys,
   getprop,
-  pm,
   input,
-  logcat,
+  settings,
+  appops,
+  ps,
   pidof,
   monkey,
+  ls,
+  rm,
+  mkdir,
+  touch,
   grep,
   head,
   tail,
@@ -95,4 +91,15 @@ export const COMMANDS: Record<string, ShellCommand> = {
   echo: (_p, args) => out(`${args.join(' ')}\n`),
   true: () => out(),
   false: () => fail(''),
+};
+
+/**
+ * Commands that stream or keep running. A key `name subcommand` (e.g. `am instrument`) takes that
+ * subcommand away from the buffered command of the same name; the handler gets the arguments after it.
+ */
+export const STREAMING_COMMANDS: Record<string, StreamingCommand> = {
+  logcat,
+  cat,
+  pm: packageCommand,
+  'cmd package': packageCommand,
 };

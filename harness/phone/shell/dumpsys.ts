@@ -1,15 +1,17 @@
 /**
- * `dumpsys notification|activity|window|package` in the shapes tools parse (android-automation.md
+ * `dumpsys notification|activity|window|package` (and, from dumpsys-system.ts, power, deviceidle,
+ * activity services, window policy) in the shapes tools parse (android-automation.md
  * §6.2–6.4). Hashes are derived from stable keys so the output is deterministic.
  */
-import { createHash } from 'node:crypto';
 import { shortComponent } from '../intent.ts';
 import type { ShadeEntry } from '../notifications.ts';
 import type { VirtualPhone } from '../phone.ts';
 import { BROWSER, BROWSER_ACTIVITY, DEFAULT_NOTIFICATION_SOUND, LAUNCHER, LAUNCHER_ACTIVITY, PID, PUSH_SERVICE_PACKAGE, SYSTEMUI } from '../system.ts';
-import { out, type ShellCommand } from './output.ts';
+import { RUNTIME_PERMISSIONS } from '../packages.ts';
+import { deviceIdle, power, services, windowPolicy } from './dumpsys-system.ts';
+import { out, stableHash, type ShellCommand } from './output.ts';
 
-const hash = (key: string, len = 7): string => createHash('sha1').update(key).digest('hex').slice(0, len);
+const hash = stableHash;
 
 export const dumpsys: ShellCommand = (phone, args) => {
   const [service, ...rest] = args;
@@ -18,9 +20,16 @@ export const dumpsys: ShellCommand = (phone, args) => {
       return out(notification(phone, rest));
     case 'activity':
       if (rest[0] === 'processes') return out(processes(phone));
+      if (rest[0] === 'services') return out(services(phone, rest[1]));
       return out(activities(phone));
     case 'window':
+      if (rest[0] === 'policy') return out(windowPolicy(phone));
+      if (rest[0] === undefined) return out(windowPolicy(phone) + '\n' + windows(phone, phone.sdk < 29 ? 'windows' : 'displays'));
       return out(windows(phone, rest[0] === 'windows' || phone.sdk < 29 ? 'windows' : 'displays'));
+    case 'power':
+      return out(power(phone));
+    case 'deviceidle':
+      return deviceIdle(phone, rest);
     case 'package':
       return out(packageInfo(phone, rest[0]));
     default:
@@ -127,6 +136,7 @@ function processes(phone: VirtualPhone): string {
   proc(PID.launcher, LAUNCHER, 10050);
   proc(PID.push, PUSH_SERVICE_PACKAGE, 10060);
   for (const app of phone.apps()) if (app.process) proc(app.process.pid, app.profile.packageName, app.uid);
+  for (const p of phone.apkPackages.runningProcesses()) proc(p.pid, p.packageName, phone.apkPackages.get(p.packageName)!.uid);
   return lines.join('\n') + '\n';
 }
 
@@ -146,19 +156,28 @@ function windows(phone: VirtualPhone, kind: 'displays' | 'windows'): string {
 }
 
 function packageInfo(phone: VirtualPhone, pkg: string | undefined): string {
-  const app = pkg ? phone.app(pkg) : undefined;
-  if (!app) return pkg ? `Unable to find package: ${pkg}\n` : '';
-  const p = app.profile;
-  const granted = phone.notifications.areNotificationsEnabled(p.packageName);
+  const info = pkg ? phone.packageInfo(pkg) : undefined;
+  if (!info) return pkg ? `Unable to find package: ${pkg}\n` : '';
+  const when = (ms: number) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: phone.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(ms).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  };
+  const granted = new Set(info.grantedPermissions);
+  const install = info.requestedPermissions.filter((perm) => !RUNTIME_PERMISSIONS.has(perm));
+  const runtime = info.requestedPermissions.filter((perm) => RUNTIME_PERMISSIONS.has(perm));
   return [
     'Packages:',
-    `  Package [${p.packageName}] (${hash(p.packageName)}):`,
-    `    userId=${app.uid}`,
-    `    codePath=${phone.apkDir(p.packageName)}`,
-    `    versionCode=${p.versionCode} minSdk=21 targetSdk=${p.targetSdk}`,
-    `    versionName=${p.versionName}`,
-    `    User 0: ceDataInode=${parseInt(hash(p.packageName, 6), 16)} installed=true hidden=false suspended=false distractionFlags=0 stopped=${app.stopped} notLaunched=${!app.launchedOnce} enabled=0 instant=false virtual=false`,
-    ...(phone.sdk >= 33 ? ['    runtime permissions:', `      android.permission.POST_NOTIFICATIONS: granted=${granted}, flags=[ USER_SENSITIVE_WHEN_GRANTED|USER_SENSITIVE_WHEN_DENIED ]`] : []),
+    `  Package [${info.packageName}] (${hash(info.packageName)}):`,
+    `    userId=${info.uid}`,
+    `    codePath=${info.codePath}`,
+    `    versionCode=${info.versionCode} minSdk=${info.minSdk} targetSdk=${info.targetSdk}`,
+    `    versionName=${info.versionName}`,
+    `    firstInstallTime=${when(info.firstInstallTime)}`,
+    `    lastUpdateTime=${when(info.lastUpdateTime)}`,
+    ...(info.requestedPermissions.length > 0 ? ['    requested permissions:', ...info.requestedPermissions.map((perm) => `      ${perm}`)] : []),
+    ...(install.length > 0 ? ['    install permissions:', ...install.map((perm) => `      ${perm}: granted=true`)] : []),
+    `    User 0: ceDataInode=${parseInt(hash(info.packageName, 6), 16)} installed=true hidden=false suspended=false distractionFlags=0 stopped=${info.stopped} notLaunched=${info.notLaunched} enabled=0 instant=false virtual=false`,
+    ...(runtime.length > 0 ? ['      runtime permissions:', ...runtime.map((perm) => `        ${perm}: granted=${granted.has(perm)}, flags=[ USER_SENSITIVE_WHEN_GRANTED|USER_SENSITIVE_WHEN_DENIED ]`)] : []),
     '',
   ].join('\n');
 }

@@ -20,6 +20,9 @@ export interface Step {
   pipeline: Command[];
 }
 
+/** Stands for `$?` in a parsed word; the runner puts the last exit status there (other `$VAR`s stay as written). */
+export const EXIT_STATUS = '\u0000?';
+
 export class ShellSyntaxError extends Error {
   override name = 'ShellSyntaxError';
 }
@@ -46,13 +49,19 @@ function tokenize(line: string): Token[] {
       let out = '';
       for (; j < line.length && line[j] !== '"'; j++) {
         if (line[j] === '\\' && '"\\$`'.includes(line[j + 1] ?? '')) out += line[++j];
-        else out += line[j];
+        else if (line[j] === '$' && line[j + 1] === '?') {
+          out += EXIT_STATUS;
+          j++;
+        } else out += line[j];
       }
       if (j >= line.length) throw new ShellSyntaxError('syntax error: unterminated quoted string');
       word = (word ?? '') + out;
       i = j;
     } else if (c === '\\') {
       word = (word ?? '') + (line[++i] ?? '');
+    } else if (c === '$' && line[i + 1] === '?') {
+      word = (word ?? '') + EXIT_STATUS;
+      i++;
     } else if (c === '&' && line[i + 1] === '&') {
       flush();
       tokens.push({ op: '&&' });
