@@ -55,6 +55,9 @@ test('adb shell (v2): stdout and stderr apart, the exit code, stdin; -x (v1) mer
   assert.deepEqual(await adb(rig, ['shell', 'cat | grep -c b'], 'a\nb\nbb\n'), { stdout: '2\n', stderr: '', code: 0 });
   assert.deepEqual(await adb(rig, ['shell', '-x', 'echo out; nope']), { stdout: 'out\n/system/bin/sh: nope: inaccessible or not found\n', stderr: '', code: 0 });
   assert.deepEqual(await adb(rig, ['exec-out', 'getprop ro.product.brand']), { stdout: 'OPPO\n', stderr: '', code: 0 });
+  // -t -t: a pty, one stream, CR LF line ends; no command: an interactive sh reading stdin, with its prompt.
+  assert.deepEqual(await adb(rig, ['shell', '-t', '-t', 'echo a; echo b >&2']), { stdout: 'a\r\nb\r\n', stderr: '', code: 0 });
+  assert.deepEqual(await adb(rig, ['shell'], 'getprop ro.product.model\nexit 4\n'), { stdout: 'OP4F27L1:/ $ CPH2307\nOP4F27L1:/ $ ', stderr: '', code: 4 });
 });
 
 test('adb shell streams a long-running command until the client goes away: logcat follows new lines', { skip }, async (t) => {

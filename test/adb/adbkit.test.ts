@@ -102,3 +102,20 @@ test('unknown host services and malformed requests answer FAIL at once, never ha
   assert.match(await exchange(rig.server.port, frame('host:transport:virtual-oppo-5554') + frame('framebuffer:')), /^OKAYFAIL0006closed$/);
   assert.equal(await exchange(rig.server.port, frame('host-serial:virtual-oppo-5554:get-devpath')), 'OKAY0007usb:1-1');
 });
+
+test('adbkit openLogcat: binary entries (logcat -B) parsed by adbkit-logcat, streamed as the phone logs', async (t) => {
+  const rig = await startAdbRig();
+  t.after(() => rig.close());
+  const [phone] = rig.phones as [VirtualPhone];
+  const device = rig.client.getDevice('virtual-oppo-5554');
+  const reader = await device.openLogcat();
+  t.after(() => reader.end());
+  const seen = new Promise<{ tag: string; message: string; pid: number; priority: number }>((resolve) => {
+    reader.on('entry', (entry: { tag: string; message: string; pid: number; priority: number }) => {
+      if (entry.tag === 'LabProbe') resolve(entry);
+    });
+  });
+  phone.log(4321, 'W', 'LabProbe', 'binary hello');
+  const entry = await seen;
+  assert.deepEqual({ tag: entry.tag, message: entry.message, pid: entry.pid, priority: entry.priority }, { tag: 'LabProbe', message: 'binary hello', pid: 4321, priority: 5 });
+});

@@ -85,6 +85,9 @@ test('Android 13: install sessions, am start -W of an APK activity, dumpsys wind
   assert.equal((await sh('dumpsys deviceidle whitelist +com.nope')).stdout, 'Unknown package: com.nope\n');
   assertSample((await sh('logcat -d')).stdout, 'logcat-threadtime.txt');
   assertSample((await sh('cmd notification post -t alice im_push_1 hello from adb')).stdout, 'cmd-notification-post.txt');
+  await sh('cmd notification post -t bob im_push_1 replaced');
+  const shellEntries = phone.notifications.entries.filter((e) => e.packageName === 'com.android.shell');
+  assert.deepEqual(shellEntries.map((e) => [e.key, e.id, e.channelId, e.title, e.text]), [['0|com.android.shell|2020|im_push_1|2000', 2020, 'shell_cmd', 'bob', 'replaced']]);
   assert.deepEqual(await sh('cmd notification allow_listener io.appium.settings/.NLService'), { stdout: '', stderr: '', exitCode: 0 });
   assert.equal((await sh('settings get secure enabled_notification_listeners')).stdout, 'io.appium.settings/io.appium.settings.NLService\n');
   assert.deepEqual(await sh('appops set io.appium.settings PROJECT_MEDIA allow'), { stdout: '', stderr: '', exitCode: 0 });

@@ -29,7 +29,7 @@ test('stdin reaches a streaming command; the pipeline ends when stdin does; stde
   const [stdout, stderr, code] = await Promise.all([readAll(session.stdout), readAll(session.stderr), session.exitCode]);
   assert.equal(stdout.toString(), 'keep 1\nkeep 2\n');
   assert.equal(code, 0);
-  assert.equal(stderr.toString(), '');
+  assert.equal(stderr.toString(), 'done\n');
   const merged = phone.spawn('echo a; nope; echo b', { mergeStderr: true });
   merged.stdin.end();
   assert.equal((await readAll(merged.stdout)).toString(), 'a\n/system/bin/sh: nope: inaccessible or not found\nb\n');

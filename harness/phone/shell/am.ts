@@ -1,6 +1,16 @@
 /** `am force-stop`, `am start[-activity] [-W] [-S] ...`, `am broadcast` with ActivityManager's output. */
-import { describeIntent, IntentError, parseIntentArgs } from '../intent.ts';
-import { fail, out, type ShellCommand } from './output.ts';
+import { describeIntent, IntentError, parseIntentArgs, type ParsedIntentArgs } from '../intent.ts';
+import { fail, out, type Output, type ShellCommand } from './output.ts';
+
+/** am's intent options, or the exception text am prints for bad ones. */
+function intentArgs(args: string[], verb: string): ParsedIntentArgs | Output {
+  try {
+    return parseIntentArgs(args, true);
+  } catch (e) {
+    if (e instanceof IntentError) return fail(`Exception occurred while executing '${verb}':\njava.lang.IllegalArgumentException: ${e.message}\n`, 255);
+    throw e;
+  }
+}
 
 export const am: ShellCommand = async (phone, args) => {
   const [sub, ...rest] = args;
@@ -13,13 +23,8 @@ export const am: ShellCommand = async (phone, args) => {
   }
   if (sub === 'broadcast') return broadcast(phone, rest, '');
   if (sub === 'start' || sub === 'start-activity') {
-    let parsed;
-    try {
-      parsed = parseIntentArgs(rest, true);
-    } catch (e) {
-      if (e instanceof IntentError) return fail(`Exception occurred while executing 'start':\njava.lang.IllegalArgumentException: ${e.message}\n`, 255);
-      throw e;
-    }
+    const parsed = intentArgs(rest, 'start');
+    if ('exitCode' in parsed) return parsed;
     const { intent, amOptions } = parsed;
     const wait = amOptions.has('-W');
     const head = `Starting: ${describeIntent(intent)}\n`;
@@ -51,13 +56,8 @@ const FLAG_RECEIVER_FROM_SHELL = 0x400000;
  * registered for the action (`phone.apkPackages.registerReceiver`); `result=0` when none answers.
  */
 const broadcast: ShellCommand = async (phone, args) => {
-  let parsed;
-  try {
-    parsed = parseIntentArgs(args, true);
-  } catch (e) {
-    if (e instanceof IntentError) return fail(`Exception occurred while executing 'broadcast':\njava.lang.IllegalArgumentException: ${e.message}\n`, 255);
-    throw e;
-  }
+  const parsed = intentArgs(args, 'broadcast');
+  if ('exitCode' in parsed) return parsed;
   const intent = { ...parsed.intent, flags: parsed.intent.flags | FLAG_RECEIVER_FROM_SHELL };
   const result = await phone.apkPackages.broadcast({ action: intent.action ?? '', extras: intent.extras });
   const data = result.data === undefined ? '' : `, data="${result.data}"`;

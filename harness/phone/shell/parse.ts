@@ -8,6 +8,8 @@ export interface Command {
   argv: string[];
   /** stderr goes where stdout goes (`2>&1`). */
   mergeStderr: boolean;
+  /** stdout goes to stderr (`>&2`, `1>&2`). */
+  stdoutToStderr?: boolean;
   discardStdout: boolean;
   discardStderr: boolean;
 }
@@ -74,13 +76,15 @@ function tokenize(line: string): Token[] {
       flush();
       tokens.push({ op: c });
     } else if ((c === '2' || c === '1') && word === undefined && line[i + 1] === '>') {
-      const merge = line.startsWith('>&1', i + 1);
-      tokens.push({ op: merge ? `${c}>&1` : `${c}>` });
-      i += merge ? 3 : line[i + 2] === '>' ? 2 : 1;
+      const dup = /^>&[12]/.test(line.slice(i + 1)) ? line[i + 3] : undefined;
+      tokens.push({ op: dup ? `${c}>&${dup}` : `${c}>` });
+      i += dup ? 3 : line[i + 2] === '>' ? 2 : 1;
     } else if (c === '>') {
       flush();
-      tokens.push({ op: '1>' });
-      if (line[i + 1] === '>') i++;
+      const dup = /^>&[12]/.test(line.slice(i)) ? line[i + 2] : undefined;
+      tokens.push({ op: dup ? `1>&${dup}` : '1>' });
+      if (dup) i += 2;
+      else if (line[i + 1] === '>') i++;
     } else if (c === '<') {
       flush();
       tokens.push({ op: '<' });
@@ -108,6 +112,8 @@ export function parseShell(line: string): Step[] {
       continue;
     }
     if (t.op === '2>&1') cmd.mergeStderr = true;
+    else if (t.op === '1>&2') cmd.stdoutToStderr = true;
+    else if (t.op === '2>&2') continue;
     else if (t.op === '1>&1') continue;
     else if (t.op === '1>' || t.op === '2>' || t.op === '<') {
       const target = tokens[++i];

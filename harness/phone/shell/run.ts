@@ -69,8 +69,9 @@ async function runCommand(phone: VirtualPhone, cmd: Command, io: ShellIo, first:
   const [rawName, ...args] = argv as [string, ...string[]];
   const name = rawName.replace(/^\/system\/bin\//, '');
   const discard = (target: (chunk: string | Uint8Array) => void, off: boolean) => (off ? noop : target);
-  const out = discard(io.out, cmd.discardStdout);
-  const err = cmd.mergeStderr ? out : discard(io.err, cmd.discardStderr);
+  const err0 = discard(io.err, cmd.discardStderr);
+  const out = cmd.stdoutToStderr ? err0 : discard(io.out, cmd.discardStdout);
+  const err = cmd.mergeStderr ? out : err0;
   const cio: ShellIo = { stdin: io.stdin, out, err, signal: io.signal };
   // A command that reads no stdin must not wait for the client to close it; only later stages of a pipeline get piped text.
   const stdinText = async (): Promise<string> => (first ? '' : (await readAll(io.stdin)).toString('utf8'));

@@ -1,0 +1,14 @@
+import { writeHeapSnapshot } from 'node:v8';
+import { VirtualClock } from '../mock-oppo/core/clock.ts';
+import { startLab } from '../harness/lab/lab.ts';
+const N = Number(process.argv[2] ?? 3000);
+const lab = await startLab({ clock: new VirtualClock({ start: Date.UTC(2026,0,5,8) }) });
+(globalThis as any).gc?.();
+const h0 = process.memoryUsage().heapUsed;
+for (let i = 0; i < N; i++) await lab.farm.boot();
+await lab.farm.syncAll();
+(globalThis as any).gc?.();
+const h1 = process.memoryUsage().heapUsed;
+console.log('per phone after boot', ((h1 - h0) / N).toFixed(0), 'B');
+if (process.argv[3]) writeHeapSnapshot(process.argv[3]);
+await lab.stop();
