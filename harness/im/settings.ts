@@ -56,6 +56,15 @@ export interface ImSettings {
   userSigFutureSkew: Duration;
   /** A valid UserSig for an unknown UserID imports the account at login, as the SDK login does. */
   autoImportOnLogin: boolean;
+  /**
+   * A push token (OPPO regId) reported by a user while another user's login still holds it — a
+   * second user on the same phone after a logout the server never got. Unpublished [uncertain:
+   * tencent-im.md §6.2, "probably the token is moved"]. `move_to_reporter` (default): the token now
+   * belongs to the reporting login only; the earlier one loses it and its pushes are suppressed with
+   * reason `token_moved`. `keep_both`: both logins push to the same phone (the earlier user's
+   * messages show on the phone the new user holds).
+   */
+  tokenReportedByAnotherUser: 'move_to_reporter' | 'keep_both';
 }
 
 export const DEFAULT_IM_SETTINGS: ImSettings = {
@@ -70,6 +79,7 @@ export const DEFAULT_IM_SETTINGS: ImSettings = {
   kickedUserSigCode: 70052,
   userSigFutureSkew: '1d',
   autoImportOnLogin: true,
+  tokenReportedByAnotherUser: 'move_to_reporter',
 };
 
 /** Settings with durations resolved to milliseconds, as the rules read them. */
@@ -85,6 +95,9 @@ export interface ResolvedImSettings extends Omit<ImSettings, 'certificateActivat
 export function resolveSettings(overrides: Partial<ImSettings> = {}): ResolvedImSettings {
   const s = { ...DEFAULT_IM_SETTINGS, ...overrides };
   const { certificateActivationDelay, heartbeatTimeout, pushOnlineLapse, oppoRetryDelays, oppoRequestTimeout, userSigFutureSkew, ...rest } = s;
+  if (!['move_to_reporter', 'keep_both'].includes(s.tokenReportedByAnotherUser)) {
+    throw new RangeError(`tokenReportedByAnotherUser must be 'move_to_reporter' or 'keep_both', got '${s.tokenReportedByAnotherUser}'`);
+  }
   if (!Number.isInteger(s.multiTerminal.instancesPerPlatform) || s.multiTerminal.instancesPerPlatform < 1) {
     throw new RangeError('multiTerminal.instancesPerPlatform must be an integer >= 1');
   }

@@ -10,6 +10,7 @@ import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { PhoneSettings } from '../phone/settings.ts';
 import type { LabAdb } from './adb-endpoint.ts';
 import type { LabResetResult } from './lab.ts';
 
@@ -121,6 +122,38 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
       const granted = body(req).granted;
       if (typeof granted !== 'boolean') throw new BadRequest('give "granted": true or false');
       phoneOf(req).setNotificationPermission(packageOf(req), granted);
+    }),
+  );
+  app.get(
+    `${LAB_API_PATH}/phones/:serial/apps/:packageName`,
+    route((req) => {
+      const phone = phoneOf(req);
+      const pkg = String(req.params.packageName);
+      const app = phone.app(pkg);
+      return {
+        packageName: pkg,
+        installed: app !== undefined,
+        profile: app?.profile.id ?? null,
+        running: app?.process !== undefined,
+        // What the push service holds: what the app got in onRegister (null before it registered).
+        regId: phone.registrationId(pkg) ?? null,
+      };
+    }),
+  );
+  app.get(
+    `${LAB_API_PATH}/phones/:serial/settings`,
+    route((req) => ({ ...phoneOf(req).settings })),
+  );
+  app.patch(
+    `${LAB_API_PATH}/phones/:serial/settings`,
+    route((req) => {
+      const phone = phoneOf(req);
+      try {
+        return phone.updateSettings(body(req) as Partial<PhoneSettings>);
+      } catch (err) {
+        if (err instanceof RangeError) throw new BadRequest(err.message);
+        throw err;
+      }
     }),
   );
   app.get(

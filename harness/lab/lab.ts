@@ -185,6 +185,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
             settleLinks: () => network.settle(),
           }
         : {}),
+      // In-process, so the IM trace can name what the phone could not tell the server.
+      observer: { logoutNotDelivered: (deviceId, userId) => server.sessions.noteLogoutNotDelivered(userId, deviceId) },
     });
     closers.push(() => farm.shutdownAll());
     // The ADB endpoint joins the service list while it runs (what `GET /_lab/v1` and the CLI show).

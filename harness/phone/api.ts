@@ -136,6 +136,14 @@ export interface PhoneApi {
   currentActivity(): Promise<string | null>;
   currentPackage(): Promise<string | null>;
   isAppInstalled(packageName: string): Promise<boolean>;
+  /**
+   * Installs an app the lab knows (or updates it, keeping its data): an app profile id (`tim-demo`), a
+   * file name or path whose base name is one (`/data/local/tmp/tim-demo.apk`, `fixtures/apps/tim-demo.json`),
+   * or a profile object (it may `extends` a fixture). A fresh install registers a new regId at its first start.
+   */
+  installApp(app: AppSource): Promise<void>;
+  /** Uninstalls: the app's process, data and notifications go, and OPPO invalidates its regId. false if it was not installed. */
+  removeApp(packageName: string): Promise<boolean>;
   shell(command: string): Promise<ShellResult>;
   /** Buffered lines with `index >= sinceIndex` (all when absent); a reader passes `last.index + 1`. */
   logcat(sinceIndex?: number): Promise<LogcatEntry[]>;
@@ -151,8 +159,12 @@ export interface PhoneApi {
   setOrientation(orientation: Orientation): Promise<void>;
 }
 
+/** An app the lab knows: a profile id or file name from `fixtures/apps/`, or a profile object (see installApp). */
+export type AppSource = string | Record<string, unknown>;
+
 /** What a lab needs to boot one more phone (profile names from `fixtures/`; the lab's defaults when absent). */
 export interface BootOptions {
   deviceProfile?: string;
-  appProfiles?: string[];
+  /** App profiles: ids from `fixtures/apps/`, or profile objects — e.g. a variant `{ id, extends: 'tim-demo', behaviour: {...} }`. */
+  appProfiles?: AppSource[];
 }

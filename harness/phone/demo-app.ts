@@ -152,13 +152,10 @@ export class DemoApp {
   async setVisible(visible: boolean): Promise<void> {
     if (this.visible === visible) return;
     this.visible = visible;
-    if (!this.loggedIn) return;
-    if (visible) {
-      for (const c of this.conversations.values()) c.unread = 0;
-      await this.im.doForeground();
-    } else {
-      await this.im.doBackground(this.unread());
-    }
+    if (visible) for (const c of this.conversations.values()) c.unread = 0;
+    if (!this.loggedIn || !this.profile.behaviour.callsDoBackground) return;
+    if (visible) await this.im.doForeground();
+    else await this.im.doBackground(this.unread());
   }
 
   /** The process dies (force-stop, swipe, low memory): no logout, the socket just closes. */

@@ -8,7 +8,7 @@ import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { DeviceLinkClient } from '../../mock-oppo/device-link/client.ts';
 import { ImClientLink } from '../im/client-link/client.ts';
 import { genUserSig } from '../im/usersig.ts';
-import { VirtualPhone } from './phone.ts';
+import { VirtualPhone, type LabObserver } from './phone.ts';
 import {
   DEFAULT_APP_PROFILE,
   DEFAULT_DEVICE_PROFILE,
@@ -30,6 +30,8 @@ export interface PhoneFarmOptions {
   im: { sdkAppId: number; secretKey: string };
   /** Settings every phone starts with, before a boot's own overrides. */
   settings?: Partial<PhoneSettings>;
+  /** [lab-only] Told what phones do that no link carries (see LabObserver). */
+  observer?: LabObserver;
   /** How phones reach the servers; default: the real device-link and client-link clients over WebSockets. */
   pushTransport?: PushTransport;
   imTransport?: ImTransport;
@@ -44,8 +46,8 @@ export interface FarmBootOptions {
   serial?: string;
   /** A profile id from `fixtures/devices/` or a profile object (default `find-x5`). */
   deviceProfile?: string | DeviceProfile;
-  /** Profile ids from `fixtures/apps/` or profile objects (default `[tim-demo]`). */
-  appProfiles?: Array<string | AppProfile>;
+  /** Profile ids from `fixtures/apps/` or profile objects, validated — a variant may `extends` a fixture (default `[tim-demo]`). */
+  appProfiles?: Array<string | AppProfile | Record<string, unknown>>;
   settings?: Partial<PhoneSettings>;
 }
 
@@ -86,6 +88,7 @@ export class PhoneFarm {
         pushTransport: this.pushTransport,
         imTransport: this.imTransport,
         signUserSig: this.sign,
+        ...(this.options.observer ? { observer: this.options.observer } : {}),
       });
       this.phones.set(serial, phone);
       this.changed();

@@ -22,6 +22,11 @@ export interface ImSdkHost {
   readonly transport: ImTransport;
   readonly sign: UserSigSigner;
   networkOn(): boolean;
+  /**
+   * [lab-only] A logout the server did not get (the link was down). Real servers never learn of it;
+   * the lab's IM is told aside, so a push decided meanwhile can say `logout_not_delivered`.
+   */
+  logoutNotDelivered(userId: string): void;
   log(level: Level, message: string): void;
   onMessage(message: LinkMessage): void;
   onKicked(reason: string): void;
@@ -42,6 +47,8 @@ export class ImSdk {
   /** The last token reported, replayed after a silent re-login. */
   private token: { businessId: number; token: string } | undefined;
   private background: number | undefined;
+  /** A logout made while the link was down, delivered on the next connection (offlineLogout: retry_on_reconnect). */
+  private pendingLogout: string | undefined;
 
   constructor(private readonly host: ImSdkHost) {}
 
@@ -61,6 +68,7 @@ export class ImSdk {
       link.on('close', () => this.lost(link));
       if (!link.keepAlive?.(parseDuration(this.host.settings.imHeartbeatInterval))) this.beat();
       this.host.log('I', 'onConnectSuccess');
+      await this.deliverPendingLogout(link);
       return OK;
     } catch (e) {
       this.host.log('E', `onConnectFailed ${(e as Error).message}`);
@@ -85,11 +93,23 @@ export class ImSdk {
 
   async logout(): Promise<void> {
     const link = this.link;
+    const user = this.user;
     this.user = undefined;
     this.token = undefined;
     this.background = undefined;
-    if (link?.connected) await link.logout().catch((e: unknown) => this.host.log('W', `logout failed code=${errorCode(e)}`));
-    this.host.log('I', 'logout');
+    if (link?.connected || user === undefined) {
+      if (link?.connected) await link.logout().catch((e: unknown) => this.host.log('W', `logout failed code=${errorCode(e)}`));
+      this.host.log('I', 'logout');
+      return;
+    }
+    // The callback reports success offline, as the SDK does; the server has not heard of it.
+    this.host.logoutNotDelivered(user);
+    if (this.host.settings.offlineLogout === 'retry_on_reconnect') {
+      this.pendingLogout = user;
+      this.host.log('W', `logout user=${user}: no network, the server is told once the link is back`);
+    } else {
+      this.host.log('W', `logout user=${user}: no network, the server is never told (offlineLogout=lost)`);
+    }
   }
 
   /** V2TIMOfflinePushManager.setOfflinePushConfig(new V2TIMOfflinePushConfig(businessID, token)). */
@@ -136,7 +156,10 @@ export class ImSdk {
 
   /** Network back: reconnect and restore login, token and background state without the app noticing. */
   async restore(): Promise<void> {
-    if (!this.user) return;
+    if (!this.user) {
+      if (this.pendingLogout !== undefined) await this.connect();
+      return;
+    }
     const user = this.user;
     const result = await this.login(user);
     if (result.code !== 0) return;
@@ -146,6 +169,20 @@ export class ImSdk {
 
   async sync(): Promise<void> {
     if (this.link?.connected) await this.link.sync();
+  }
+
+  /** Ends the server's session of the login the user left offline (this device's, on a fresh link). */
+  private async deliverPendingLogout(link: ImLink): Promise<void> {
+    const userId = this.pendingLogout;
+    if (userId === undefined) return;
+    this.pendingLogout = undefined;
+    try {
+      await link.logout({ userId, userSig: this.host.sign(userId, this.host.sdkAppId), deviceId: this.host.deviceId });
+      this.host.log('I', `logout user=${userId} delivered after reconnecting`);
+    } catch (e) {
+      // 6014: the server had already ended that login (kicked, lapsed): nothing left to end.
+      this.host.log('W', `logout user=${userId} after reconnecting failed code=${errorCode(e)}`);
+    }
   }
 
   private async call(fn: () => Promise<void>, what: string): Promise<void> {

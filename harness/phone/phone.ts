@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { MAX_EPOCH_MS, type Clock, type TimerHandle } from '../../mock-oppo/core/clock.ts';
 import type {
+  AppSource,
   AppState,
   DeviceInfo,
   Orientation,
@@ -38,10 +39,10 @@ import { DevicePorts } from './ports.ts';
 import { DeviceFiles } from './files.ts';
 import { ApkPackages, RUNTIME_PERMISSIONS, type ApkPackage, type InstallOptions } from './packages.ts';
 import { SystemSettings } from './system-settings.ts';
-import { colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
+import { appProfileForInstall, colorOsVersion, deviceSdk, launcherActivity, loadAppProfile, type AppProfile, type DeviceProfile } from './profiles.ts';
 import { HeytapPushService } from './push-service.ts';
 import { BROWSER, BROWSER_ACTIVITY, LAUNCHER, LAUNCHER_ACTIVITY, PID, SHELL_CHANNEL, SHELL_PACKAGE, SYSTEM_PACKAGES, SYSTEMUI } from './system.ts';
-import type { PhoneSettings } from './settings.ts';
+import { resolveSettings, type PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
 import type { Gesture, Point } from './input/touch.ts';
 import { nodeAt, renderWindow, type Rendered, type SwipeDirection, type ViewSpec } from './ui/nodes.ts';
@@ -60,6 +61,16 @@ export interface VirtualPhoneOptions {
   pushTransport: PushTransport;
   imTransport: ImTransport;
   signUserSig: UserSigSigner;
+  /** [lab-only] What the lab hears besides the links (see LabObserver). */
+  observer?: LabObserver;
+}
+
+/**
+ * [lab-only] What a phone tells the lab directly, not over its links: facts no real server learns but
+ * the lab's traces should show (a logout that never reached the IM server).
+ */
+export interface LabObserver {
+  logoutNotDelivered(deviceId: string, userId: string): void;
 }
 
 /** What is in front: the launcher, an app's task, or the browser a URL click opened. */
@@ -136,6 +147,8 @@ export class VirtualPhone implements PhoneApi {
   private frontNow: Front = { kind: 'launcher' };
   private readonly pending = new Set<Promise<unknown>>();
   private readonly timers = new Set<TimerHandle>();
+  /** The settings the phone booted with, restored by reset() after updateSettings(). */
+  private readonly bootSettings: PhoneSettings;
   /** Shade rows the user expanded (by notification key). */
   private readonly expanded = new Set<string>();
   private nextPid = 3100;
@@ -147,6 +160,7 @@ export class VirtualPhone implements PhoneApi {
     this.serial = options.serial;
     this.device = options.device;
     this.settings = options.settings;
+    this.bootSettings = { ...options.settings };
     this.clock = options.clock;
     this.logcatBuffer = new Logcat(options.clock, options.settings.logcatCapacity, this.timeZone);
     this.notifications = new NotificationManager(options.clock);
@@ -254,6 +268,7 @@ export class VirtualPhone implements PhoneApi {
   async reset(): Promise<void> {
     for (const t of this.timers) t.cancel();
     this.timers.clear();
+    Object.assign(this.settings, this.bootSettings);
     const boot = new Map(this.options.apps.map((profile) => [profile.packageName, profile]));
     for (const pkg of [...this.installed.keys()]) if (!boot.has(pkg)) await this.uninstall(pkg);
     for (const profile of boot.values()) {
@@ -272,6 +287,17 @@ export class VirtualPhone implements PhoneApi {
     await this.setNetwork(true);
     await this.idle();
     this.log(PID.system, 'I', 'ActivityManager', 'lab reset: apps stopped and cleared, shade empty, network on');
+  }
+
+  /**
+   * Changes settings of the running phone (validated as at boot); the push service and every IM SDK
+   * read them live. reset() puts the boot settings back.
+   */
+  updateSettings(patch: Partial<PhoneSettings>): PhoneSettings {
+    const unknown = Object.keys(patch).filter((key) => !(key in this.bootSettings));
+    if (unknown.length > 0) throw new RangeError(`unknown phone settings: ${unknown.join(', ')} (known: ${Object.keys(this.bootSettings).join(', ')})`);
+    Object.assign(this.settings, resolveSettings({ ...this.settings, ...patch }));
+    return { ...this.settings };
   }
 
   async uninstall(packageName: string): Promise<boolean> {
@@ -548,6 +574,7 @@ export class VirtualPhone implements PhoneApi {
         transport: this.options.imTransport,
         sign: this.options.signUserSig,
         networkOn: () => this.online,
+        logoutNotDelivered: (userId: string) => this.options.observer?.logoutNotDelivered(this.serial, userId),
       }),
       track: (work: Promise<unknown>) => this.track(work),
     };
@@ -857,6 +884,14 @@ export class VirtualPhone implements PhoneApi {
 
   async isAppInstalled(packageName: string): Promise<boolean> {
     return this.installed.has(packageName);
+  }
+
+  async installApp(app: AppSource): Promise<void> {
+    this.install(appProfileForInstall(app));
+  }
+
+  removeApp(packageName: string): Promise<boolean> {
+    return this.uninstall(packageName);
   }
 
   /**

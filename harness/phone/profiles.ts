@@ -55,6 +55,11 @@ export interface AppBehaviour {
   reportedCertificateId?: number;
   /** false: the app never prompts, and ColorOS leaves the notification permission off. */
   requestsNotificationPermission: boolean;
+  /**
+   * false: an old IM SDK without `doBackground`/`doForeground`: in the background the app stays
+   * Online to the server, so messages go over the link only and nothing is pushed (app_in_foreground).
+   */
+  callsDoBackground: boolean;
 }
 
 export interface AppProfile {
@@ -126,6 +131,17 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * The app an install names: a profile object, or a profile id — also as a file name or path
+ * (`/data/local/tmp/tim-demo.apk`, `fixtures/apps/tim-demo.json`), since the lab knows apps by their
+ * profile, not by APK contents.
+ */
+export function appProfileForInstall(source: string | object): AppProfile {
+  if (typeof source !== 'string') return loadAppProfile(source);
+  const name = source.split('/').pop()!.replace(/\.(apk|json)$/i, '');
+  return loadAppProfile(name);
 }
 
 function readFixture(kind: 'devices' | 'apps', id: string): [unknown, string] {
@@ -290,7 +306,7 @@ function readPush(p: Reader): { appKey: string; appSecret: string } {
 }
 
 function readBehaviour(b: Reader, base: AppBehaviour | undefined): AppBehaviour {
-  const known = new Set(['createsChannels', 'registersPush', 'tokenReport', 'reportedCertificateId', 'requestsNotificationPermission']);
+  const known = new Set(['createsChannels', 'registersPush', 'tokenReport', 'reportedCertificateId', 'requestsNotificationPermission', 'callsDoBackground']);
   for (const key of Object.keys(b.obj)) if (!known.has(key)) b.fail(key, `is not a known behaviour switch (${[...known].join(', ')})`);
   const reported = b.has('reportedCertificateId') ? b.int('reportedCertificateId') : base?.reportedCertificateId;
   return {
@@ -299,5 +315,6 @@ function readBehaviour(b: Reader, base: AppBehaviour | undefined): AppBehaviour 
     tokenReport: b.oneOf('tokenReport', ['after_login', 'before_login'] as const, base?.tokenReport ?? 'after_login'),
     ...(reported !== undefined ? { reportedCertificateId: reported } : {}),
     requestsNotificationPermission: b.bool('requestsNotificationPermission', base?.requestsNotificationPermission ?? true),
+    callsDoBackground: b.bool('callsDoBackground', base?.callsDoBackground ?? true),
   };
 }

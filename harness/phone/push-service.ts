@@ -30,6 +30,8 @@ export class HeytapPushService {
   private readonly regIds = new Map<string, string>();
   /** Registrations asked for while offline, retried when the network comes back. */
   private readonly retry = new Map<string, RegisterCallback>();
+  /** Packages uninstalled while offline: the platform is told when the link is back. */
+  private readonly uninstalledOffline = new Set<string>();
 
   constructor(
     private readonly host: PushServiceHost,
@@ -52,6 +54,10 @@ export class HeytapPushService {
       if (this.link === link) this.link = undefined;
     });
     this.host.log('I', TAG, `connected deviceId=${this.host.serial}`);
+    for (const pkg of [...this.uninstalledOffline]) {
+      this.uninstalledOffline.delete(pkg);
+      await this.tellUninstalled(link, pkg);
+    }
     const pending = [...this.retry];
     this.retry.clear();
     for (const [pkg, cb] of pending) {
@@ -86,11 +92,25 @@ export class HeytapPushService {
     if (this.link?.connected) await this.link.unregister(pkg);
   }
 
-  /** The package is gone: forget its regId and tell the platform (feedback lists it as invalid). */
+  /**
+   * The package is gone: forget its regId and tell the platform, now or once the link is back
+   * (OPPO invalidates the regId: 10001 on later sends, listed by the feedback call).
+   */
   async uninstall(pkg: string): Promise<void> {
-    this.regIds.delete(pkg);
+    if (!this.regIds.delete(pkg) && !this.retry.has(pkg)) return;
     this.retry.delete(pkg);
-    if (this.link?.connected) await this.link.uninstall(pkg);
+    // Reinstalled and registering again before the link came back: the new registration replaces it anyway.
+    if (this.link?.connected) await this.tellUninstalled(this.link, pkg);
+    else this.uninstalledOffline.add(pkg);
+  }
+
+  private async tellUninstalled(link: PushLink, pkg: string): Promise<void> {
+    try {
+      await link.uninstall(pkg);
+      this.host.log('I', TAG, `uninstall pkg=${pkg}: registration invalidated`);
+    } catch (e) {
+      this.host.log('W', TAG, `uninstall pkg=${pkg} code=${errorCode(e)} message=${(e as Error).message}`);
+    }
   }
 
   /** Network off: the link vanishes without a goodbye; the platform queues pushes meanwhile. */

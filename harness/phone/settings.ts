@@ -15,6 +15,15 @@ export interface PhoneSettings {
   launcherClickExtras: boolean;
   /** Stock Android cancels a package's notifications on `am force-stop`; assumed for ColorOS too [uncertain]. */
   forceStopCancelsNotifications: boolean;
+  /**
+   * A logout while the phone has no network. The IM SDK cannot reach the server then; whether it tells
+   * the server later is not published [uncertain]. `retry_on_reconnect` (default, the plausible
+   * reading of a "logout" callback that succeeds offline): the SDK sends the logout once its link is
+   * back, and the server ends the session then. `lost`: the server is never told, keeps the session
+   * and the token (PushOnline after the heartbeat timeout), and the user's messages keep being pushed —
+   * their traces say `logout_not_delivered`.
+   */
+  offlineLogout: 'retry_on_reconnect' | 'lost';
   /** Lines the logcat ring buffer keeps. */
   logcatCapacity: number;
   /** IM SDK heartbeat period on the virtual clock (the server's dead-peer timeout is 400 s). */
@@ -26,6 +35,7 @@ export const DEFAULT_PHONE_SETTINGS: PhoneSettings = {
   missingChannel: 'drop',
   launcherClickExtras: true,
   forceStopCancelsNotifications: true,
+  offlineLogout: 'retry_on_reconnect',
   logcatCapacity: 5000,
   imHeartbeatInterval: '2m',
   region: 'CN',
@@ -35,6 +45,9 @@ export function resolveSettings(overrides: Partial<PhoneSettings> = {}): PhoneSe
   const settings = { ...DEFAULT_PHONE_SETTINGS, ...overrides };
   if (!['drop', 'fallback_default_channel'].includes(settings.missingChannel)) {
     throw new RangeError(`settings.missingChannel must be 'drop' or 'fallback_default_channel', got '${settings.missingChannel}'`);
+  }
+  if (!['retry_on_reconnect', 'lost'].includes(settings.offlineLogout)) {
+    throw new RangeError(`settings.offlineLogout must be 'retry_on_reconnect' or 'lost', got '${settings.offlineLogout}'`);
   }
   if (!Number.isInteger(settings.logcatCapacity) || settings.logcatCapacity < 10) {
     throw new RangeError(`settings.logcatCapacity must be an integer >= 10, got ${settings.logcatCapacity}`);

@@ -36,7 +36,8 @@ export type PushTransport = (opts: { deviceId: string; region?: 'CN' | 'INTL' })
 
 export interface ImLink {
   login(o: { userId: string; userSig: string; platform?: 'Android'; deviceId: string; sdkVersion?: string }): Promise<void>;
-  logout(): Promise<void>;
+  /** Without arguments the link's own login; with them an earlier login of this device (a logout made offline). */
+  logout(earlier?: { userId: string; userSig: string; deviceId: string }): Promise<void>;
   setOfflinePushConfig(businessId: number, token: string): Promise<void>;
   doBackground(unreadCount?: number): Promise<void>;
   doForeground(): Promise<void>;

@@ -64,6 +64,26 @@ export interface SendMsgResult {
   MsgTime: number;
 }
 
+/** `batchsendmsg`: `To_Account` is a list (at most 500). */
+export interface BatchSendMsgRequest extends Omit<SendMsgRequest, 'To_Account'> {
+  To_Account: string[];
+}
+
+export interface BatchSendMsgResult extends SendMsgResult {
+  /** Recipients the message did not go to, with the reason (70107: account not imported). */
+  ErrorList: Array<{ To_Account: string; ErrorCode: number }>;
+}
+
+/**
+ * The send time a MsgKey carries: the last of its `<seq>_<random>_<time>` parts (the shape of every
+ * published sample). batchsendmsg answers no MsgTime, but `within` checks need it.
+ */
+export function msgTimeOf(msgKey: string): number {
+  const time = Number(msgKey.split('_').at(-1));
+  if (!Number.isInteger(time)) throw new Error(`MsgKey '${msgKey}' does not end in a send time (<seq>_<random>_<time>)`);
+  return time;
+}
+
 export type OnlineState = 'Online' | 'PushOnline' | 'Offline';
 
 export interface OnlineStatus {
@@ -152,6 +172,25 @@ export class ImRestClient {
     const body = { SyncOtherMachine: 2, MsgRandom: this.nextRandom(), ...request };
     const reply = await this.ok('openim', 'sendmsg', body);
     return { MsgKey: String(reply.MsgKey), MsgTime: Number(reply.MsgTime) };
+  }
+
+  /** One message to many users (`openim/batchsendmsg`); MsgTime comes from the MsgKey when the reply has none. */
+  async batchSendMsg(request: BatchSendMsgRequest): Promise<BatchSendMsgResult> {
+    const body = { SyncOtherMachine: 2, MsgRandom: this.nextRandom(), ...request };
+    const reply = await this.ok('openim', 'batchsendmsg', body);
+    const MsgKey = String(reply.MsgKey);
+    const MsgTime = reply.MsgTime === undefined ? msgTimeOf(MsgKey) : Number(reply.MsgTime);
+    return { MsgKey, MsgTime, ErrorList: (reply.ErrorList ?? []) as BatchSendMsgResult['ErrorList'] };
+  }
+
+  /** A text to many users through batchsendmsg. */
+  batchSendText(from: string, to: string[], text: string, push?: OfflinePushInfo): Promise<BatchSendMsgResult> {
+    return this.batchSendMsg({
+      From_Account: from,
+      To_Account: to,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
+      ...(push ? { OfflinePushInfo: push } : {}),
+    });
   }
 
   /** A C2C text message; `push` is the `OfflinePushInfo` (absent: the server's defaults). */

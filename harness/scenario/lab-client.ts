@@ -70,6 +70,8 @@ export class LabClient {
         await this.request('POST', `${path}/notification-permission`, { packageName, granted });
       },
       removedNotifications: () => this.request('GET', `${path}/notifications/removed`),
+      updateSettings: (patch) => this.request('PATCH', `${path}/settings`, patch),
+      appInfo: (packageName) => this.request('GET', `${path}/apps/${encodeURIComponent(packageName)}`),
     };
   }
 }

@@ -10,6 +10,7 @@ import type { AppPage } from './apps/app-page.ts';
 import type { AppState, StatusBarNotification } from '../phone/api.ts';
 import type { KillMode } from '../phone/phone.ts';
 import type { RemoveReason } from '../phone/notifications.ts';
+import type { PhoneSettings } from '../phone/settings.ts';
 import { matchesNotification, parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
 
 export type { AppState, KillMode, RemoveReason };
@@ -35,6 +36,18 @@ export interface LabPhoneControls {
   setNotificationPermission(packageName: string, granted: boolean): Promise<void>;
   /** Why each notification left the shade (newest last). */
   removedNotifications(): Promise<RemovedNotificationView[]>;
+  /** Changes the phone's settings for [uncertain] behaviour (see harness/phone/settings.ts); the lab's reset puts the boot settings back. */
+  updateSettings(patch: Partial<PhoneSettings>): Promise<PhoneSettings>;
+  /** What the lab knows of an installed app: its profile, whether it runs, the regId its push service holds. */
+  appInfo(packageName: string): Promise<LabAppInfo>;
+}
+
+export interface LabAppInfo {
+  packageName: string;
+  installed: boolean;
+  profile: string | null;
+  running: boolean;
+  regId: string | null;
 }
 
 export interface ShownNotification extends NotificationMatch {
@@ -133,6 +146,24 @@ export class Phone {
     await this.background();
     await this.shell(`am kill ${this.app.packageName}`);
     await this.driver.waitUntil(async () => (await this.appState()) === 1, { timeoutMsg: `${this.app.packageName} still runs after am kill` });
+  }
+
+  /** Uninstalls the app (WebdriverIO `removeApp`): its regId dies at OPPO, its notifications go. */
+  async uninstall(): Promise<void> {
+    if (!(await this.driver.removeApp(this.app.packageName))) throw new Error(`${this.name}: ${this.app.packageName} is not installed`);
+  }
+
+  /**
+   * Installs the app (WebdriverIO `installApp`): on a virtual phone an app profile id — by default the
+   * page object's — or a profile JSON file; on a real phone the APK path. A fresh install registers a
+   * new regId at its first start; the login reports it.
+   */
+  async install(app: string = this.app.profile): Promise<void> {
+    await this.driver.installApp(app);
+  }
+
+  async isInstalled(): Promise<boolean> {
+    return this.driver.isAppInstalled(this.app.packageName);
   }
 
   async appState(): Promise<AppState> {
@@ -281,5 +312,15 @@ export class Phone {
 
   setNotificationPermission(granted: boolean): Promise<void> {
     return this.controls('the notification permission switch').setNotificationPermission(this.app.packageName, granted);
+  }
+
+  /** The regId the phone's push service holds for the app (what its onRegister got); undefined before it registered. */
+  async regId(): Promise<string | undefined> {
+    return (await this.controls('reading the regId').appInfo(this.app.packageName)).regId ?? undefined;
+  }
+
+  /** The phone's settings for [uncertain] behaviour, e.g. `{ offlineLogout: 'lost' }`; until the next reset. */
+  updateSettings(patch: Partial<PhoneSettings>): Promise<PhoneSettings> {
+    return this.controls('changing phone settings').updateSettings(patch);
   }
 }

@@ -6,15 +6,18 @@
 import './wdio-capabilities.ts';
 import { remote } from 'webdriverio';
 import imAppFixture from '../../fixtures/im-app.json' with { type: 'json' };
+import oppoAppsFixture from '../../fixtures/oppo-apps.json' with { type: 'json' };
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { MockOppoControl } from '../../mock-oppo/control-client.ts';
 import { genUserSig } from '../im/usersig.ts';
 import { RemotePhone } from '../phone/http/index.ts';
-import { appPageFor } from './apps/index.ts';
+import { appPage, appPageFor, appPageOrBase } from './apps/index.ts';
+import type { AppSource } from '../phone/api.ts';
 import { describeFunnel } from './funnel.ts';
 import { ImConsoleClient } from './im-console.ts';
-import { ImRestClient, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
+import { ImRestClient, type BatchSendMsgRequest, type BatchSendMsgResult, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
 import { LabClient } from './lab-client.ts';
+import { OppoServerClient } from './oppo-server.ts';
 import { readLabEnv } from './lab-env.ts';
 import { funnelFor, type Observers } from './matchers.ts';
 import { Phone } from './phone.ts';
@@ -25,12 +28,18 @@ interface SentMessage extends SendMsgResult {
   to: string;
 }
 
-/** The IM REST client that remembers what a spec sent, so a failure can show each message's funnel. */
+/** The IM REST client that remembers what a spec sent (sendmsg and batchsendmsg), so a failure can show each message's funnel. */
 class RecordingImRestClient extends ImRestClient {
   readonly sent: SentMessage[] = [];
   override async sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
     const result = await super.sendMsg(request);
     this.sent.push({ ...result, to: request.To_Account });
+    return result;
+  }
+  override async batchSendMsg(request: BatchSendMsgRequest): Promise<BatchSendMsgResult> {
+    const result = await super.batchSendMsg(request);
+    const failed = new Set(result.ErrorList.map((e) => e.To_Account));
+    for (const to of new Set(request.To_Account)) if (!failed.has(to)) this.sent.push({ MsgKey: result.MsgKey, MsgTime: result.MsgTime, to });
     return result;
   }
 }
@@ -80,6 +89,11 @@ export class Scenario {
   readonly console: ImConsoleClient | undefined;
   /** mock-oppo's control API (absent on `live`). */
   readonly oppo: MockOppoControl | undefined;
+  /**
+   * The OPPO PUSH server API, straight from the spec (a backend's own pushes: notify_id, show_ttl,
+   * styles, click types, broadcast), signed on the lab's clock; the real OPPO on `live`.
+   */
+  readonly oppoApi: OppoServerClient;
   readonly lab: LabClient | undefined;
   readonly observers: Observers;
   private readonly phones = new Map<string, Phone>();
@@ -94,9 +108,10 @@ export class Scenario {
     readonly profile: E2eProfile,
     readonly isolation: Isolation,
     private readonly browser: AnyBrowser,
-    clients: { im: RecordingImRestClient; console?: ImConsoleClient; oppo?: MockOppoControl; lab?: LabClient },
+    clients: { im: RecordingImRestClient; oppoApi: OppoServerClient; console?: ImConsoleClient; oppo?: MockOppoControl; lab?: LabClient },
   ) {
     this.im = clients.im;
+    this.oppoApi = clients.oppoApi;
     this.console = clients.console;
     this.oppo = clients.oppo;
     this.lab = clients.lab;
@@ -119,7 +134,8 @@ export class Scenario {
     if (profile.backend.kind === 'live') {
       const { im } = profile.backend;
       const signer = () => genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin });
-      const scenario = new Scenario(tag, profile, isolation, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }) });
+      const oppoApi = new OppoServerClient({ ...profile.backend.oppo, now: () => Date.now() });
+      const scenario = new Scenario(tag, profile, isolation, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }), oppoApi });
       await scenario.reset();
       return scenario;
     }
@@ -129,7 +145,10 @@ export class Scenario {
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    const scenario = new Scenario(tag, profile, isolation, browser, { im, console, oppo: new MockOppoControl(urls.oppo), lab: new LabClient(urls.lab) });
+    const lab = new LabClient(urls.lab);
+    const [oppoApp] = oppoAppsFixture;
+    const oppoApi = new OppoServerClient({ baseUrl: urls.oppo, appKey: oppoApp!.appKey, masterSecret: oppoApp!.masterSecret, now: () => lab.now() });
+    const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo), lab });
     await scenario.reset();
     return scenario;
   }
@@ -144,6 +163,7 @@ export class Scenario {
    */
   async reset(): Promise<void> {
     this.im.sent.length = 0;
+    this.oppoApi.sent.length = 0;
     if (this.lab) await this.lab.reset();
     // The scenario's users are its cast, not state: they survive a reset (IM forgot them).
     for (const [userId, nick] of this.users) await this.im.importAccount(userId, nick);
@@ -204,35 +224,50 @@ export class Scenario {
 
   /**
    * Boots one more virtual phone (e.g. with an app profile that makes an integration mistake) and
-   * opens its own session on the same Appium server; `close()` ends it.
+   * opens its own session on the same Appium server; `close()` ends it. `appProfile` is a profile id
+   * from fixtures/apps/, or a variant defined in the spec: `{ id: 'tim-demo-old-sdk', extends:
+   * 'tim-demo', behaviour: { callsDoBackground: false } }` (validated like a fixture).
    */
-  async bootPhone(options: { appProfile: string; deviceProfile?: string; name?: string }): Promise<Phone> {
+  async bootPhone(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
     const lab = this.requireLab('booting a phone');
     const { lab: labUrl } = readLabEnv();
     const template = this.phone('phoneA').driver;
-    const booted = await RemotePhone.boot(labUrl, { appProfiles: [options.appProfile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
-    const requested = requestedOf(template);
+    const profile = options.appProfile;
+    const profileName = typeof profile === 'string' ? profile : String(profile.id ?? 'variant');
+    // A variant shares its base app's screens (found by name prefix, else by what it extends).
+    const page = typeof profile === 'string' ? appPage(profile) : appPageOrBase(profileName, String(profile.extends ?? profileName));
+    const booted = await RemotePhone.boot(labUrl, { appProfiles: [profile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
     const capabilities: WebdriverIO.Capabilities = {
-      ...requested,
+      ...requestedOf(template),
       'appium:udid': booted.serial,
-      'appium:appProfile': options.appProfile,
       'appium:labUrl': labUrl,
-      ...(options.deviceProfile ? { 'appium:deviceProfile': options.deviceProfile } : {}),
     };
     const { hostname, port, path, protocol } = template.options;
     const driver = await remote({ hostname, port, path, protocol, logLevel: 'warn', capabilities });
     this.extraSessions.push(driver);
-    const phone = new Phone(options.name ?? options.appProfile, driver, appPageFor(capabilities), booted.serial, lab.phone(booted.serial));
+    const phone = new Phone(options.name ?? profileName, driver, page, booted.serial, lab.phone(booted.serial));
     this.extraPhones.push(phone);
     return phone;
   }
 
-  /** Every message this spec sent, with where it stopped on each of the session's phones. */
+  /**
+   * Every message this spec sent since the last reset — through IM (sendmsg, batchsendmsg) with where
+   * it stopped on each of the session's phones, and straight to OPPO with each target's state.
+   */
   async funnelReport(): Promise<string> {
-    if (!this.observers.console || !this.observers.oppo) return '(no push funnel: the run has no lab)';
+    const oppo = this.observers.oppo;
+    if (!this.observers.console || !oppo) return '(no push funnel: the run has no lab)';
     const parts: string[] = [];
     for (const sent of this.im.sent) {
       for (const phone of [...this.phones.values(), ...this.extraPhones]) parts.push(`[${phone.name}] ${describeFunnel(await funnelFor(this.observers, sent, sent.to, phone))}`);
+    }
+    for (const send of this.oppoApi.sent) {
+      const lines = [`[oppo] ${send.endpoint} to ${send.targets.join(', ')}: code ${send.code}`];
+      for (const id of send.messageIds) {
+        const message = await oppo.message(id).catch(() => undefined);
+        for (const t of message?.targets ?? []) lines.push(`  OPPO  ${id} → ${t.registrationId ?? t.targetValue}: ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
+      }
+      parts.push(lines.join('\n'));
     }
     return parts.join('\n\n') || '(no messages sent)';
   }

@@ -8,6 +8,7 @@ import type { App } from './apps.ts';
 import type { Clock } from './clock.ts';
 import { Deadlines } from './deadlines.ts';
 import type { QuotaCounters } from './quota.ts';
+import type { MockSettings } from './settings.ts';
 import type { ReceiptEvent, Receipts } from './receipts.ts';
 import { Ring } from './ring.ts';
 import { Totals } from './totals.ts';
@@ -46,13 +47,13 @@ export class Delivery {
 
   constructor(
     private readonly clock: Clock,
-    retention: number,
+    private readonly settings: Pick<MockSettings, 'messageRetention' | 'defaultShowTtl'>,
     private readonly quotas: QuotaCounters,
     private readonly receipts: Receipts,
     /** Gets 'target' and 'device' events. */
     private readonly events: EventEmitter,
   ) {
-    this.messages = new Ring(Math.max(1, retention));
+    this.messages = new Ring(Math.max(1, settings.messageRetention));
     this.deadlines = new Deadlines(clock);
   }
 
@@ -291,7 +292,12 @@ export class Delivery {
       registrationId: reg.regId,
       packageName: reg.packageName,
       verifyRegistrationId: target.message.verifyRegistrationId,
-      notification: { ...spec.notification, notifyId: target.notifyId },
+      notification: {
+        ...spec.notification,
+        notifyId: target.notifyId,
+        // The sender gave none: the phone keeps it for OPPO's default time (one day).
+        ...(spec.notification.showTtl === undefined && this.settings.defaultShowTtl > 0 ? { showTtl: this.settings.defaultShowTtl } : {}),
+      },
     });
     this.setState(target, 'delivered');
     this.awaitingAck.set(ackKey(target.message.messageId, reg.regId), target);

@@ -110,7 +110,7 @@ export class OppoPlatform extends EventEmitter {
     const ids = new IdGenerator(this.settings.seed);
     const apps = new AppRegistry(this.initialApps);
     const quotas = new QuotaCounters(this.settings.qpsFactor);
-    const delivery = new Delivery(this.clock, this.settings.messageRetention, quotas, this.receipts, this);
+    const delivery = new Delivery(this.clock, this.settings, quotas, this.receipts, this);
     return {
       ids,
       apps,

@@ -17,6 +17,12 @@ export interface MockSettings {
   /** [uncertain] `show_ttl` rule: 'new' (0–12 h public, 0–24 h private) or 'legacy' (21 600–172 800 s). */
   showTtlRule: 'new' | 'legacy';
   /**
+   * Seconds a notification stays in the shade when the sender gives no `show_ttl`: OPPO documents a
+   * default of one day (reference §3). Applied when the message is handed to the phone, after the
+   * checks (so a public message without show_ttl is not refused for exceeding 12 h). 0: no default.
+   */
+  defaultShowTtl: number;
+  /**
    * [uncertain] A repeated `app_message_id` (per app; per target for unicast): 'return_existing'
    * answers 0 with the first message's id and pushes nothing; 'reject' answers 32 Data Duplicate.
    */
@@ -58,6 +64,7 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   contentMaxStyle1: 200,
   offlineTtlOverMax: 'clamp',
   showTtlRule: 'new',
+  defaultShowTtl: 86_400,
   duplicateAppMessageId: 'return_existing',
   flowControlCode: -2,
   qpsFactor: 1,

@@ -4,6 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { remote } from 'webdriverio';
 import { APP } from './fake-phone.ts';
@@ -228,6 +231,28 @@ test('VirtualOppo behind Appium 3 and WebdriverIO', async (t) => {
     assert.equal(caps.appPackage, APP);
     assert.equal(await fourth.queryAppState(APP), 4);
     await fourth.deleteSession();
+  });
+
+  await t.test('uninstall and install: removeApp, installApp, isAppInstalled and their mobile: forms', async (tt) => {
+    assert.equal(await driver.removeApp(APP), true);
+    assert.equal(await driver.isAppInstalled(APP), false);
+    assert.equal(await driver.execute('mobile: isAppInstalled', { appId: APP }), false);
+    assert.equal(await driver.execute('mobile: removeApp', { appId: APP }), false, 'nothing left to remove');
+    await driver.installApp('tim-demo');
+    assert.equal(await driver.isAppInstalled(APP), true);
+    assert.equal(await driver.execute('mobile: removeApp', { appId: APP, keepData: false }), true);
+    // A profile file on the Appium host is read there and sent as the profile.
+    const dir = await mkdtemp(join(tmpdir(), 'vo-install-'));
+    tt.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'my-variant.json');
+    await writeFile(file, JSON.stringify({ id: 'tim-demo', label: 'from a file' }));
+    await driver.execute('mobile: installApp', { appPath: file });
+    assert.deepEqual(phone.installs.at(-1), { id: 'tim-demo', label: 'from a file' });
+    assert.equal(await driver.execute('mobile: isAppInstalled', { appId: APP }), true);
+    await assert.rejects(driver.installApp('no-such-app'), /cannot install 'no-such-app': the fake phone knows only 'tim-demo'/);
+    await writeFile(file, '{not json');
+    await assert.rejects(driver.execute('mobile: installApp', { appPath: file }), /is not an app profile/);
+    await assert.rejects(driver.execute('mobile: removeApp', {}), /appId/);
   });
 
   await t.test('sessions that cannot get a phone fail with SessionNotCreatedError and a reason', async () => {

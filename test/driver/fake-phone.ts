@@ -6,6 +6,7 @@
 import { PNG } from 'pngjs';
 import type { Gesture } from '../../harness/phone/input/touch.ts';
 import type {
+  AppSource,
   Orientation,
   AppState,
   DeviceInfo,
@@ -273,8 +274,23 @@ export class FakePhone implements PhoneApi {
   async currentPackage(): Promise<string | null> {
     return this.appState === 4 ? APP : 'com.android.launcher';
   }
+  /** The one app the fake knows, as installed or not (removeApp / installApp). */
+  installed = true;
   async isAppInstalled(packageName: string): Promise<boolean> {
-    return packageName === APP;
+    return this.installed && packageName === APP;
+  }
+  /** What installApp was given (a profile id, or the profile object the driver read from a JSON file). */
+  installs: AppSource[] = [];
+  async installApp(app: AppSource): Promise<void> {
+    const id = typeof app === 'string' ? app : app.id;
+    if (id !== 'tim-demo') throw new Error(`the fake phone knows only 'tim-demo', not ${JSON.stringify(app)}`);
+    this.installs.push(app);
+    this.installed = true;
+  }
+  async removeApp(packageName: string): Promise<boolean> {
+    const was = this.installed && packageName === APP;
+    if (was) this.installed = false;
+    return was;
   }
 
   async shell(command: string): Promise<ShellResult> {

@@ -37,6 +37,8 @@ const CALLS: { [M in keyof typeof PHONE_ROUTES]: { args: unknown[]; result: unkn
   currentActivity: { args: [], result: null },
   currentPackage: { args: [], result: APP },
   isAppInstalled: { args: ['com.example?x=1&y'], result: false },
+  installApp: { args: [{ id: 'variant', extends: 'tim-demo' }], result: undefined },
+  removeApp: { args: ['com.example'], result: true },
   shell: { args: ["getprop 'ro.product.brand'"], result: { stdout: 'OPPO\n', stderr: '', exitCode: 0 } },
   logcat: { args: [7], result: [] },
   screenshot: { args: [], result: 'iVBORw0KGgo=' },

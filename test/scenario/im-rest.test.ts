@@ -112,3 +112,15 @@ test('a FAIL envelope becomes an ImRestError with the code; call() returns it ra
   // Either field signals failure (tencent-im.md §1.2).
   await assert.rejects(client.kick('x'), (error: unknown) => error instanceof ImRestError && error.code === 70107);
 });
+
+test('batchsendmsg: To_Account is a list, the reply has no MsgTime, so it comes from the MsgKey; ErrorList is kept', async (t) => {
+  const { seen, client } = await recorder(t, [
+    { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgKey: '12_99_1767600000', ErrorList: [{ To_Account: 'nobody', ErrorCode: 70107 }] },
+    { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgKey: 'not-a-key' },
+  ]);
+  const result = await client.batchSendText('alice', ['bob', 'nobody'], 'hi all');
+  assert.deepEqual(result, { MsgKey: '12_99_1767600000', MsgTime: 1767600000, ErrorList: [{ To_Account: 'nobody', ErrorCode: 70107 }] });
+  assert.equal(seen[0]!.path, '/v4/openim/batchsendmsg');
+  assert.deepEqual(seen[0]!.body.To_Account, ['bob', 'nobody']);
+  await assert.rejects(client.batchSendText('alice', ['bob'], 'again'), /MsgKey 'not-a-key' does not end in a send time/);
+});

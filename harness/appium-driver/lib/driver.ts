@@ -183,6 +183,10 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   terminateApp = app.terminateApp;
   mobileTerminateApp = app.mobileTerminateApp;
   isAppInstalled = app.isAppInstalled;
+  installApp = app.installApp;
+  mobileInstallApp = app.mobileInstallApp;
+  removeApp = app.removeApp;
+  mobileRemoveApp = app.mobileRemoveApp;
   mobileIsAppInstalled = app.mobileIsAppInstalled;
   mobileBackgroundApp = app.mobileBackgroundApp;
   mobileStartActivity = app.mobileStartActivity;

@@ -98,8 +98,9 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
     return this.request({ op: 'login', userId: o.userId, userSig: o.userSig, platform: o.platform ?? 'Android', deviceId: o.deviceId, sdkVersion: o.sdkVersion ?? '8.0.0' });
   }
 
-  logout(): Promise<void> {
-    return this.request({ op: 'logout' });
+  /** Without arguments the link's own login; with them an earlier login of that device whose link is gone. */
+  logout(earlier?: { userId: string; userSig: string; deviceId: string }): Promise<void> {
+    return this.request({ op: 'logout', ...earlier });
   }
 
   /** businessId = the console certificate ID; token = the OPPO regId. (0, '') turns push off. */

@@ -38,7 +38,12 @@ export type ClientToServer =
       deviceId: string;
       sdkVersion: string;
     }
-  | { op: 'logout'; id: string }
+  /**
+   * Logs out the link's session. With `userId`, `userSig` and `deviceId` on a link that is not logged
+   * in, it ends that device's earlier login instead: the SDK delivering a logout it made while the
+   * network was down, on the next connection.
+   */
+  | { op: 'logout'; id: string; userId?: string; userSig?: string; deviceId?: string }
   | { op: 'set_offline_push_config'; id: string; businessId: number; token: string }
   | { op: 'do_background'; id: string; unreadCount: number }
   | { op: 'do_foreground'; id: string }

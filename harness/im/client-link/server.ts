@@ -92,6 +92,7 @@ class LinkConnection {
       case 'login':
         return this.login(id, frame);
       case 'logout':
+        if (!live && frame.userId !== undefined) return this.logoutEarlier(id, frame);
         if (!live) return this.result(id, 'NOT_LOGGED_IN');
         this.core.sessions.logout(live);
         return this.result(id, 'OK');
@@ -166,6 +167,20 @@ class LinkConnection {
     this.send({ op: 'heartbeat_ack', ...(id ? { id } : {}), serverTime: this.core.clock.now() });
   }
 
+  /** A logout the SDK made offline, delivered now: it ends that device's login if it still stands. */
+  private logoutEarlier(id: string, f: Record<string, unknown>): void {
+    const { userId, userSig, deviceId } = f;
+    if (typeof userId !== 'string' || typeof userSig !== 'string' || typeof deviceId !== 'string') {
+      return this.result(id, 'BAD_FRAME', 'a logout of an earlier login needs userId, userSig, deviceId (strings)');
+    }
+    const verified = this.core.accounts.verify(userSig, userId);
+    if (!verified.ok) return this.send({ op: 'result', id, code: verified.code, message: verified.message });
+    const session = this.core.sessions.sessionsOf(userId).find((s) => s.deviceId === deviceId);
+    if (!session || session.state === 'offline') return this.result(id, 'NOT_LOGGED_IN');
+    this.core.sessions.logout(session);
+    this.result(id, 'OK');
+  }
+
   private setOfflinePushConfig(id: string, f: Record<string, unknown>, live: Session | undefined): void {
     if (!live) {
       this.tokenBeforeLogin = true;
@@ -183,6 +198,7 @@ class LinkConnection {
     if (Buffer.byteLength(token) > IM_LIMITS.pushTokenBytes) return this.result(id, 'TOKEN_TOO_LONG');
     if (!certificates.known(businessId as number)) return this.result(id, 'NO_CERTIFICATE', `certificate ${businessId}`);
     sessions.setToken(live, businessId as number, token);
+    if (this.core.settings.tokenReportedByAnotherUser === 'move_to_reporter') sessions.moveTokenTo(live, token);
     this.result(id, 'OK');
   }
 }

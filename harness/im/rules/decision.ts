@@ -22,6 +22,8 @@ export type SuppressReason =
   | 'no_token'
   /** setOfflinePushConfig came before login (21005) and never again after it. */
   | 'token_before_login'
+  /** Another user's login on the same phone reported this login's token, which moved to it (detail: that user). */
+  | 'token_moved'
   | 'no_certificate'
   /** The certificate was saved less than the activation delay ago and has no earlier version. */
   | 'certificate_inactive'
@@ -61,6 +63,7 @@ export function decide(s: Session, m: ImMessage, content: string, certificates: 
   if (m.onlineOnly) return suppressed('online_only');
   if (m.offlinePush?.PushFlag === 1) return suppressed('push_flag_off');
   if (content === '') return suppressed('nothing_to_show');
+  if (!s.token && s.tokenMovedTo) return suppressed('token_moved', `to ${s.tokenMovedTo.userId}`);
   if (!s.token) return suppressed(s.tokenReportedBeforeLogin ? 'token_before_login' : 'no_token');
   const cert = certificates.lookup(s.token.businessId);
   if (cert.status === 'missing') return suppressed('no_certificate', `certificate ${s.token.businessId}`);
@@ -74,6 +77,8 @@ export function decide(s: Session, m: ImMessage, content: string, certificates: 
     token: s.token,
   };
   if (s.state === 'push_online') decision.detail = s.cause;
+  // The user logged out on the phone, but the logout never reached the server (lab-only knowledge).
+  if (s.logoutNotDeliveredAt !== undefined) decision.detail = 'logout_not_delivered';
   if (cert.pendingEffectiveAt !== undefined) decision.pendingEditEffectiveAt = cert.pendingEffectiveAt;
   return decision;
 }

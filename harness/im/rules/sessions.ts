@@ -58,6 +58,13 @@ export interface Session {
   token?: PushToken;
   /** The app called setOfflinePushConfig on this link before logging in (rejected with 21005). */
   tokenReportedBeforeLogin: boolean;
+  /**
+   * [lab-only] When the device's user logged out while its link was down, so the server never heard
+   * (the phone told the lab aside). Pushes decided for this login then carry `logout_not_delivered`.
+   */
+  logoutNotDeliveredAt?: number;
+  /** The push token went to another user's login that reported the same regId (setting tokenReportedByAnotherUser). */
+  tokenMovedTo?: { userId: string; at: number };
   /** Badge count: set by doBackground, +1 per vendor push. */
   unreadCount: number;
   link?: SessionLink;
@@ -190,6 +197,20 @@ export class SessionStore extends EventEmitter {
 
   setToken(s: Session, businessId: number, token: string): void {
     s.token = { businessId, token, reportedAt: this.clock.now() };
+    delete s.tokenMovedTo;
+  }
+
+  /**
+   * The token now belongs to `s` alone: every other user's login holding the same token loses it
+   * (remembering to whom it moved, for the decision's reason). Returns the logins it was taken from.
+   */
+  moveTokenTo(s: Session, token: string): Session[] {
+    const holders = this.all().filter((o) => o !== s && o.userId !== s.userId && o.token?.token === token);
+    for (const o of holders) {
+      delete o.token;
+      o.tokenMovedTo = { userId: s.userId, at: this.clock.now() };
+    }
+    return holders;
   }
 
   clearToken(s: Session): void {
@@ -208,6 +229,12 @@ export class SessionStore extends EventEmitter {
     const victims = this.sessionsOf(userId).filter((s) => LOGGED_IN.has(s.state));
     for (const s of victims) this.kick(s, 'rest_kick');
     return victims.length;
+  }
+
+  /** [lab-only] The device's user logged out offline; the login stays (the server was not told). */
+  noteLogoutNotDelivered(userId: string, deviceId: string): void {
+    const s = this.devices.get(userId)?.get(deviceId);
+    if (s && LOGGED_IN.has(s.state)) s.logoutNotDeliveredAt = this.clock.now();
   }
 
   noteVendorPush(s: Session): void {

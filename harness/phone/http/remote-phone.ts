@@ -5,6 +5,7 @@
 import type { Gesture } from '../input/touch.ts';
 import type {
   Orientation,
+  AppSource,
   AppState,
   BootOptions,
   DeviceInfo,
@@ -138,6 +139,12 @@ export class RemotePhone implements PhoneApi {
   }
   isAppInstalled(packageName: string): Promise<boolean> {
     return this.call('isAppInstalled', packageName);
+  }
+  async installApp(app: AppSource): Promise<void> {
+    await this.call('installApp', app);
+  }
+  removeApp(packageName: string): Promise<boolean> {
+    return this.call('removeApp', packageName);
   }
   shell(command: string): Promise<ShellResult> {
     return this.call('shell', command);

@@ -5,7 +5,7 @@
  */
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
-import type { BootOptions, PhoneApi } from '../api.ts';
+import type { AppSource, BootOptions, PhoneApi } from '../api.ts';
 import { PHONE_ROUTES } from './routes.ts';
 import type { ErrorBody, ParamSpec, PhoneListing, PhoneMethod } from './routes.ts';
 
@@ -54,11 +54,12 @@ function readParam(spec: ParamSpec, source: Record<string, unknown>, fromQuery: 
     throw new HttpError(400, 'invalid argument', `missing parameter '${spec.name}'`);
   }
   if (fromQuery && spec.kind === 'number' && typeof value === 'string' && value.trim() !== '') value = Number(value);
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   const ok =
-    spec.kind === 'object'
-      ? typeof value === 'object' && value !== null && !Array.isArray(value)
-      : typeof value === spec.kind && (spec.kind !== 'number' || Number.isFinite(value));
-  if (!ok) throw new HttpError(400, 'invalid argument', `parameter '${spec.name}' must be a ${spec.kind}`);
+    spec.kind === 'object' ? isObject
+    : spec.kind === 'string|object' ? isObject || typeof value === 'string'
+    : typeof value === spec.kind && (spec.kind !== 'number' || Number.isFinite(value));
+  if (!ok) throw new HttpError(400, 'invalid argument', `parameter '${spec.name}' must be a ${spec.kind.replace('|', ' or an ')}`);
   return value;
 }
 
@@ -75,12 +76,13 @@ function readBootOptions(body: Record<string, unknown>): BootOptions {
   if (deviceProfile !== undefined && typeof deviceProfile !== 'string') {
     throw new HttpError(400, 'invalid argument', "'deviceProfile' must be a string");
   }
-  if (appProfiles !== undefined && !(Array.isArray(appProfiles) && appProfiles.every((p) => typeof p === 'string'))) {
-    throw new HttpError(400, 'invalid argument', "'appProfiles' must be an array of strings");
+  const isSource = (p: unknown) => typeof p === 'string' || (typeof p === 'object' && p !== null && !Array.isArray(p));
+  if (appProfiles !== undefined && !(Array.isArray(appProfiles) && appProfiles.every(isSource))) {
+    throw new HttpError(400, 'invalid argument', "'appProfiles' must be an array of profile ids or profile objects");
   }
   return {
     ...(deviceProfile !== undefined && { deviceProfile }),
-    ...(appProfiles !== undefined && { appProfiles: appProfiles as string[] }),
+    ...(appProfiles !== undefined && { appProfiles: appProfiles as AppSource[] }),
   };
 }
 

@@ -14,7 +14,7 @@ export type PhoneMethod = Exclude<keyof PhoneApi, 'serial'>;
 export type PhoneArgs<M extends PhoneMethod> = Parameters<PhoneApi[M]>;
 export type PhoneResult<M extends PhoneMethod> = Awaited<ReturnType<PhoneApi[M]>>;
 
-export type ParamKind = 'string' | 'number' | 'object';
+export type ParamKind = 'string' | 'number' | 'object' | 'string|object';
 
 /** One positional argument of the PhoneApi method: its name on the wire and its JSON type. */
 export interface ParamSpec {
@@ -57,6 +57,8 @@ export const PHONE_ROUTES = {
   currentActivity: { verb: 'GET', path: 'current-activity', params: [] },
   currentPackage: { verb: 'GET', path: 'current-package', params: [] },
   isAppInstalled: { verb: 'GET', path: 'app-installed', params: [pkg] },
+  installApp: { verb: 'POST', path: 'install-app', params: [{ name: 'app', kind: 'string|object' }] },
+  removeApp: { verb: 'POST', path: 'remove-app', params: [pkg] },
   shell: { verb: 'POST', path: 'shell', params: [{ name: 'command', kind: 'string' }] },
   logcat: { verb: 'GET', path: 'logcat', params: [{ name: 'sinceIndex', kind: 'number', optional: true }] },
   screenshot: { verb: 'GET', path: 'screenshot', params: [] },

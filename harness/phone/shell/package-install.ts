@@ -12,6 +12,7 @@ import { FileError } from '../files.ts';
 import { InstallError, type InstallOptions } from '../packages.ts';
 import type { VirtualPhone } from '../phone.ts';
 import { pm } from './pm.ts';
+import { listProfiles } from '../profiles.ts';
 import type { ShellIo, StreamingCommand } from './session.ts';
 
 interface InstallArgs {
@@ -123,6 +124,11 @@ async function install(phone: VirtualPhone, args: string[], io: ShellIo): Promis
       apk = phone.files.read(path);
     } catch (e) {
       if (!(e instanceof FileError)) throw e;
+      // No such file, but the name is an app the lab knows (`tim-demo.apk`): install its profile.
+      if (await installKnownApp(phone, path)) {
+        io.out('Success\n');
+        return 0;
+      }
       io.err(`Error: Can't open file: ${path}\nException occurred while executing 'install':\njava.lang.IllegalArgumentException: Error: Can't open file: ${path}\n`);
       return 1;
     }
@@ -190,6 +196,17 @@ async function installSession(phone: VirtualPhone, sub: string, args: string[], 
     return 0;
   }
   return commit(phone, [...session.apks.values()], session.options, io);
+}
+
+/**
+ * The lab's own apps (fixtures/apps/) have no APK files: `pm install <dir>/<profile id>.apk` installs
+ * that profile — the app under test with its screens, push service registration and IM SDK.
+ */
+async function installKnownApp(phone: VirtualPhone, path: string): Promise<boolean> {
+  const name = path.split('/').pop()!.replace(/\.apk$/i, '');
+  if (!listProfiles('apps').includes(name)) return false;
+  await phone.installApp(name);
+  return true;
 }
 
 /** `pm …` and `cmd package …`. */

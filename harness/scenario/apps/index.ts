@@ -24,6 +24,15 @@ export function appPage(profile: string = process.env[APP_PROFILE_ENV] ?? timDem
   return page;
 }
 
+/** The page object of a variant profile defined in a spec: its own name's, else the one of the profile it extends. */
+export function appPageOrBase(profile: string, base: string): AppPage {
+  try {
+    return appPage(profile);
+  } catch {
+    return appPage(base);
+  }
+}
+
 /** The page object for a session's capabilities (`appium:appProfile`, else the selected default). */
 export function appPageFor(caps: WebdriverIO.Capabilities): AppPage {
   return appPage(caps['appium:appProfile']);

@@ -18,6 +18,8 @@ export const executeMethodMap = {
   'mobile: getDeviceInfo': { command: 'mobileGetDeviceInfo' },
   'mobile: isAppInstalled': { command: 'mobileIsAppInstalled', params: { required: ['appId'], optional: ['user'] } },
   'mobile: queryAppState': { command: 'queryAppState', params: { required: ['appId'] } },
+  'mobile: installApp': { command: 'mobileInstallApp', params: { required: ['appPath'], optional: ['timeout', 'allowTestPackages', 'useSdcard', 'grantPermissions', 'replace', 'checkVersion'] } },
+  'mobile: removeApp': { command: 'mobileRemoveApp', params: { required: ['appId'], optional: ['timeout', 'keepData', 'skipInstallCheck'] } },
   'mobile: activateApp': { command: 'activateApp', params: { required: ['appId'] } },
   'mobile: terminateApp': { command: 'mobileTerminateApp', params: { required: ['appId'], optional: ['timeout'] } },
   'mobile: backgroundApp': { command: 'mobileBackgroundApp', params: { optional: ['seconds'] } },

@@ -1,6 +1,8 @@
 /** App management with UiAutomator2's names and results (`mobile:` methods and the core app routes). */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { errors } from 'appium/driver.js';
-import type { AppState, StartActivityOptions } from '../../../phone/api.ts';
+import type { AppSource, AppState, StartActivityOptions } from '../../../phone/api.ts';
 import type { VirtualOppoDriver } from '../driver.ts';
 
 function requirePackage(appId: unknown): string {
@@ -35,6 +37,43 @@ export async function isAppInstalled(this: VirtualOppoDriver, appId: string): Pr
 
 export async function mobileIsAppInstalled(this: VirtualOppoDriver, appId: string, _user?: string | number): Promise<boolean> {
   return await this.phone.isAppInstalled(requirePackage(appId));
+}
+
+/**
+ * Core route `install_app` (WebdriverIO `installApp`). The lab knows apps by profile: `appPath` is a
+ * profile id, a file name whose base name is one (`tim-demo.apk`), or a profile JSON file on the
+ * Appium host (read here and sent as the profile, so a variant needs no fixture in the lab).
+ */
+export async function installApp(this: VirtualOppoDriver, appPath: string, _options?: unknown): Promise<void> {
+  if (typeof appPath !== 'string' || appPath === '') throw new errors.InvalidArgumentError(`'appPath' must be an app profile id or file, got ${JSON.stringify(appPath)}`);
+  let app: AppSource = appPath;
+  if (/\.json$/i.test(appPath) && existsSync(appPath)) {
+    try {
+      app = JSON.parse(await readFile(appPath, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new errors.InvalidArgumentError(`'${appPath}' is not an app profile: ${(err as Error).message}`);
+    }
+  }
+  try {
+    await this.phone.installApp(app);
+  } catch (err) {
+    throw new errors.InvalidArgumentError(`cannot install '${appPath}': ${(err as Error).message}`);
+  }
+}
+
+/** `mobile: installApp`; the install is immediate on a virtual phone, so the timing and replace options change nothing. */
+export async function mobileInstallApp(this: VirtualOppoDriver, appPath: string): Promise<void> {
+  await installApp.call(this, appPath);
+}
+
+/** Core route `remove_app` (WebdriverIO `removeApp`): true if the app was installed and is gone. */
+export async function removeApp(this: VirtualOppoDriver, appId: string, _options?: unknown): Promise<boolean> {
+  return await this.phone.removeApp(requirePackage(appId));
+}
+
+/** `mobile: removeApp`; `keepData` has nothing to keep on a virtual phone (an uninstall clears the app's data). */
+export async function mobileRemoveApp(this: VirtualOppoDriver, appId: string): Promise<boolean> {
+  return await this.phone.removeApp(requirePackage(appId));
 }
 
 /** seconds < 0 (the default): stay in the background; else come back after that much phone time. */
