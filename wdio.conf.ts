@@ -9,8 +9,12 @@ import type { Capabilities, Options } from '@wdio/types';
 import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
-import { writeFailureReport } from './harness/scenario/failure-report.ts';
+import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenario/reporting.ts';
+import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
+import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
+import { ensureLabToken } from './harness/scenario/lab-env.ts';
+import { freeLoopbackPort } from './harness/scenario/free-port.ts';
 import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
@@ -25,6 +29,11 @@ function profileOrExit(): E2eProfile {
 }
 
 const profile = profileOrExit();
+ensureLabToken(profile.backend);
+
+// Each run starts with an empty reports/: cleaned by the launcher (workers load this file too) while
+// it reads its configuration, before it opens its own log file there.
+if (process.env.WDIO_WORKER_ID === undefined) cleanReports();
 
 const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromEntries(
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),
@@ -37,12 +46,14 @@ if (profile.appium.kind === 'local') {
     {
       args: {
         address: '127.0.0.1',
+        // An ephemeral port of our own: the service's default search from 4723 races other runs on the machine.
+        port: await freeLoopbackPort(),
         // Lists as comma strings: the service JSON-stringifies arrays, which Appium misparses.
         useDrivers: profile.appium.drivers.join(','),
         allowInsecure: profile.appium.drivers.map((d) => `${d}:adb_shell`).join(','),
         // No quieter than info: the service waits for Appium's "listener started" info line.
       },
-      logPath: './reports/logs',
+      logPath: LOGS_DIR,
       appiumStartTimeout: 60_000,
     },
   ]);
@@ -54,23 +65,30 @@ export const config: WebdriverIO.MultiremoteConfig = {
   maxInstances: 1,
   capabilities,
   logLevel: 'warn',
-  outputDir: './reports/logs',
+  outputDir: LOGS_DIR,
   autoXvfb: false,
   framework: 'mocha',
   mochaOpts: { ui: 'bdd', timeout: isVirtualLab(profile) ? 30_000 : 300_000 },
   waitforTimeout: isVirtualLab(profile) ? 10_000 : 60_000,
   connectionRetryCount: 1,
   // One worker runs every spec file, so the per-line worker preface would only repeat itself.
-  reporters: [['spec', { showPreface: false }], ['junit', { outputDir: './reports/junit', outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml` }]],
+  reporters: [
+    ['spec', { showPreface: false }],
+    // addWorkerLogs: a failed test's push funnel (printed by its afterTest) lands in its <system-out>.
+    ['junit', { outputDir: JUNIT_DIR, outputFileFormat: (o: { cid: string }) => `results-${o.cid}.xml`, addWorkerLogs: true }],
+    ['allure', { outputDir: ALLURE_DIR, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
+  ],
   services,
+  onComplete: async () => {
+    console.log(`run report: ${await writeHtmlReport()}`);
+  },
   beforeSession: (_config, caps) => prepareSession(profile, caps),
-  // A scenario opened with `isolation: 'test'` starts each test clean (see Scenario.reset).
-  beforeTest: async () => {
+  beforeTest: async (test) => {
+    onTestStart(test);
+    // A scenario opened with `isolation: 'test'` starts each test clean (see Scenario.reset).
     await Scenario.current?.beforeEachTest();
   },
-  afterTest: async (test, _context, result) => {
-    if (result.passed) return;
-    const file = await writeFailureReport(`${test.parent} ${test.title}`);
-    if (file) console.log(`push funnel of this spec's messages: ${file}`);
-  },
+  afterTest: async (test, _context, result) => void (await onTestEnd(test, result)),
+  beforeHook: (test, _context, hookName) => onHookStart(hookName, test),
+  afterHook: async (test, _context, result) => void (await onHookEnd(test, result)),
 };

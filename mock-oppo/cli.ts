@@ -1,30 +1,46 @@
+#!/usr/bin/env node
 /**
  * `npm run mock-oppo`: the standalone mock on loopback. Prints the base URL (and the demo app's
  * credentials when no --apps file is given) and serves until SIGINT/SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
-import { parseRetention } from './core/settings.ts';
+import { parseRetention, type MockSettings } from './core/settings.ts';
+import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
-import { readCliArgs } from './transport/cli-args.ts';
+import { describeToken, readCliArgs, tokenFromCli } from './transport/cli-args.ts';
+import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
+
+const TOKEN_ENV = 'MOCK_OPPO_TOKEN';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
+       npm run mock-oppo -- contract record|verify ...   (the contract check; contract --help)
 
 A stateful fake of the OPPO PUSH platform (server API, device link, control API).
 
 Options:
   --port <n>       port to listen on (default 0 = any free port)
-  --host <addr>    address to bind (default 127.0.0.1)
+  --host <addr>    address to bind (default 127.0.0.1); any other address makes the
+                   control API need a token (generated and printed once unless given)
+  --token <t>      the control API's token, also on loopback (or MOCK_OPPO_TOKEN; 16+ chars)
+  --allow-host <name>  a Host name a loopback mock also answers (repeatable; a tunnel's name)
   --apps <file>    JSON array of apps, each at least {"appId","appKey","appSecret","masterSecret"};
                    replaces the built-in demo app (their secrets are never printed)
-  --retention <n>  messages kept for the control API's list (default 10000); the totals
-                   (GET /_mock/v1/totals) count every message whatever this is
+  --settings <file>  JSON object of named settings (see README "Settings"), e.g. {"tokenTtlMs":60000}
+  --set <name=value> one setting (repeatable; applied after --settings), e.g. --set legacyTargetType3=alias;
+                   the value is read as JSON when it parses, else as a string
+  --retention <n>  messages kept for the control API's list (default 10000; the setting
+                   messageRetention); the totals (GET /_mock/v1/totals) count every message whatever this is
   --help           show this help
 
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
-  const args = readCliArgs({ port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, retention: { type: 'string' }, help: { type: 'boolean' } } as const, HELP);
+  if (process.argv[2] === 'contract') return contractMain(process.argv.slice(3));
+  const args = readCliArgs({
+    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, ...SETTINGS_FLAGS, retention: { type: 'string' },
+    token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, help: { type: 'boolean' },
+  } as const, HELP);
   if ('exit' in args) return args.exit;
   const { values } = args;
   const port = Number(values.port ?? 0);
@@ -47,12 +63,25 @@ async function main(): Promise<number> {
     }
   }
 
-  const mock = createMockOppo({ ...(apps ? { apps } : {}), ...(retention !== undefined ? { settings: { messageRetention: retention } } : {}) });
-  const server = await mock.listen({ port, host: values.host ?? '127.0.0.1' });
+  let settings: Partial<MockSettings>;
+  try {
+    settings = await readSettings(values.settings, values.set ?? []);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  const token = tokenFromCli(values.token, TOKEN_ENV);
+  if (typeof token === 'number') return token;
+
+  if (retention !== undefined) settings.messageRetention = retention;
+  const mock = createMockOppo({ ...(apps ? { apps } : {}), settings });
+  const server = await mock.listen({ port, host: values.host ?? '127.0.0.1', ...(token ? { token } : {}), allowedHosts: values['allow-host'] ?? [] });
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);
   console.log(`  control API  ${server.url}/_mock/v1/...`);
   console.log(`  device link  ${server.url.replace(/^http/, 'ws')}/_device/v1/link`);
+  const tokenLine = describeToken(server.token, token, TOKEN_ENV);
+  if (tokenLine) console.log(`  token        ${tokenLine}`);
   if (apps) {
     for (const app of mock.platform.listApps()) console.log(`  app ${app.appId} (appKey ${app.appKey}) loaded from ${values.apps}`);
   } else {

@@ -1,4 +1,5 @@
 /** A typed client for the mock's control API (`/_mock/v1`), for specs and the lab. */
+import { controlInit, type ClientAccess } from './access/client.ts';
 import type { App, AppConfig } from './core/apps.ts';
 import type { Duration } from './core/clock.ts';
 import type { Fault, FaultSpec } from './core/faults.ts';
@@ -29,7 +30,7 @@ type Query = Record<string, string | number | undefined>;
 export class MockOppoControl {
   private readonly base: string;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, private readonly access: ClientAccess = {}) {
     this.base = `${baseUrl.replace(/\/$/, '')}/_mock/v1`;
   }
 
@@ -100,6 +101,14 @@ export class MockOppoControl {
   clearFaults(): Promise<unknown> {
     return this.call('DELETE', '/faults');
   }
+  /** Changes named settings now (400 for a bad name or value, 409 for one that is fixed at start). */
+  updateSettings(changes: Partial<MockSettings>): Promise<MockSettings> {
+    return this.call('PATCH', '/settings', changes);
+  }
+  /** Expires every token of the app now: its next call answers 11 and a client re-authenticates. */
+  expireTokens(appId: string): Promise<{ appId: string; expired: number }> {
+    return this.call('POST', `/apps/${encodeURIComponent(appId)}/expire-tokens`);
+  }
   settings(): Promise<MockSettings> {
     return this.call('GET', '/settings');
   }
@@ -108,10 +117,7 @@ export class MockOppoControl {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.size > 0 ? `?${params}` : '';
-    const res = await fetch(`${this.base}${path}${qs}`, {
-      method,
-      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-    });
+    const res = await fetch(`${this.base}${path}${qs}`, controlInit(method, this.access, body));
     const text = await res.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (!res.ok) {

@@ -17,7 +17,9 @@ import { createExpressApp, createRequestListener } from './transport/http-listen
 import { bindHttpServer, closeHttpServer } from './transport/listen.ts';
 import { createMswHandlers } from './transport/msw-handlers.ts';
 import type { WireEnd } from './transport/wire.ts';
-import { HttpCore, type JournalEntry, type ResetScope } from './wire/http.ts';
+import { HttpCore, mockSurfaces, type JournalEntry, type ResetScope } from './wire/http.ts';
+import { AccessGuard } from './access/guard.ts';
+import { admitUpgrade, flatDenial, guardListener } from './access/node.ts';
 
 export interface MockOppoOptions {
   /** Default: a flowing VirtualClock (real time plus whatever the control API jumps). */
@@ -30,8 +32,22 @@ export interface MockOppoOptions {
   receiptSender?: ReceiptSender;
 }
 
+export interface ListenOptions {
+  port?: number;
+  /** Default 127.0.0.1. Any other address makes the control API need a token (generated unless given). */
+  host?: string;
+  /** A token the control API needs, also on loopback (`--token`, MOCK_OPPO_TOKEN). */
+  token?: string;
+  /** More Host names a loopback mock answers (a tunnel's name). */
+  allowedHosts?: string[];
+  /** A guard shared with other servers (the lab's): it replaces host, token and allowedHosts (the mock binds its host). */
+  guard?: AccessGuard;
+}
+
 export interface ListeningMock {
   url: string;
+  /** The token the control API needs (undefined: none, the mock is on loopback). */
+  token: string | undefined;
   close(): Promise<void>;
 }
 
@@ -46,8 +62,11 @@ export interface MockOppo {
   faults: Faults;
   /** The request journal (newest last, secrets masked). */
   journal(): JournalEntry[];
-  /** Starts a node:http server (127.0.0.1, ephemeral port by default) serving the API, the control API and the device link — the same answers as `app`. */
-  listen(opts?: { port?: number; host?: string }): Promise<ListeningMock>;
+  /**
+   * Starts a node:http server (127.0.0.1, ephemeral port by default) serving the API, the control API
+   * and the device link — the same answers as `app`, behind the access guard (mock-oppo/access).
+   */
+  listen(opts?: ListenOptions): Promise<ListeningMock>;
   /**
    * `all` (default): back to the initial apps; clears state, faults, journal, receipts; closes device
    * links. `traffic`: only messages, faults, receipts, quotas, feedback and the journal (what the lab's
@@ -81,13 +100,16 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     journal: () => core.journalEntries(),
     reset: (scope) => core.reset(scope),
     acceptDeviceLink: (end) => deviceLinks.accept(end),
-    async listen({ port = 0, host = '127.0.0.1' } = {}) {
-      const server = createServer(listener);
+    async listen({ port = 0, host = '127.0.0.1', token, allowedHosts, guard: shared } = {}) {
+      const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: '--token / MOCK_OPPO_TOKEN' });
+      host = guard.host;
+      const server = createServer(guardListener(guard, mockSurfaces, listener, flatDenial));
       server.keepAliveTimeout = 5_000;
-      const link = attachDeviceLink(server, platform, deviceLinks);
+      const link = attachDeviceLink(server, platform, (req, socket) => admitUpgrade(guard, mockSurfaces, req, socket, flatDenial), deviceLinks);
       const url = await bindHttpServer(server, port, host);
       return {
         url,
+        token: guard.token,
         async close() {
           await link.close();
           await closeHttpServer(server);
@@ -115,3 +137,6 @@ export { DeviceLinkClient, DeviceLinkError, type NotificationFrame } from './dev
 export { DEVICE_LINK_PATH } from './device-link/protocol.ts';
 export { MockOppoControl, MockOppoControlError } from './control-client.ts';
 export { authSign } from './core/sign.ts';
+export { AccessGuard, checkToken, generateToken, isLoopback, WEB_TOKEN_HEADER, WEB_COOKIE_PREFIX, type AccessGuardOptions, type Denial, type Surface, type SurfaceOf } from './access/guard.ts';
+export { controlInit, tokenHeaders, type ClientAccess } from './access/client.ts';
+export { admitUpgrade, flatDenial, guardListener, nestedDenial, type DenialBody } from './access/node.ts';

@@ -10,6 +10,7 @@
  * rather than a device daemon behind a real adb server.
  */
 import net from 'node:net';
+import { isLoopback } from '../../mock-oppo/access/guard.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
 import { handleDeviceService } from './device-services.ts';
@@ -31,9 +32,6 @@ export class AdbEndpointError extends Error {
   override name = 'AdbEndpointError';
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 export class AdbServer {
   readonly devices: DeviceRegistry;

@@ -14,4 +14,16 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'start the lab: mock-oppo, the fake IM server, virtual phones and the lab API (= npm run lab)',
     run: async (argv) => (await import('../lab/cli.ts')).runLab(argv),
   },
+  doctor: {
+    summary: "check why a user's pushes do not arrive: the FAQ's checklist against the lab (or --live), with what to fix",
+    run: async (argv) => (await import('../doctor/cli.ts')).runDoctor(argv),
+  },
+  'adb-tunnel': {
+    summary: "reach the ADB endpoint of a lab on another machine from this one's loopback (needs the lab token)",
+    run: async (argv) => (await import('../lab/adb-tunnel-cli.ts')).runAdbTunnel(argv),
+  },
+  'im-contract': {
+    summary: 'contract check for the Tencent IM REST API: record real exchanges through a proxy, verify the fake against them',
+    run: async (argv) => (await import('../im/contract-cli.ts')).imContractMain(argv),
+  },
 };

@@ -48,6 +48,37 @@ export const IM_ERRORS = {
   OFFLINEPUSHINFO_MALFORMED: [90043, 'OfflinePushInfo malformed'],
   MSGLIFETIME_INVALID: [90044, 'MsgLifeTime not an integer'],
   REQUEST_TOO_LARGE: [93000, 'JSON packet too large'],
+  MSGBODY_TOO_LARGE: [80002, 'message body over 12 KB'],
+  BLACKLISTED: [20007, 'the sender is on the recipient\'s blocklist'],
+  REIMPORT_AFTER_DELETE: [70399, 'the account was deleted and cannot be imported again yet'],
+  // profiles (portrait_*)
+  PROFILE_PARAM: [40001, 'invalid profile request parameter'],
+  PROFILE_ACCOUNT_MISSING: [40003, 'the account does not exist'],
+  PROFILE_TAG_UNKNOWN: [40009, 'unknown profile Tag'],
+  PROFILE_VALUE_TOO_LONG: [40601, 'profile Value over 500 bytes'],
+  // relationships (sns/black_list_*)
+  SNS_PARAM: [30001, 'invalid relationship request parameter'],
+  SNS_ACCOUNT_MISSING: [30003, 'the account does not exist'],
+  // groups (group_open_http_svc/*)
+  GROUP_PARAM: [10004, 'invalid group request parameter'],
+  GROUP_NO_PERMISSION: [10007, 'no permission: the operator is not a member of the group'],
+  GROUP_NOT_FOUND: [10010, 'the group does not exist or was destroyed'],
+  GROUP_FULL: [10014, 'the group is full'],
+  GROUP_ID_INVALID: [10015, 'invalid GroupId'],
+  GROUP_SENDER_MUTED: [10017, 'the sender is muted in this group'],
+  GROUP_ACCOUNT_MISSING: [10019, 'an account in the request does not exist'],
+  GROUP_ID_TAKEN: [10021, 'the GroupId is already in use'],
+  // push to all (all_member_push/*)
+  PUSH_TAG_TOO_LONG: [90020, 'a tag is longer than 50 bytes'],
+  PUSH_TAG_DUPLICATE: [90022, 'TagsOr and TagsAnd share a tag'],
+  PUSH_TOO_FREQUENT: [90024, 'push too frequent: more than 1 second between two pushes'],
+  PUSH_TOO_MANY_TAGS: [90032, 'more than 10 tags'],
+  PUSH_ATTR_INVALID: [90033, 'invalid attribute'],
+  PUSH_ATTRS_AND_TAGS: [90039, 'push by attribute and push by tag cannot be combined'],
+  PUSH_EMPTY_TAG: [90040, 'a tag in the condition is empty'],
+  PUSH_DAILY_LIMIT: [90047, 'push count over the daily limit (100)'],
+  PUSH_TOO_LARGE: [90056, 'push request body over 10 KB'],
+  ACCOUNTS_TOO_MANY: [90018, 'too many accounts in the request'],
   INTERNAL_ERROR: [90992, 'internal error'],
 } as const satisfies Record<string, readonly [number, string]>;
 
@@ -73,4 +104,20 @@ export const IM_LIMITS = {
   queryTargets: 500,
   maxMsgLifeTimeSeconds: 604_800,
   requestBodyBytes: 1_048_576,
+  /** MsgBody (serialized) per message: 80002 above. */
+  msgBodyBytes: 12 * 1024,
+  deleteBatch: 100,
+  profileAccounts: 100,
+  profileValueBytes: 500,
+  blacklistBatch: 1000,
+  groupNameBytes: 30,
+  /** Members in one create_group / add_group_member / import_group_member call. */
+  groupMembersPerCall: 500,
+  groupIdBytes: 48,
+  pushTagBytes: 50,
+  pushTagsPerCondition: 10,
+  pushPerDay: 100,
+  pushMinIntervalMs: 1000,
+  pushBodyBytes: 10 * 1024,
+  attrValueBytes: 50,
 } as const;

@@ -1,12 +1,14 @@
 /** The IM app, console certificates and accounts the lab starts with (fixtures/). */
 import { readFileSync } from 'node:fs';
+import { parseJsonQuietly } from '../../mock-oppo/access/secrets.ts';
 import type { ImApp } from './rules/accounts.ts';
 import { parseCertificate, type CertificateConfig } from './rules/certificates.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 
+/** A JSON file's content; a syntax error gives the position, never the text (it may be a secret key). */
 export function readJson(file: string | URL): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return parseJsonQuietly(readFileSync(file, 'utf8'));
 }
 
 /** `{"sdkAppId", "secretKey", "admin"}` as in fixtures/im-app.json (and `npm run lab -- --im <file>`). */
@@ -20,6 +22,11 @@ export function parseImApp(input: unknown): ImApp {
 
 export function defaultImApp(): ImApp {
   return parseImApp(readJson(new URL('im-app.json', FIXTURES)));
+}
+
+/** Whether a secret key is the fixtures' test key (public, in this repository), not a real app's. */
+export function isFixtureSecretKey(secretKey: string): boolean {
+  return secretKey === defaultImApp().secretKey;
 }
 
 export function defaultCertificates(): CertificateConfig[] {

@@ -4,7 +4,10 @@ import express from 'express';
 import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
 import type { WireEnd } from '../../mock-oppo/transport/wire.ts';
+import { AccessGuard, type SurfaceOf } from '../../mock-oppo/access/guard.ts';
+import { admitUpgrade, guardListener } from '../../mock-oppo/access/node.ts';
 import { attachClientLink, ClientLinkEndpoint } from './client-link/server.ts';
+import { CLIENT_LINK_PATH } from './client-link/protocol.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
 import { OPPO_CN_BASE_URL, OppoClient } from './push/oppo-client.ts';
@@ -32,8 +35,11 @@ export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
   /** REST `/v4/...`, console and control `/_im/v1/...`. */
   app: express.Express;
   imApp: ImApp;
-  /** Serves `app` and the client link (CLIENT_LINK_PATH); close() ends every link and the rules' timers. */
-  listen(opts?: { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * Serves `app` and the client link (CLIENT_LINK_PATH) behind the access guard (the lab's shared
+   * one, which also gives the address to bind; else one for `host`); close() ends every link and the rules' timers.
+   */
+  listen(opts?: { port?: number; host?: string; guard?: AccessGuard }): Promise<{ url: string; close(): Promise<void> }>;
   /**
    * Back to the fixtures (core.ts `reset`) and every open client link dropped, as after a server
    * restart: an SDK still connected sees its socket close. Also `POST /_im/v1/reset`.
@@ -42,6 +48,9 @@ export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
   /** Serves a client link over a wire end without a socket (apps on phones in this process). Closed by the listener's close(). */
   acceptClientLink(end: WireEnd): void;
 }
+
+/** The access guard's view of the IM server: REST (UserSig auth) and the client link are open, the rest is control. */
+export const imSurfaces: SurfaceOf = (path) => (path.startsWith('/v4/') || path === CLIENT_LINK_PATH ? 'open' : 'control');
 
 export function createImServer(options: ImServerOptions): ImServer {
   const settings = resolveSettings(options.settings);
@@ -81,10 +90,11 @@ export function createImServer(options: ImServerOptions): ImServer {
     reset,
     acceptClientLink: (end) => clientLinks.accept(end),
     async listen(opts = {}) {
-      const server = createServer(app);
+      const guard = opts.guard ?? new AccessGuard({ host: opts.host ?? '127.0.0.1' });
+      const server = createServer(guardListener(guard, imSurfaces, app));
       // After the bind: the link's ws server would rethrow a bind error (EADDRINUSE) as uncaught.
-      const url = await bindHttpServer(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
-      const link = attachClientLink(server, clientLinks);
+      const url = await bindHttpServer(server, opts.port ?? 0, guard.host);
+      const link = attachClientLink(server, clientLinks, (req, socket) => admitUpgrade(guard, imSurfaces, req, socket));
       return {
         url,
         async close() {

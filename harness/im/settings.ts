@@ -57,6 +57,23 @@ export interface ImSettings {
   /** A valid UserSig for an unknown UserID imports the account at login, as the SDK login does. */
   autoImportOnLogin: boolean;
   /**
+   * `POST /_im/v1/usersig` (the lab signs a UserSig for anyone who asks): 'auto' (default) serves it
+   * only while the app's secret key is the fixtures' test key, 'on' always, 'off' never. A real
+   * app's key would let any caller of the control API mint tickets the real Tencent IM accepts.
+   */
+  userSigEndpoint: 'auto' | 'on' | 'off';
+  /**
+   * A REST sendmsg/batchsendmsg from a sender the recipient blocked: 'refuse' answers 20007 and
+   * pushes nothing (the error table of sendmsg lists 20007); 'ignore' delivers it anyway (the
+   * reference also quotes "the API does not check friendship, blocklist or mute"). [uncertain]
+   */
+  restBlocklist: 'refuse' | 'ignore';
+  /**
+   * The app backend's callback URL (console "callback configuration"): `State.StateChange` is
+   * POSTed there on login, logout and disconnect. Absent: no callbacks.
+   */
+  callbackUrl?: string;
+  /**
    * A push token (OPPO regId) reported by a user while another user's login still holds it — a
    * second user on the same phone after a logout the server never got. Unpublished [uncertain:
    * tencent-im.md §6.2, "probably the token is moved"]. `move_to_reporter` (default): the token now
@@ -79,6 +96,8 @@ export const DEFAULT_IM_SETTINGS: ImSettings = {
   kickedUserSigCode: 70052,
   userSigFutureSkew: '1d',
   autoImportOnLogin: true,
+  userSigEndpoint: 'auto',
+  restBlocklist: 'refuse',
   tokenReportedByAnotherUser: 'move_to_reporter',
 };
 

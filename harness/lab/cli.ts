@@ -8,8 +8,9 @@ import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
+import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
-import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
+import { describeToken, readCliArgs, tokenFromCli } from '../../mock-oppo/transport/cli-args.ts';
 import { parseRetention } from '../../mock-oppo/core/settings.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
@@ -21,12 +22,17 @@ with appium:labUrl.
 Options:
   --im <file>      IM app JSON {"sdkAppId", "secretKey", "admin"} (default fixtures/im-app.json)
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
-  --host <addr>    address to bind (default 127.0.0.1)
+  --host <addr>    address to bind (default 127.0.0.1); any other address makes every control
+                   API need a token (generated and printed once unless given)
+  --token <t>      the control APIs' token, also on loopback (or PUSH_LAB_TOKEN; 16+ chars)
+  --allow-host <name>  a Host name a loopback lab also answers (repeatable; a tunnel's name)
+  --allow-usersig  serve POST /_im/v1/usersig even when --im has a key that is not the fixtures'
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
   --retention <n>  messages mock-oppo keeps for its control API's list (default 10000); its totals
                    (GET /_mock/v1/totals) count every message whatever this is
   --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
-                   how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort)
+                   how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort);
+                   from another machine only with the token: npx push-lab adb-tunnel --lab <lab url>
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
   --help           show this help
@@ -43,7 +49,14 @@ function adbFlag(argv: string[]): string[] {
 }
 
 export async function runLab(argv: string[]): Promise<number> {
-  const args = readCliArgs({ im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, retention: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' }, help: { type: 'boolean' } } as const, HELP, adbFlag(argv));
+  const args = readCliArgs(
+    {
+      im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, retention: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' },
+      token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'allow-usersig': { type: 'boolean' }, help: { type: 'boolean' },
+    } as const,
+    HELP,
+    adbFlag(argv),
+  );
   if ('exit' in args) return args.exit;
   const { values } = args;
   const phones = values.phones === undefined ? 0 : Number(values.phones);
@@ -78,23 +91,32 @@ export async function runLab(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const token = tokenFromCli(values.token, LAB_TOKEN_ENV);
+  if (typeof token === 'number') return token;
+
   const lab = await startLab({
     clock: new VirtualClock({ flowing: !values.frozen }),
     ...(values.host ? { host: values.host } : {}),
     ...(imApp ? { imApp } : {}),
     ...(oppoApps ? { oppoApps } : {}),
     ...(retention !== undefined ? { oppoSettings: { messageRetention: retention } } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(values['allow-usersig'] ? { imSettings: { userSigEndpoint: 'on' as const } } : {}),
+    allowedHosts: values['allow-host'] ?? [],
     phones,
     ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
   });
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
+  const tokenLine = describeToken(lab.access.token, token, LAB_TOKEN_ENV);
+  if (tokenLine) console.log(`${'token'.padEnd(width)}${tokenLine}`);
   const adb = lab.adb.info();
   if (adb) {
     console.log(`ADB: the phones are adb devices of the server at ${adb.host}:${adb.port} (loopback only):`);
     console.log(`  ${adb.clients.adb}      or  export ${adb.clients.env}`);
     console.log(`  adbkit: ${adb.clients.adbkit}    Appium: ${adb.clients.appium}`);
+    if (!lab.access.loopback) console.log(`  from another machine (with the token): npx push-lab adb-tunnel --lab ${lab.url}`);
   }
   console.log('Ctrl-C to stop.');
   await new Promise<void>((resolve) => {

@@ -6,10 +6,12 @@
  * Every answer is `{ value }`, every failure `{ error: { code, message } }`, like the phone API.
  */
 import express from 'express';
+import { bodyErrorMessage } from '../../mock-oppo/access/secrets.ts';
 import { parseDuration, type Duration, type VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { createPhoneRouter, PHONES_PATH } from '../phone/http/index.ts';
 import type { PhoneFarm } from '../phone/farm.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
+import type { LabTrace } from '../trace/trace.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import type { LabAdb } from './adb-endpoint.ts';
 import type { LabResetResult } from './lab.ts';
@@ -22,6 +24,8 @@ export interface LabControlDeps {
   advance(by: Duration): Promise<number>;
   reset(): Promise<LabResetResult>;
   services: Array<{ name: string; url: string }>;
+  /** The joined trace of one IM message; undefined when IM has no such MsgKey. */
+  trace(msgKey: string): LabTrace | undefined;
   adb: LabAdb;
 }
 
@@ -85,6 +89,14 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
     route(async (req) => {
       const steps = await deps.advance(durationOf(body(req).by));
       return { now: clock.now(), steps };
+    }),
+  );
+  app.get(
+    `${LAB_API_PATH}/traces/:msgKey`,
+    route((req) => {
+      const trace = deps.trace(String(req.params.msgKey));
+      if (!trace) throw new NotFound(`IM has no message with MsgKey ${req.params.msgKey}`);
+      return trace;
     }),
   );
   // The phones' ADB endpoint: where it listens (null when off), switched on (optionally on a port) and off.
@@ -193,7 +205,7 @@ export function createLabControlApp(deps: LabControlDeps): express.Express {
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: unknown }).status;
     const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
-    res.status(code).json({ error: { code: code === 500 ? 'internal' : 'bad_request', message: (err as Error).message } });
+    res.status(code).json({ error: { code: code === 500 ? 'internal' : 'bad_request', message: bodyErrorMessage(err) } });
   });
   return app;
 }

@@ -17,9 +17,28 @@ import { ImClientLink } from '../im/client-link/client.ts';
 import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
 import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
+import { messageView } from '../../mock-oppo/core/views.ts';
+import { joinTrace, type LabTrace } from '../trace/trace.ts';
 import { createLabControlApp } from './control-api.ts';
-import { listenOnLoopback } from './listen.ts';
+import { listenGuarded } from './listen.ts';
 import { LabAdb } from './adb-endpoint.ts';
+import { adbTunnelRoute } from './adb-tunnel.ts';
+import { AccessGuard } from '../../mock-oppo/access/guard.ts';
+import { LAB_TOKEN_ENV } from './access.ts';
+import { maskSecret } from '../../mock-oppo/core/apps.ts';
+import { isFixtureSecretKey } from '../im/fixtures.ts';
+import { userSigEndpointOn } from '../im/wire/control.ts';
+
+/** Said once at start when the IM app's secret key is not the fixtures' (a real app's key, probably). */
+export function realKeyWarning(secretKey: string, mintsUserSigs: boolean): string {
+  return (
+    `im: signing with a real-looking secret key (${maskSecret(secretKey)}), not the fixtures' test key: ` +
+    'UserSigs signed with it may be accepted by the real Tencent IM. ' +
+    (mintsUserSigs
+      ? 'The control API mints tickets with it (POST /_im/v1/usersig is on): anyone who reaches the control API can get an admin UserSig.'
+      : 'The control API could mint tickets with it, so POST /_im/v1/usersig is off (--allow-usersig turns it on).')
+  );
+}
 
 export interface LabOptions {
   /** Default: a frozen VirtualClock at the current real time. */
@@ -52,6 +71,15 @@ export interface LabOptions {
    * (the process's file limit caps it near 10,000 phones).
    */
   phoneLinks?: PhoneLinks;
+  /**
+   * The token every control surface needs (`--token`, PUSH_LAB_TOKEN), also on loopback. Absent: a
+   * lab off loopback generates one (`lab.access.token`), a lab on loopback needs none.
+   */
+  token?: string;
+  /** More Host names a loopback lab answers (a tunnel's name, e.g. a farm's). */
+  allowedHosts?: string[];
+  /** Where the lab says the one thing a person must know at start (a real-looking IM key). Default console.warn. */
+  warn?: (message: string) => void;
   /** Serve the phones over ADB on loopback: true (an ephemeral port) or `{ port }`. Also switchable through the lab API. */
   adb?: boolean | { port?: number };
 }
@@ -80,6 +108,10 @@ export interface Lab {
   url: string;
   /** Name and URL of every service, in start order (what the CLI prints). */
   services: Array<{ name: string; url: string }>;
+  /** The joined trace of one IM message (undefined: IM has no message with that MsgKey). */
+  trace(msgKey: string): LabTrace | undefined;
+  /** The access guard all the lab's servers share: `token` (undefined on loopback), `webToken`. */
+  access: AccessGuard;
   /** Registers a barrier for advance(); returns a function that removes it. */
   addBarrier(barrier: Barrier): () => void;
   /** Moves the clock by `by`, timer by timer, awaiting the barriers (and `extra`) between steps. Returns the steps taken. */
@@ -128,6 +160,12 @@ export function linkBarrier(link: { readonly connected: boolean; sync(): Promise
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const clock = options.clock ?? new VirtualClock();
   const host = options.host ?? '127.0.0.1';
+  const guard = new AccessGuard({
+    host,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    tokenSource: `--token / ${LAB_TOKEN_ENV}`,
+  });
   const closers: Array<() => Promise<void>> = [];
   const services: Lab['services'] = [];
   if (!options.clock) closers.push(async () => clock.dispose());
@@ -144,7 +182,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const portBase = options.portBase ?? 0;
     if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new RangeError(`portBase must be 0 or a port from 1 to 65533, got ${portBase}`);
     const portOf = (offset: number) => (portBase === 0 ? 0 : portBase + offset);
-    const oppo = await mock.listen({ port: portOf(0), host });
+    const oppo = await mock.listen({ port: portOf(0), guard });
     closers.push(oppo.close);
     services.push({ name: 'mock-oppo', url: oppo.url });
 
@@ -156,7 +194,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       ...(options.accounts ? { accounts: options.accounts } : {}),
       ...(options.imSettings ? { settings: options.imSettings } : {}),
     });
-    const im = await server.listen({ port: portOf(1), host });
+    const im = await server.listen({ port: portOf(1), guard });
     closers.push(im.close);
     services.push({ name: 'im', url: im.url });
 
@@ -164,6 +202,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const phoneLinks = options.phoneLinks ?? 'in-process';
     if (phoneLinks !== 'in-process' && phoneLinks !== 'websocket') throw new RangeError(`phoneLinks must be 'in-process' or 'websocket', got '${phoneLinks}'`);
     const network = new InProcessNetwork();
+    if (!isFixtureSecretKey(imApp.secretKey)) (options.warn ?? console.warn)(realKeyWarning(imApp.secretKey, userSigEndpointOn(server)));
     const farm = new PhoneFarm({
       clock,
       oppoUrl: oppo.url,
@@ -203,6 +242,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const advance = (by: Duration, extra: Barrier[] = []) =>
       advanceStepwise(clock, by, { [Symbol.iterator]: () => [...barriers, ...extra][Symbol.iterator]() });
 
+    const trace = (msgKey: string): LabTrace | undefined => {
+      if (!server.messages.get(msgKey)) return undefined;
+      return joinTrace(msgKey, {
+        im: server.traces.byMsgKey(msgKey),
+        oppo: mock.platform.listMessages({ appMessageId: msgKey }).map(messageView),
+        phone: (deviceId, ids) => farm.get(deviceId)?.notifications.eventsOf(ids) ?? [],
+      });
+    };
+    server.setTraceSource(trace);
+
     const reset = async (): Promise<LabResetResult> => {
       // Phones first: their apps stop (closing IM links), so IM then forgets sessions nobody holds.
       await farm.resetAll();
@@ -212,7 +261,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       return { now: clock.now(), phones: farm.list().map((p) => p.serial) };
     };
 
-    const control = await listenOnLoopback(createLabControlApp({ clock, farm, advance, reset, services, adb }), host, portOf(2));
+    const control = await listenGuarded(createLabControlApp({ clock, farm, advance, reset, services, adb, trace }), {
+      guard,
+      port: portOf(2),
+      upgrades: [adbTunnelRoute(adb)],
+    });
     closers.push(control.close);
     services.push({ name: 'lab', url: control.url });
 
@@ -229,6 +282,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       adb,
       url: control.url,
       services,
+      trace,
+      access: guard,
       addBarrier(barrier) {
         barriers.add(barrier);
         return () => barriers.delete(barrier);

@@ -7,9 +7,18 @@
 export class StaleNodeError extends Error {
   override name = 'StaleNodeError';
   readonly code = 'stale element reference';
-  constructor(readonly nodeId: string) {
-    super(`node '${nodeId}' is not on the current screen`);
+  constructor(
+    readonly nodeId: string,
+    message = `node '${nodeId}' is not on the current screen`,
+  ) {
+    super(message);
   }
+}
+
+/** An element reference a front never handed out (in this session). */
+export class NoSuchElementError extends Error {
+  override name = 'NoSuchElementError';
+  readonly code = 'no such element';
 }
 
 /** setText on a node that takes no text. */
@@ -27,6 +36,24 @@ export class PackageNotInstalledError extends Error {
   readonly code = 'invalid argument';
   constructor(readonly packageName: string) {
     super(`package '${packageName}' is not installed`);
+  }
+}
+
+/** A locator the phone's locator engine cannot use (unknown strategy, bad xpath, UiSelector outside the subset). */
+export class InvalidSelectorError extends Error {
+  override name = 'InvalidSelectorError';
+  readonly code = 'invalid selector';
+}
+
+/** getAttribute with a name the element does not have. */
+export class NoSuchAttributeError extends Error {
+  override name = 'NoSuchAttributeError';
+  readonly code = 'invalid argument';
+  constructor(
+    readonly attribute: string,
+    readonly supported: readonly string[],
+  ) {
+    super(`This element does not have the '${attribute}' attribute (supported: ${supported.join(', ')})`);
   }
 }
 

@@ -4,6 +4,8 @@
  * what never showed and why. Plain state driven by the injected clock (show_ttl).
  */
 import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
+import type { ReasonAt } from '../../mock-oppo/core/reasons.ts';
+import { Ring } from '../../mock-oppo/core/ring.ts';
 import type { StatusBarNotification } from './api.ts';
 import type { ChannelSpec } from './profiles.ts';
 import type { ClickTarget } from './intent.ts';
@@ -19,14 +21,10 @@ function remember<T>(list: T[], item: T): void {
   if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
 }
 
-export type DropReason =
-  | 'notification_permission_off'
-  | 'channel_missing'
-  | 'registration_id_mismatch'
-  | 'app_not_installed';
+/** Why the phone did not show a push, and why an entry left the shade: the phone's reasons of the shared vocabulary (mock-oppo/core/reasons.ts). */
+export type DropReason = Exclude<ReasonAt<'phone', 'lost'>, 'not_displayed'>;
 
-/** `swipe`: the user swiped the row away (Android's REASON_CANCEL from the shade). */
-export type RemoveReason = 'click' | 'show_ttl' | 'force_stop' | 'uninstall' | 'cancel' | 'swipe';
+export type RemoveReason = ReasonAt<'phone', 'removed'>;
 
 export interface ShadeEntry {
   key: string;
@@ -40,6 +38,8 @@ export interface ShadeEntry {
   subText?: string;
   /** Long-text style (OPPO style 2): the full text the expanded row shows. */
   bigText?: string;
+  /** A foreground service's notification: not clearable, and "Clear all" leaves it. */
+  ongoing?: boolean;
   postTime: number;
   /** Extras the click hands to the app (OPPO `action_parameters`, or `--es` of `cmd notification post`). */
   extras: Record<string, string>;
@@ -61,6 +61,30 @@ export interface DroppedNotification {
   reason: DropReason;
 }
 
+/**
+ * One thing the phone did with an OPPO push, keyed by its messageId: the phone's hops of the lab's
+ * joined trace (received → shown or dropped → removed → tapped → activity started → extras).
+ */
+export interface PhonePushEvent {
+  at: number;
+  messageId: string;
+  packageName: string;
+  event: 'received' | 'shown' | 'dropped' | 'removed' | 'tapped' | 'activity' | 'extras';
+  /** dropped and removed only. */
+  reason?: DropReason | RemoveReason;
+  detail?: string;
+  title?: string;
+  text?: string;
+  channelId?: string;
+  /** activity: the component the tap started (`pkg/.Activity`). */
+  component?: string;
+  /** extras: what the activity received. */
+  extras?: Record<string, string>;
+}
+
+/** How many push events the phone remembers (the oldest go first). */
+export const PUSH_EVENT_LIMIT = 10_000;
+
 export interface RemovedNotification {
   time: number;
   reason: RemoveReason;
@@ -74,6 +98,8 @@ export class NotificationManager {
   private readonly enabledByPkg = new Map<string, boolean>();
   readonly dropped: DroppedNotification[] = [];
   readonly removed: RemovedNotification[] = [];
+  /** What happened to each OPPO push on this phone, oldest first. */
+  readonly pushEvents = new Ring<PhonePushEvent>(PUSH_EVENT_LIMIT);
   /** Post order, so "newest first" holds on a frozen clock where post times tie. */
   private readonly order = new WeakMap<ShadeEntry, number>();
   private posts = 0;
@@ -108,9 +134,20 @@ export class NotificationManager {
     this.enabledByPkg.set(pkg, enabled);
   }
 
+  /** Adds one hop of a push to the phone's journal. */
+  note(event: Omit<PhonePushEvent, 'at'>): void {
+    this.pushEvents.push({ at: this.clock.now(), ...event });
+  }
+
+  /** The journal of the pushes with these OPPO message ids. */
+  eventsOf(messageIds: ReadonlySet<string>): PhonePushEvent[] {
+    return this.pushEvents.toArray().filter((e) => messageIds.has(e.messageId));
+  }
+
   drop(record: Omit<DroppedNotification, 'time'>): DroppedNotification {
     const dropped = { time: this.clock.now(), ...record };
     remember(this.dropped, dropped);
+    this.note({ messageId: record.messageId, packageName: record.packageName, event: 'dropped', reason: record.reason, title: record.title, ...(record.channelId ? { channelId: record.channelId } : {}) });
     return dropped;
   }
 
@@ -127,6 +164,7 @@ export class NotificationManager {
     // Re-inserting moves a replaced entry to the top, as an update does in the shade.
     this.active.delete(entry.key);
     this.active.set(entry.key, posted);
+    if (posted.messageId) this.note({ messageId: posted.messageId, packageName: posted.packageName, event: 'shown', title: posted.title, text: posted.text, channelId: posted.channelId });
     return posted;
   }
 
@@ -141,6 +179,7 @@ export class NotificationManager {
     this.ttl.get(key)?.cancel();
     this.ttl.delete(key);
     remember(this.removed, { time: this.clock.now(), reason, entry });
+    if (entry.messageId) this.note({ messageId: entry.messageId, packageName: entry.packageName, event: 'removed', reason });
     return entry;
   }
 
@@ -148,9 +187,9 @@ export class NotificationManager {
     for (const entry of this.entries) if (entry.packageName === pkg) this.cancel(entry.key, reason);
   }
 
-  /** The shade's "Clear all". */
+  /** The shade's "Clear all" (ongoing notifications stay). */
   clearAll(): void {
-    for (const entry of this.entries) this.cancel(entry.key, 'cancel');
+    for (const entry of this.entries) if (!entry.ongoing) this.cancel(entry.key, 'cancel');
   }
 
   forgetPackage(pkg: string): void {
@@ -197,8 +236,8 @@ function toStatusBarNotification(e: ShadeEntry, isRemoved: boolean): StatusBarNo
   return {
     isGroup: false,
     packageName: e.packageName,
-    isClearable: true,
-    isOngoing: false,
+    isClearable: !e.ongoing,
+    isOngoing: e.ongoing ?? false,
     id: e.id,
     tag: e.tag,
     notification: {

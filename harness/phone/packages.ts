@@ -165,7 +165,7 @@ export class ApkPackages {
   uninstall(packageName: string): boolean {
     if (!this.packages.has(packageName)) return false;
     this.kill(packageName);
-    this.activityHooks.delete(packageName);
+    // The activity hook stays: it is the package's code, which a reinstall brings back (the UiA2 driver uninstalls and reinstalls io.appium.settings).
     this.packages.delete(packageName);
     this.host.log('I', 'PackageManager', `Removing package ${packageName}`);
     return true;

@@ -36,6 +36,7 @@ import {
 import { Logcat, type Level } from './logcat.ts';
 import { NotificationManager, type ShadeEntry } from './notifications.ts';
 import { DevicePorts } from './ports.ts';
+import { addAppiumSettingsBehaviour } from './uia2/settings-app.ts';
 import { DeviceFiles } from './files.ts';
 import { ApkPackages, RUNTIME_PERMISSIONS, type ApkPackage, type InstallOptions } from './packages.ts';
 import { SystemSettings } from './system-settings.ts';
@@ -175,6 +176,8 @@ export class VirtualPhone implements PhoneApi {
       log: (level, tag, message) => this.log(PID.system, level, tag, message),
     });
     this.systemSettings = new SystemSettings(createHash('sha256').update(this.serial).digest('hex').slice(0, 16));
+    // What the test tooling's packages do once installed from their APKs (the UiAutomator2 driver's helper).
+    addAppiumSettingsBehaviour(this);
     this.push = new HeytapPushService(
       {
         serial: this.serial,
@@ -585,14 +588,24 @@ export class VirtualPhone implements PhoneApi {
     const entry = this.notifications.get(key);
     if (!entry) throw new StaleNodeError(`shade/${key}`);
     if (!entry.click) return;
+    const pushed = entry.messageId ? { messageId: entry.messageId, packageName: entry.packageName } : undefined;
+    if (pushed) this.notifications.note({ ...pushed, event: 'tapped' });
     this.notifications.cancel(key, 'click');
     this.log(PID.systemui, 'I', 'NotificationClicker', `Clicking on notification ${key}`);
     this.shade = false;
-    if (entry.click.kind === 'browser') await this.openBrowser(entry.click.url);
-    else {
-      const outcome = await this.startIntent(entry.click.intent, { fromNotification: true });
-      if (!outcome.ok) this.log(PID.push, 'E', 'HeytapPush', `click ${key}: ${outcome.messages.join(' ')}`);
+    if (entry.click.kind === 'browser') {
+      await this.openBrowser(entry.click.url);
+      if (pushed) this.notifications.note({ ...pushed, event: 'activity', component: shortComponent(BROWSER_ACTIVITY), detail: entry.click.url });
+      return;
     }
+    const received = this.receivedExtras(entry.packageName);
+    const before = received.length;
+    const outcome = await this.startIntent(entry.click.intent, { fromNotification: true });
+    if (!outcome.ok) this.log(PID.push, 'E', 'HeytapPush', `click ${key}: ${outcome.messages.join(' ')}`);
+    if (!pushed) return;
+    if (outcome.ok) this.notifications.note({ ...pushed, event: 'activity', component: outcome.component });
+    else this.notifications.note({ ...pushed, event: 'activity', detail: outcome.messages.join(' ') });
+    for (const got of received.slice(before)) this.notifications.note({ ...pushed, event: 'extras', extras: got.extras, component: got.activity });
   }
 
   // ---- background work -----------------------------------------------------------------------
@@ -676,8 +689,8 @@ export class VirtualPhone implements PhoneApi {
     return this.orientationNow === 'PORTRAIT' ? { width, height } : { width: height, height: width };
   }
 
-  /** The status bar's 24 dp; the app window starts below it, the shade covers it. */
-  private statusBarHeight(): number {
+  /** The status bar's 24 dp in px; the app window starts below it, the shade covers it. */
+  statusBarHeight(): number {
     return Math.round((24 * this.device.screen.density) / 160);
   }
 

@@ -134,6 +134,7 @@ export class HeytapPushService {
   private receive(link: PushLink, frame: PushFrame): void {
     const { messageId, registrationId, packageName, notification: n } = frame;
     this.host.log('I', TAG, `receive messageId=${messageId} pkg=${packageName} notifyId=${n.notifyId}`);
+    this.host.notifications.note({ messageId, packageName, event: 'received', title: n.title, text: n.content });
     const drop = (reason: DropReason, channelId?: string): void => {
       this.host.notifications.drop({ packageName, messageId, registrationId, title: n.title, reason, ...(channelId ? { channelId } : {}) });
       this.host.log('W', TAG, `drop messageId=${messageId} pkg=${packageName} reason=${reason}`);

@@ -1,72 +1,83 @@
 /**
- * The push funnel of one message for one phone: what IM decided, what OPPO did with it, what the
- * phone did — joined on the IM MsgKey (= OPPO `app_message_id`) and the phone's device id. It tells
- * where a message stopped and why, in one line per hop, for matchers and for failure reports.
+ * The push funnel of one message for one phone, read from the lab's joined trace: what IM decided,
+ * what OPPO did with it, what the phone did — and where it stopped, with the vocabulary's reason and
+ * what to do about it. A few lines per message, for matchers' failure messages and for reports.
  */
-import type { PushTrace } from '../im/rules/traces.ts';
-import type { MessageView, TargetView } from '../../mock-oppo/core/platform.ts';
+import { REASONS, type ReasonLayer } from '../../mock-oppo/core/reasons.ts';
+import { describeOutcome, type FunnelStages, type LabTrace, type Outcome, type TraceDevice, type TraceHop } from '../trace/trace.ts';
 
-/** One hop per layer; absent layers were never reached. */
-export interface DeviceFunnel {
+export type { Outcome, FunnelStages };
+export type Layer = ReasonLayer;
+
+/** One message towards one phone: the trace's device record and the hops that belong to it. */
+export interface DeviceFunnel extends TraceDevice {
   msgKey: string;
-  deviceId: string;
-  im?: PushTrace;
-  oppo?: { message: MessageView; target: TargetView };
+  /** The phone's serial (the device IM and OPPO know it by). */
+  serial: string;
+  hops: TraceHop[];
 }
 
-export type Layer = 'im' | 'oppo' | 'phone';
-
-export type Outcome =
-  | { shown: true }
-  | { shown: false; layer: Layer; reason: string }
-  /** Still on its way (queued for an offline phone, or not acked yet). */
-  | { shown: false; layer: 'pending'; reason: string };
-
-/** Prefix mock-oppo puts on the reason of a target the phone acked without showing it. */
-const DROPPED_ON_DEVICE = 'dropped_on_device';
-
-/** Where the message stopped for this phone, and the reason that layer gave. */
-export function outcomeOf(f: DeviceFunnel): Outcome {
-  const { im, oppo } = f;
-  if (!im) return { shown: false, layer: 'im', reason: 'no_device' };
-  if (im.decision === 'suppressed') return { shown: false, layer: 'im', reason: im.reason };
-  if (im.decision === 'online') return { shown: false, layer: 'im', reason: im.reason };
-  if (im.oppo && im.oppo.outcome !== 'accepted') return { shown: false, layer: 'oppo', reason: `code_${im.oppo.code ?? 'none'}` };
-  if (!oppo) return { shown: false, layer: 'pending', reason: 'not_at_oppo' };
-  const { target } = oppo;
-  switch (target.state) {
-    case 'acked':
-      if (target.displayed !== false) return { shown: true };
-      return { shown: false, layer: 'phone', reason: (target.reason ?? '').replace(new RegExp(`^${DROPPED_ON_DEVICE}:?`), '') || 'not_displayed' };
-    case 'dropped':
-    case 'expired':
-      return { shown: false, layer: 'oppo', reason: target.reason ?? target.state };
-    case 'rejected':
-      return { shown: false, layer: 'oppo', reason: target.code !== undefined ? `code_${target.code}` : (target.reason ?? 'rejected') };
-    default:
-      return { shown: false, layer: 'pending', reason: `${target.state}${target.reason ? `:${target.reason}` : ''}` };
-  }
+/** The funnel of `trace` for user `to` on the phone `serial`. */
+export function deviceFunnel(trace: LabTrace, to: string, serial: string): DeviceFunnel {
+  const device =
+    trace.devices.find((d) => d.to === to && d.deviceId === serial) ??
+    trace.devices.find((d) => d.to === to && d.deviceId === null) ??
+    noSession(trace, to, serial);
+  const hops = trace.hops.filter((h) => h.to === to && h.deviceId === device.deviceId);
+  return { ...device, msgKey: trace.msgKey, serial, hops };
 }
 
-/** The funnel as lines a person reads in a failure message or a report. */
-export function describeFunnel(f: DeviceFunnel): string {
-  const lines = [`message ${f.msgKey} → device ${f.deviceId}`];
-  const { im, oppo } = f;
-  if (!im) {
-    lines.push('  IM    no record for this device (never logged in there?)');
-  } else {
-    const extra = [im.detail, im.device ? `state ${im.device.state}/${im.device.cause}` : undefined, im.ignored.length ? `ignored: ${im.ignored.join('; ')}` : undefined].filter(Boolean);
-    lines.push(`  IM    ${im.decision} (${im.reason})${extra.length ? ` — ${extra.join(', ')}` : ''}`);
-    if (im.oppo) {
-      const codes = im.oppo.attempts.filter((a) => a.call === 'unicast').map((a) => (a.error ? a.error : `${(a.response as { code?: number } | undefined)?.code ?? a.httpStatus}`));
-      lines.push(`  OPPO  unicast ${im.oppo.outcome}${im.oppo.messageId ? ` ${im.oppo.messageId}` : ''} after attempts [${codes.join(', ')}]`);
-    }
-  }
-  if (oppo) {
-    const t = oppo.target;
-    lines.push(`  OPPO  target ${t.registrationId ?? '?'}: ${t.state}${t.reason ? ` (${t.reason})` : ''}${t.displayed === undefined ? '' : t.displayed ? ', displayed' : ', not displayed'}`);
-  }
-  const outcome = outcomeOf(f);
-  lines.push(outcome.shown ? '  PHONE shown' : `  ⇒ stopped at ${outcome.layer}: ${outcome.reason}`);
+/** IM decided for other devices of the user, none on this phone: to this phone, it had no device. */
+function noSession(trace: LabTrace, to: string, serial: string): TraceDevice {
+  const any = trace.devices.find((d) => d.to === to);
+  return {
+    to,
+    deviceId: null,
+    title: any?.title ?? '',
+    text: any?.text ?? '',
+    im: { decision: 'suppressed', reason: 'no_device', onlineDelivered: false },
+    stages: { sentToOppo: false, accepted: false, delivered: false, shown: false, clicked: false, extras: false },
+    outcome: { shown: false, layer: 'im', pending: false, reason: 'no_device', detail: `${to} is not logged in on ${serial}` },
+  };
+}
+
+const hopNames = (hops: TraceHop[], layer: ReasonLayer) => hops.filter((h) => h.layer === layer);
+
+function imLine(f: DeviceFunnel): string {
+  const decision = f.hops.find((h) => h.hop === 'im_decision');
+  if (!decision) return `IM     no session of ${f.to} on ${f.serial}`;
+  const d = decision.data ?? {};
+  const extras = [decision.detail, d.state ? `state ${d.state}/${d.cause}` : undefined, f.certificateId ? `certificate ${f.certificateId}` : undefined].filter(Boolean);
+  return `IM     ${d.decision} (${decision.reason})${extras.length ? ` — ${extras.join(', ')}` : ''}`;
+}
+
+function oppoLine(f: DeviceFunnel): string | undefined {
+  const oppo = hopNames(f.hops, 'oppo');
+  if (oppo.length === 0) return undefined;
+  const calls = oppo.filter((h) => h.hop === 'oppo_auth' || h.hop === 'oppo_unicast').map((h) => `${h.hop.slice(5)} ${h.code ?? (h.data?.error ? 'error' : h.data?.httpStatus ?? '?')}`);
+  const states = oppo.filter((h) => h.hop.startsWith('oppo_') && h.hop !== 'oppo_auth' && h.hop !== 'oppo_unicast').map((h) => `${h.hop.slice(5)}${h.reason && h.reason !== 'displayed' ? ` (${h.reason}${h.detail ? `: ${h.detail}` : ''})` : ''}`);
+  const parts = [calls.length ? `calls [${calls.join(', ')}]` : undefined, f.messageId ? `messageId ${f.messageId}` : undefined, states.length ? states.join(' → ') : undefined].filter(Boolean);
+  return `OPPO   ${parts.join('; ')}`;
+}
+
+function phoneLine(f: DeviceFunnel): string | undefined {
+  const phone = hopNames(f.hops, 'phone').filter((h) => h.hop !== 'phone_received');
+  if (phone.length === 0) return undefined;
+  const said = phone.map((h) => {
+    const name = h.hop.slice(6);
+    if (h.reason) return `${name} (${h.reason})`;
+    if (h.hop === 'phone_activity') return `activity ${h.data?.component ?? h.detail ?? '?'}`;
+    if (h.hop === 'phone_extras') return `extras ${JSON.stringify(h.data?.extras ?? {})}`;
+    return name;
+  });
+  return `PHONE  ${said.join(' → ')}`;
+}
+
+/** The funnel as the few lines a person reads in a failure message or a report. */
+export function describeFunnel(f: DeviceFunnel, phoneName?: string): string {
+  const lines = [`${JSON.stringify(f.title)}: ${JSON.stringify(f.text)} → ${f.to} on ${phoneName ? `${phoneName} (${f.serial})` : f.serial}, MsgKey ${f.msgKey}`];
+  for (const line of [imLine(f), oppoLine(f), phoneLine(f)]) if (line) lines.push(`  ${line}`);
+  const o = f.outcome;
+  lines.push(`  ⇒ ${describeOutcome(o)}${o.shown ? '' : ` — ${REASONS[o.reason].fix}`}`);
   return lines.join('\n');
 }

@@ -3,12 +3,13 @@
  * certificates (an edit takes effect after the activation delay) and the per-device push traces.
  * Only the lab has it; the real console is a web page.
  */
+import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { CertificateConfig, CertificateView, ClickAction } from '../im/rules/certificates.ts';
-import type { DeviceState, StateCause } from '../im/rules/sessions.ts';
-import { CONTROL_PREFIX } from '../im/wire/control.ts';
+import { CONTROL_PREFIX, type SessionView } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
 
-export type { CertificateConfig, CertificateView, ClickAction, PushTrace };
+/** One session in `GET /_im/v1/sessions`: its state (`online`, `background`, `push_online`, `offline`), why, and its token. */
+export type { CertificateConfig, CertificateView, ClickAction, PushTrace, SessionView };
 
 export class ImConsoleError extends Error {
   constructor(
@@ -21,20 +22,6 @@ export class ImConsoleError extends Error {
   }
 }
 
-/** One session in `GET /_im/v1/sessions`: its state (`online`, `background`, `push_online`, `offline`), why, and its token. */
-export interface SessionView {
-  id: number;
-  userId: string;
-  deviceId: string;
-  platform: string;
-  state: DeviceState;
-  cause: StateCause;
-  stateSince: number;
-  token: { businessId: number; token: string; reportedAt: number } | null;
-  unreadCount: number;
-  connected: boolean;
-}
-
 export interface CertificateEdit {
   certificate: CertificateConfig;
   /** Virtual-clock instant from which pushes use this version. */
@@ -44,15 +31,12 @@ export interface CertificateEdit {
 export class ImConsoleClient {
   private readonly base: string;
 
-  constructor(imUrl: string) {
+  constructor(imUrl: string, private readonly access: ClientAccess = {}) {
     this.base = `${imUrl.replace(/\/+$/, '')}${CONTROL_PREFIX}`;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
+    const response = await fetch(`${this.base}${path}`, controlInit(method, this.access, body));
     const json = (await response.json()) as T & { error?: { code: string; message: string } };
     if (!response.ok) throw new ImConsoleError(response.status, json.error?.code ?? 'http_error', `IM console ${method} ${path}: ${json.error?.message ?? response.status}`);
     return json;
@@ -76,6 +60,26 @@ export class ImConsoleClient {
   async sessions(user?: string): Promise<SessionView[]> {
     const query = user === undefined ? '' : `?user=${encodeURIComponent(user)}`;
     return (await this.request<{ sessions: SessionView[] }>('GET', `/sessions${query}`)).sessions;
+  }
+
+  /** The console's certificate test: IM authenticates at OPPO with the certificate's credentials. */
+  verifyCertificate(id: number): Promise<{ certificateId: number; code: number; message: string }> {
+    return this.request('POST', `/console/certificates/${id}/verify`);
+  }
+
+  /** The decisions of every message to or from the user, oldest first. */
+  async tracesOf(userId: string): Promise<PushTrace[]> {
+    return (await this.request<{ traces: PushTrace[] }>('GET', `/traces?user=${encodeURIComponent(userId)}`)).traces;
+  }
+
+  /** The IM app's id and admin (to call its REST API). */
+  app(): Promise<{ sdkAppId: number; admin: string }> {
+    return this.request('GET', '/app');
+  }
+
+  /** A UserSig the lab signs on its clock. */
+  userSig(userId: string): Promise<{ userId: string; userSig: string }> {
+    return this.request('POST', '/usersig', { userId });
   }
 
   /** The per-device decisions for one message, each with its reason and OPPO exchange. */

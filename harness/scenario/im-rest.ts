@@ -213,6 +213,47 @@ export class ImRestClient {
     });
   }
 
+  /** `group_open_http_svc/create_group`; returns the GroupId (the given one, or the server's `@TGS#…`). */
+  async createGroup(group: { name: string; owner?: string; members?: string[]; groupId?: string; type?: string }): Promise<string> {
+    const reply = await this.ok('group_open_http_svc', 'create_group', {
+      Type: group.type ?? 'Work',
+      Name: group.name,
+      ...(group.groupId ? { GroupId: group.groupId } : {}),
+      ...(group.owner ? { Owner_Account: group.owner } : {}),
+      ...(group.members ? { MemberList: group.members.map((Member_Account) => ({ Member_Account })) } : {}),
+    });
+    return String(reply.GroupId);
+  }
+
+  async addGroupMembers(groupId: string, members: string[]): Promise<void> {
+    await this.ok('group_open_http_svc', 'add_group_member', { GroupId: groupId, MemberList: members.map((Member_Account) => ({ Member_Account })) });
+  }
+
+  async deleteGroupMembers(groupId: string, members: string[]): Promise<void> {
+    await this.ok('group_open_http_svc', 'delete_group_member', { GroupId: groupId, MemberToDel_Account: members });
+  }
+
+  /** The member's message flag: `AcceptNotNotify` is "receive but don't notify" (a muted group). */
+  async setGroupMsgFlag(groupId: string, member: string, flag: 'AcceptAndNotify' | 'AcceptNotNotify' | 'Discard'): Promise<void> {
+    await this.ok('group_open_http_svc', 'modify_group_member_info', { GroupId: groupId, Member_Account: member, MsgFlag: flag });
+  }
+
+  /**
+   * A group text message (`send_group_msg`). Group messages have no MsgKey on the wire; the
+   * result's `MsgKey` is `<GroupId>_<MsgSeq>`, the key the lab's traces and OPPO's
+   * app_message_id use for it.
+   */
+  async sendGroupText(from: string, groupId: string, text: string, push?: OfflinePushInfo): Promise<SendMsgResult> {
+    const reply = await this.ok('group_open_http_svc', 'send_group_msg', {
+      GroupId: groupId,
+      From_Account: from,
+      Random: this.nextRandom(),
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
+      ...(push ? { OfflinePushInfo: push } : {}),
+    });
+    return { MsgKey: `${groupId}_${Number(reply.MsgSeq)}`, MsgTime: Number(reply.MsgTime) };
+  }
+
   /** Invalidates the user's login state (`im_open_login_svc/kick`). */
   async kick(userId: string): Promise<void> {
     await this.ok('im_open_login_svc', 'kick', { UserID: userId });

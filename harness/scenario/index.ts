@@ -2,7 +2,9 @@
 export { Scenario, openScenario, type Isolation, type ScenarioOptions } from './scenario.ts';
 export { Phone, type ShownNotification, type NotificationQuery, type RemovedNotificationView, type RemoveReason, type KillMode, type AppState } from './phone.ts';
 export { expectNotification, expectExtras, expectNotPushed, funnelFor, type Observers, type ExpectedNotification, type NotPushedExpectation } from './matchers.ts';
-export { describeFunnel, outcomeOf, type DeviceFunnel, type Layer, type Outcome } from './funnel.ts';
+export { describeFunnel, deviceFunnel, type DeviceFunnel, type Layer, type Outcome } from './funnel.ts';
+export { REASONS, type Reason, type Because } from '../../mock-oppo/core/reasons.ts';
+export type { LabTrace, TraceHop, TraceDevice } from '../trace/trace.ts';
 export { ImRestClient, ImRestError, type OfflinePushInfo, type SendMsgResult } from './im-rest.ts';
 export { ImConsoleClient, type CertificateConfig, type CertificateView, type ClickAction, type PushTrace, type SessionView } from './im-console.ts';
 export { LabClient } from './lab-client.ts';

@@ -2,8 +2,10 @@
  * A typed client for the lab's control API (`/_lab/v1`): the one virtual clock (advancing it steps
  * timer by timer and lets every link settle in between) and the phones' lab-only switches.
  */
+import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
+import type { LabTrace } from '../trace/trace.ts';
 import type { LabPhoneControls } from './phone.ts';
 
 export class LabClientError extends Error {
@@ -19,15 +21,12 @@ export class LabClientError extends Error {
 export class LabClient {
   private readonly base: string;
 
-  constructor(labUrl: string) {
+  constructor(labUrl: string, private readonly access: ClientAccess = {}) {
     this.base = `${labUrl.replace(/\/+$/, '')}${LAB_API_PATH}`;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
+    const response = await fetch(`${this.base}${path}`, controlInit(method, this.access, body));
     const text = await response.text();
     let json: unknown;
     try {
@@ -47,6 +46,11 @@ export class LabClient {
     return (await this.request<{ now: number }>('POST', '/clock/advance', { by })).now;
   }
 
+  /** The lab's services by name (mock-oppo, im, lab) and their URLs. */
+  async services(): Promise<Array<{ name: string; url: string }>> {
+    return (await this.request<{ services: Array<{ name: string; url: string }> }>('GET', '')).services;
+  }
+
   /**
    * `POST /_lab/v1/reset`: every virtual phone as after boot, IM back to its fixtures, mock-oppo's
    * messages, faults, receipts and quotas gone. The clock stays where it is.
@@ -57,6 +61,11 @@ export class LabClient {
 
   async now(): Promise<number> {
     return (await this.request<{ now: number }>('GET', '/clock')).now;
+  }
+
+  /** The joined trace of one message (IM → OPPO → phone, every hop); `GET /_lab/v1/traces/:msgKey`. */
+  async trace(msgKey: string): Promise<LabTrace> {
+    return this.request<LabTrace>('GET', `/traces/${encodeURIComponent(msgKey)}`);
   }
 
   /** The lab-only switches of one phone. */

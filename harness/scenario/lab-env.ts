@@ -1,7 +1,12 @@
 /**
  * How the launcher tells workers where the lab is: environment variables set in `onPrepare`
- * (workers are forked afterwards and inherit them).
+ * (workers are forked afterwards and inherit them). The lab's token, when it has one, travels in
+ * PUSH_LAB_TOKEN (harness/lab/access.ts), which wdio.conf.ts sets before anything is spawned.
  */
+import { generateToken, isLoopback } from '../../mock-oppo/access/guard.ts';
+import { LAB_TOKEN_ENV, labTokenFromEnv } from '../lab/access.ts';
+import type { Backend } from './profiles.ts';
+
 export const LAB_ENV = {
   /** The lab's control API (`/_lab/v1/...`: clock, phones). */
   lab: 'E2E_LAB_URL',
@@ -17,17 +22,34 @@ export interface LabUrls {
   oppo: string;
 }
 
-export function writeLabEnv(urls: LabUrls, env: Record<string, string | undefined> = process.env): void {
-  env[LAB_ENV.lab] = urls.lab;
-  env[LAB_ENV.im] = urls.im;
-  env[LAB_ENV.oppo] = urls.oppo;
+/** Where the lab is and, when its control APIs need one, its token. */
+export interface LabEnv extends LabUrls {
+  token?: string;
 }
 
-/** The lab's URLs, or a clear error when a worker runs without the launcher service. */
-export function readLabEnv(env: Record<string, string | undefined> = process.env): LabUrls {
+export function writeLabEnv(lab: LabEnv, env: Record<string, string | undefined> = process.env): void {
+  env[LAB_ENV.lab] = lab.lab;
+  env[LAB_ENV.im] = lab.im;
+  env[LAB_ENV.oppo] = lab.oppo;
+  if (lab.token !== undefined) env[LAB_TOKEN_ENV] = lab.token;
+}
+
+/** The lab's URLs (and token), or a clear error when a worker runs without the launcher service. */
+export function readLabEnv(env: Record<string, string | undefined> = process.env): LabEnv {
   const missing = Object.values(LAB_ENV).filter((name) => !env[name]);
   if (missing.length) {
     throw new Error(`${missing.join(', ')} not set: the lab is started by the LabLauncherService of wdio.conf.ts (run the suite with \`npm run e2e\`)`);
   }
-  return { lab: env[LAB_ENV.lab]!, im: env[LAB_ENV.im]!, oppo: env[LAB_ENV.oppo]! };
+  const token = labTokenFromEnv(env);
+  return { lab: env[LAB_ENV.lab]!, im: env[LAB_ENV.im]!, oppo: env[LAB_ENV.oppo]!, ...(token !== undefined ? { token } : {}) };
+}
+
+/**
+ * A lab off loopback needs a token, and whatever calls it must have it before it starts: the Appium
+ * process (its service spawns it while the lab starts) and the workers. So the launcher makes one
+ * when the config loads; the workers load the config again and find it in their environment.
+ */
+export function ensureLabToken(backend: Backend, env: Record<string, string | undefined> = process.env): void {
+  if (backend.kind !== 'lab' || isLoopback(backend.host) || labTokenFromEnv(env) !== undefined) return;
+  env[LAB_TOKEN_ENV] = generateToken();
 }

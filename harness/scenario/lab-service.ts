@@ -13,6 +13,8 @@ export type LabBackend = Extract<Backend, { kind: 'lab' }>;
 
 export interface RunningLab {
   urls: LabUrls;
+  /** The token its control APIs need (off loopback, or when PUSH_LAB_TOKEN gave one). */
+  token?: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export class LabLauncherService {
     } catch (error) {
       throw new SevereServiceError(`the lab did not start: ${(error as Error).message}`);
     }
-    writeLabEnv(this.lab.urls);
+    writeLabEnv({ ...this.lab.urls, ...(this.lab.token !== undefined ? { token: this.lab.token } : {}) });
   }
 
   async onComplete(): Promise<void> {

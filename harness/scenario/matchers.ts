@@ -1,19 +1,26 @@
 /**
  * Assertions that read like the docs: the phone shows a notification (title, text, channel) within
  * a time; the app received these extras; a message was NOT pushed, for this reason, checked at the
- * IM, OPPO and phone layers. Each failure says what was expected and what each layer saw.
+ * IM, OPPO and phone layers. A failure is an AssertionError (reporters say "failed") that says, in a
+ * few lines, where each message of the test stopped and why, per layer, and what the shade held.
  */
 import { AssertionError } from 'node:assert';
 import { parseDuration, type Duration } from '../../mock-oppo/core/clock.ts';
 import type { MockOppoControl } from '../../mock-oppo/control-client.ts';
-import { describeFunnel, outcomeOf, type DeviceFunnel, type Layer, type Outcome } from './funnel.ts';
+import { describeBecause, type Reason } from '../../mock-oppo/core/reasons.ts';
+import { describeOutcome } from '../trace/trace.ts';
+import { deviceFunnel, describeFunnel, type DeviceFunnel, type Layer } from './funnel.ts';
 import type { ImConsoleClient } from './im-console.ts';
 import type { SendMsgResult } from './im-rest.ts';
-import type { Phone, ShownNotification } from './phone.ts';
+import type { LabClient } from './lab-client.ts';
+import { NotificationTimeoutError, type Phone, type ShownNotification } from './phone.ts';
 import { matchesNotification, type NotificationMatch } from './shade.ts';
+import { funnelText, testFunnel } from './test-funnel.ts';
+import { currentRecord, step } from './test-record.ts';
 
-/** Where the matchers look besides the phone: the lab's IM traces and mock-oppo (absent on `live`). */
+/** Where the matchers look besides the phone: the lab's joined traces, IM's console and mock-oppo (absent on `live`). */
 export interface Observers {
+  lab?: LabClient;
   console?: ImConsoleClient;
   oppo?: MockOppoControl;
 }
@@ -24,6 +31,33 @@ export interface ExpectedNotification extends NotificationMatch {
 
 function fail(message: string): never {
   throw new AssertionError({ message });
+}
+
+const shadeLine = (shown: ReadonlyArray<{ title: string; text?: string }>) =>
+  shown.length ? shown.map((n) => `${JSON.stringify(n.title)}: ${JSON.stringify(n.text ?? '')}`).join(' | ') : 'nothing of the app';
+
+/** Records what the shade shows at an assertion (for the report); returns the app's notifications. */
+async function snapshotShade(phone: Phone, assertion: string): Promise<ShownNotification[]> {
+  const shown = await phone.notifications().catch(() => [] as ShownNotification[]);
+  const record = currentRecord();
+  if (record) {
+    const screenshot = await phone.screenshot().catch(() => undefined);
+    record.shades.push({ step: assertion, phone: phone.name, at: Date.now(), notifications: shown.map((n) => ({ title: n.title, ...(n.text === undefined ? {} : { text: n.text }) })), ...(screenshot ? { screenshot } : {}) });
+  }
+  return shown;
+}
+
+/** Where the messages of the running test (or just `sent`) stopped on this phone, as lines. */
+async function whereItStopped(observers: Observers | undefined, phone: Phone, sent?: SendMsgResult & { to?: string }): Promise<string> {
+  const lab = observers?.lab;
+  if (!lab) return '  (no lab on this profile: the IM, OPPO and phone hops are not observable)';
+  const record = currentRecord();
+  const messages = sent ? (record?.sent.filter((m) => m.msgKey === sent.MsgKey) ?? []) : (record?.sent ?? []);
+  if (messages.length === 0) return '  (this test sent no messages through the scenario)';
+  const entries = (await testFunnel(lab, messages, [{ name: phone.name, serial: phone.serial }], new Set([phone.name])).catch((e: unknown) => {
+    throw new Error(`reading the push trace failed: ${(e as Error).message}`);
+  }));
+  return entries.length ? funnelText(entries).replace(/^/gm, '  ') : `  (no message of this test was for a user on ${phone.name})`;
 }
 
 /** Why a shown notification does not match, or undefined when it does. */
@@ -46,15 +80,35 @@ export function notificationMismatch(expected: ExpectedNotification, shown: Show
 export async function expectNotification(
   phone: Phone,
   expected: ExpectedNotification,
-  options: { sent?: SendMsgResult; within?: Duration; timeoutMs?: number } = {},
+  options: { sent?: SendMsgResult; within?: Duration; timeoutMs?: number; observers?: Observers } = {},
 ): Promise<ShownNotification> {
-  const shown = await phone.waitForNotification(expected, {
-    withChannel: expected.channel !== undefined,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
-  const problem = notificationMismatch(expected, shown, options.sent, options.within);
-  if (problem) fail(`${phone.name}: ${problem}`);
-  return shown;
+  const title = `expect ${phone.name} shows ${JSON.stringify(expected.title)}${expected.text === undefined ? '' : `: ${JSON.stringify(expected.text)}`}`;
+  return step(
+    title,
+    async () => {
+      let shown: ShownNotification;
+      try {
+        shown = await phone.waitForNotification(expected, {
+          withChannel: expected.channel !== undefined,
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        });
+      } catch (error) {
+        if (!(error instanceof NotificationTimeoutError)) throw error;
+        const held = await snapshotShade(phone, title);
+        const observers = options.observers ?? phone.observers;
+        fail(
+          `${phone.name}: no notification ${JSON.stringify(expected)} in the shade after ${error.timeoutMs} ms.\n` +
+            `Where ${options.sent ? 'the message' : "this test's messages"} stopped:\n${await whereItStopped(observers, phone, options.sent)}\n` +
+            `The shade held at the deadline: ${shadeLine(held)}`,
+        );
+      }
+      await snapshotShade(phone, title);
+      const problem = notificationMismatch(expected, shown, options.sent, options.within);
+      if (problem) fail(`${phone.name}: ${problem}`);
+      return shown;
+    },
+    phone.name,
+  );
 }
 
 /** Why the received extras differ, or undefined when every expected key has its value. */
@@ -74,30 +128,27 @@ export function extrasMismatch(expected: Record<string, string>, actual: Record<
  * `exact`: and no others.
  */
 export async function expectExtras(phone: Phone, expected: Record<string, string>, options: { exact?: boolean } = {}): Promise<Record<string, string>> {
-  let actual: Record<string, string> = {};
-  // The activity logs its extras right after it starts; give the log a moment to catch up.
-  await phone.driver
-    .waitUntil(async () => extrasMismatch(expected, (actual = await phone.extras()), false) === undefined, { interval: 50 })
-    .catch(() => undefined);
-  const problem = extrasMismatch(expected, actual, options.exact ?? false);
-  if (problem) fail(`${phone.name}: ${problem}`);
-  return actual;
+  return step(
+    `expect ${phone.name} received extras ${JSON.stringify(expected)}`,
+    async () => {
+      let actual: Record<string, string> = {};
+      // The activity logs its extras right after it starts; give the log a moment to catch up.
+      await phone.driver
+        .waitUntil(async () => extrasMismatch(expected, (actual = await phone.extras()), false) === undefined, { interval: 50 })
+        .catch(() => undefined);
+      const problem = extrasMismatch(expected, actual, options.exact ?? false);
+      if (problem) fail(`${phone.name}: ${problem}\nWhere this test's messages went:\n${await whereItStopped(phone.observers, phone)}`);
+      currentRecord()?.extrasVerified.add(phone.name);
+      return actual;
+    },
+    phone.name,
+  );
 }
 
-/** The funnel of one message towards one phone, read from the lab's IM traces and mock-oppo. */
+/** The funnel of one message towards one phone, from the lab's joined trace. */
 export async function funnelFor(observers: Observers, sent: SendMsgResult, to: string, phone: Phone): Promise<DeviceFunnel> {
-  if (!observers.console || !observers.oppo) throw new Error('reading the push funnel needs the lab (IM traces and mock-oppo): run a profile with the fakes');
-  const traces = await observers.console.traces(sent.MsgKey);
-  const im = traces.find((t) => t.to === to && t.device?.deviceId === phone.serial) ?? traces.find((t) => t.to === to && t.device === null);
-  const funnel: DeviceFunnel = { msgKey: sent.MsgKey, deviceId: phone.serial };
-  if (im) funnel.im = im;
-  if (im?.token) {
-    for (const message of await observers.oppo.messages({ appMessageId: sent.MsgKey })) {
-      const target = message.targets.find((t) => t.registrationId === im.token);
-      if (target) funnel.oppo = { message, target };
-    }
-  }
-  return funnel;
+  if (!observers.lab) throw new Error('reading the push funnel needs the lab (its joined trace): run a profile with the fakes');
+  return deviceFunnel(await observers.lab.trace(sent.MsgKey), to, phone.serial);
 }
 
 export interface NotPushedExpectation {
@@ -105,23 +156,26 @@ export interface NotPushedExpectation {
   to: string;
   /** The recipient's phone. */
   phone: Phone;
-  /** The reason the stopping layer gives (IM trace reason or detail, OPPO target reason, `code_33`, phone drop reason). */
-  reason: string;
+  /** The reason the stopping layer gives (a reason of the vocabulary; IM's detail such as rest_kick matches too). */
+  reason: Reason | string;
   /** Which layer must have stopped it. */
   layer?: Layer;
+  /** For oppo_rejected: the OPPO return code. */
+  code?: number;
   /** What must not be in the shade (default: any notification of the app posted after the send). */
   match?: NotificationMatch;
 }
 
-/** Why the outcome does not match the expectation, or undefined when it does. */
-export function notPushedMismatch(expected: { reason: string; layer?: Layer }, funnel: DeviceFunnel, outcome: Outcome): string | undefined {
-  const want = `not pushed (${expected.layer ? `${expected.layer}: ` : ''}${expected.reason})`;
+/** Why the funnel's outcome does not match the expectation, or undefined when it does. */
+export function notPushedMismatch(expected: { reason: string; layer?: Layer; code?: number }, funnel: DeviceFunnel): string | undefined {
+  const want = `not pushed (${expected.layer ? `${expected.layer}: ` : ''}${expected.code === undefined ? expected.reason : describeBecause({ reason: expected.reason as Reason, code: expected.code })})`;
+  const outcome = funnel.outcome;
   if (outcome.shown) return `expected ${want}, but it was shown\n${describeFunnel(funnel)}`;
-  const detail = funnel.im?.detail;
-  const reasonOk = outcome.reason === expected.reason || (outcome.layer === 'im' && detail === expected.reason);
+  const reasonOk = outcome.reason === expected.reason || (outcome.layer === 'im' && outcome.detail === expected.reason);
   const layerOk = expected.layer === undefined || expected.layer === outcome.layer;
-  if (reasonOk && layerOk) return undefined;
-  return `expected ${want}, but it stopped at ${outcome.layer} (${outcome.reason}${detail ? `, ${detail}` : ''})\n${describeFunnel(funnel)}`;
+  const codeOk = expected.code === undefined || expected.code === outcome.code;
+  if (reasonOk && layerOk && codeOk && !outcome.pending) return undefined;
+  return `expected ${want}, but it ${describeOutcome(outcome)}\n${describeFunnel(funnel)}`;
 }
 
 /**
@@ -129,23 +183,24 @@ export function notPushedMismatch(expected: { reason: string; layer?: Layer }, f
  * (or OPPO / the phone dropped it) with that reason, and the phone's shade does not show it.
  */
 export async function expectNotPushed(observers: Observers, sent: SendMsgResult, expected: NotPushedExpectation): Promise<DeviceFunnel> {
-  let funnel = await funnelFor(observers, sent, expected.to, expected.phone);
-  // sendmsg returns once OPPO answered; what the phone does with the push arrives a moment later.
-  await expected.phone.driver
-    .waitUntil(
-      async () => {
-        const outcome = outcomeOf((funnel = await funnelFor(observers, sent, expected.to, expected.phone)));
-        return outcome.shown || outcome.layer !== 'pending';
-      },
-      { interval: 50 },
-    )
-    .catch(() => undefined);
-  const problem = notPushedMismatch(expected, funnel, outcomeOf(funnel));
-  if (problem) fail(`${expected.phone.name}: ${problem}`);
-  const sentAt = sent.MsgTime * 1000;
-  const shown = (await expected.phone.notifications()).filter((n) => (expected.match ? matchesNotification(n, expected.match) : n.postTime >= sentAt));
-  if (shown.length) {
-    fail(`${expected.phone.name}: every layer says not pushed (${expected.reason}), yet the shade shows ${JSON.stringify(shown.map((n) => ({ title: n.title, text: n.text })))}\n${describeFunnel(funnel)}`);
-  }
-  return funnel;
+  const { phone } = expected;
+  const title = `expect ${phone.name} not pushed ${sent.MsgKey} (${expected.layer ? `${expected.layer}: ` : ''}${expected.reason})`;
+  return step(
+    title,
+    async () => {
+      let funnel = await funnelFor(observers, sent, expected.to, phone);
+      // sendmsg returns once OPPO answered; what the phone does with the push arrives a moment later.
+      await phone.driver
+        .waitUntil(async () => !(funnel = await funnelFor(observers, sent, expected.to, phone)).outcome.pending, { interval: 50 })
+        .catch(() => undefined);
+      const sentAt = sent.MsgTime * 1000;
+      const held = await snapshotShade(phone, title);
+      const problem = notPushedMismatch(expected, funnel);
+      if (problem) fail(`${phone.name}: ${problem}\nThe shade held: ${shadeLine(held)}`);
+      const shown = held.filter((n) => (expected.match ? matchesNotification(n, expected.match) : n.postTime >= sentAt));
+      if (shown.length) fail(`${phone.name}: every layer says not pushed (${expected.reason}), yet the shade shows ${shadeLine(shown)}\n${describeFunnel(funnel)}`);
+      return funnel;
+    },
+    phone.name,
+  );
 }

@@ -9,9 +9,11 @@ import './wdio-capabilities.ts';
 import type { AppPage } from './apps/app-page.ts';
 import type { AppState, StatusBarNotification } from '../phone/api.ts';
 import type { KillMode } from '../phone/phone.ts';
+import type { Observers } from './matchers.ts';
 import type { RemoveReason } from '../phone/notifications.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
 import { matchesNotification, parseExtrasLog, parseNotificationDump, titleXPath, type NotificationMatch, type NotificationRecord } from './shade.ts';
+import { step } from './test-record.ts';
 
 export type { AppState, KillMode, RemoveReason };
 
@@ -75,6 +77,17 @@ export interface NotificationQuery {
   removed?: boolean;
 }
 
+/** No matching notification showed before the wait ran out (expectNotification turns it into an assertion failure). */
+export class NotificationTimeoutError extends Error {
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
+    super(message);
+    this.name = 'NotificationTimeoutError';
+  }
+}
+
 export class Phone {
   /** Logcat messages since `markLogcat()`; undefined before the first mark. */
   private logWindow: string[] | undefined;
@@ -86,7 +99,13 @@ export class Phone {
     /** The adb serial (the lab's serial for a virtual phone). */
     readonly serial: string,
     private readonly lab?: LabPhoneControls,
+    /** Where the matchers read this phone's push traces (the scenario's observers). */
+    readonly observers?: Observers,
   ) {}
+
+  private act<T>(title: string, fn: () => Promise<T>): Promise<T> {
+    return step(`${this.name}: ${title}`, fn, this.name);
+  }
 
   // ---- the app's lifecycle
 
@@ -113,39 +132,41 @@ export class Phone {
     this.logWindow = undefined;
   }
 
-  async launch(): Promise<void> {
-    await this.driver.activateApp(this.app.packageName);
+  launch(): Promise<void> {
+    return this.act('launch the app', async () => void (await this.driver.activateApp(this.app.packageName)));
   }
 
   login(userId: string): Promise<void> {
-    return this.app.login(this.driver, userId);
+    return this.act(`log in as ${userId}`, () => this.app.login(this.driver, userId));
   }
 
   logout(): Promise<void> {
-    return this.app.logout(this.driver);
+    return this.act('log out', () => this.app.logout(this.driver));
   }
 
   /** HOME: the app stays alive in the background (the IM SDK calls `doBackground`). */
-  async background(): Promise<void> {
-    await this.driver.execute('mobile: backgroundApp', { seconds: -1 });
+  background(): Promise<void> {
+    return this.act('send the app to the background', async () => void (await this.driver.execute('mobile: backgroundApp', { seconds: -1 })));
   }
 
-  async foreground(): Promise<void> {
-    await this.driver.activateApp(this.app.packageName);
+  foreground(): Promise<void> {
+    return this.act('bring the app to the foreground', async () => void (await this.driver.activateApp(this.app.packageName)));
   }
 
   /**
    * Kills the app without logging out. `force-stop` is `am force-stop`; `process-death` sends the app
    * to the background first and has the OS reclaim it (`am kill` only kills background processes).
    */
-  async kill(mode: KillMode = 'force-stop'): Promise<void> {
-    if (mode === 'force-stop') {
-      await this.driver.terminateApp(this.app.packageName);
-      return;
-    }
-    await this.background();
-    await this.shell(`am kill ${this.app.packageName}`);
-    await this.driver.waitUntil(async () => (await this.appState()) === 1, { timeoutMsg: `${this.app.packageName} still runs after am kill` });
+  kill(mode: KillMode = 'force-stop'): Promise<void> {
+    return this.act(`kill the app (${mode})`, async () => {
+      if (mode === 'force-stop') {
+        await this.driver.terminateApp(this.app.packageName);
+        return;
+      }
+      await this.background();
+      await this.shell(`am kill ${this.app.packageName}`);
+      await this.driver.waitUntil(async () => (await this.appState()) === 1, { timeoutMsg: `${this.app.packageName} still runs after am kill` });
+    });
   }
 
   /** Uninstalls the app (WebdriverIO `removeApp`): its regId dies at OPPO, its notifications go. */
@@ -234,10 +255,19 @@ export class Phone {
     const { timeoutMs, withChannel = false } = options;
     await this.openShade();
     const xpath = titleXPath(match);
-    await this.driver.$(xpath).waitForExist({
-      ...(timeoutMs ? { timeout: timeoutMs } : {}),
-      timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} in the shade`,
-    });
+    const timeout = timeoutMs ?? this.driver.options.waitforTimeout ?? 10_000;
+    const message = `${this.name}: no notification ${JSON.stringify(match)} in the shade`;
+    const found = await this.driver
+      .$(xpath)
+      .waitForExist({ timeout, timeoutMsg: message })
+      .then(
+        () => true,
+        (error: unknown) => {
+          if ((error as Error).message.includes(message)) return false;
+          throw error;
+        },
+      );
+    if (!found) throw new NotificationTimeoutError(message, timeout);
     const shown = (await this.notifications({ withChannel })).find((n) => matchesNotification(n, match));
     if (!shown) throw new Error(`${this.name}: ${JSON.stringify(match)} is in the shade but not in getNotifications`);
     return shown;
@@ -249,11 +279,29 @@ export class Phone {
   }
 
   /** Taps a matching notification in the shade, which runs its click action. */
-  async tapNotification(match: NotificationMatch): Promise<void> {
-    await this.openShade();
-    const title = this.driver.$(titleXPath(match));
-    await title.waitForExist({ timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} to tap` });
-    await title.click();
+  tapNotification(match: NotificationMatch): Promise<void> {
+    return this.act(`tap ${JSON.stringify(match.title)}`, async () => {
+      await this.openShade();
+      const title = this.driver.$(titleXPath(match));
+      await title.waitForExist({ timeoutMsg: `${this.name}: no notification ${JSON.stringify(match)} to tap` });
+      await title.click();
+    });
+  }
+
+  /** The screen as a PNG (base64), as `mobile: screenshot` / WebDriver's screenshot gives it. */
+  screenshot(): Promise<string> {
+    return this.driver.takeScreenshot();
+  }
+
+  /**
+   * The last `max` logcat lines for a report: what the test read since its mark, and whatever came
+   * after (reading moves UiAutomator2's logcat cursor, so this is for the end of a test).
+   */
+  async logcatExcerpt(max = 60): Promise<string[]> {
+    const entries = (await this.driver.getLogs('logcat')) as Array<{ message: string }>;
+    const fresh = entries.map((e) => e.message);
+    const lines = this.logWindow ? (this.logWindow.push(...fresh), this.logWindow) : fresh;
+    return lines.slice(-max);
   }
 
   // ---- what the app received
@@ -307,11 +355,11 @@ export class Phone {
 
   /** Radio off: the push service and the IM SDK lose their links silently (no FIN). */
   setNetwork(on: boolean): Promise<void> {
-    return this.controls('switching the network').setNetwork(on);
+    return this.act(`network ${on ? 'on' : 'off'}`, () => this.controls('switching the network').setNetwork(on));
   }
 
   setNotificationPermission(granted: boolean): Promise<void> {
-    return this.controls('the notification permission switch').setNotificationPermission(this.app.packageName, granted);
+    return this.act(`notification permission ${granted ? 'on' : 'off'}`, () => this.controls('the notification permission switch').setNotificationPermission(this.app.packageName, granted));
   }
 
   /** The regId the phone's push service holds for the app (what its onRegister got); undefined before it registered. */

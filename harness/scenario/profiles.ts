@@ -50,6 +50,8 @@ export type Backend =
       host: string;
       /** 0 = ephemeral (virtual phones live in the lab); fixed for `adb reverse`. */
       portBase: number;
+      /** More Host names a loopback lab answers: a farm tunnel's name (e.g. `bs-local.com`). */
+      allowedHosts?: string[];
     }
   | { kind: 'live'; im: Required<ImBackendSettings>; oppo: { appKey: string; masterSecret: string } };
 
@@ -172,12 +174,14 @@ function oppoFromEnv(s: Settings) {
 }
 
 function labBackend(s: Settings, clock: 'virtual' | 'system', fixedPorts: boolean): Backend {
+  const allowedHosts = (s.optional('E2E_LAB_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
   return {
     kind: 'lab',
     clock,
     host: s.optional('E2E_LAB_HOST') ?? '127.0.0.1',
     // A real phone reaches the lab through `adb reverse tcp:P tcp:P`, which needs ports known up front.
     portBase: s.int('E2E_LAB_PORT_BASE', 'first of the lab ports forwarded with adb reverse', fixedPorts ? 18600 : 0),
+    ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
   };
 }
 

@@ -13,34 +13,35 @@ import { genUserSig } from '../im/usersig.ts';
 import { RemotePhone } from '../phone/http/index.ts';
 import { appPage, appPageFor, appPageOrBase } from './apps/index.ts';
 import type { AppSource } from '../phone/api.ts';
-import { describeFunnel } from './funnel.ts';
 import { ImConsoleClient } from './im-console.ts';
 import { ImRestClient, type BatchSendMsgRequest, type BatchSendMsgResult, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
 import { LabClient } from './lab-client.ts';
 import { OppoServerClient } from './oppo-server.ts';
 import { readLabEnv } from './lab-env.ts';
-import { funnelFor, type Observers } from './matchers.ts';
+import type { Observers } from './matchers.ts';
 import { Phone } from './phone.ts';
 import { isVirtualLab, resolveProfile, type E2eProfile, type PhoneName } from './profiles.ts';
+import { describeOppoSends, funnelText, testFunnel, type PhoneRef } from './test-funnel.ts';
+import { currentRecord, step } from './test-record.ts';
 
-/** A sent message and its recipient, kept for the failure report. */
-interface SentMessage extends SendMsgResult {
-  to: string;
-}
-
-/** The IM REST client that remembers what a spec sent (sendmsg and batchsendmsg), so a failure can show each message's funnel. */
+/** The IM REST client that notes what the running test sent (sendmsg and batchsendmsg), so its report shows each message's funnel. */
 class RecordingImRestClient extends ImRestClient {
-  readonly sent: SentMessage[] = [];
-  override async sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
-    const result = await super.sendMsg(request);
-    this.sent.push({ ...result, to: request.To_Account });
-    return result;
+  override sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
+    return step(`send ${request.From_Account ?? 'admin'} → ${request.To_Account}`, async () => {
+      const result = await super.sendMsg(request);
+      currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to: request.To_Account });
+      return result;
+    });
   }
-  override async batchSendMsg(request: BatchSendMsgRequest): Promise<BatchSendMsgResult> {
-    const result = await super.batchSendMsg(request);
-    const failed = new Set(result.ErrorList.map((e) => e.To_Account));
-    for (const to of new Set(request.To_Account)) if (!failed.has(to)) this.sent.push({ MsgKey: result.MsgKey, MsgTime: result.MsgTime, to });
-    return result;
+  override batchSendMsg(request: BatchSendMsgRequest): Promise<BatchSendMsgResult> {
+    return step(`send ${request.From_Account ?? 'admin'} → ${request.To_Account.join(', ')}`, async () => {
+      const result = await super.batchSendMsg(request);
+      const failed = new Set(result.ErrorList.map((e) => e.To_Account));
+      for (const to of new Set(request.To_Account)) {
+        if (!failed.has(to)) currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to });
+      }
+      return result;
+    });
   }
 }
 
@@ -115,11 +116,11 @@ export class Scenario {
     this.console = clients.console;
     this.oppo = clients.oppo;
     this.lab = clients.lab;
-    this.observers = { ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
+    this.observers = { ...(clients.lab ? { lab: clients.lab } : {}), ...(clients.console ? { console: clients.console } : {}), ...(clients.oppo ? { oppo: clients.oppo } : {}) };
     Scenario.current = this;
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
-      this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial)));
+      this.phones.set(name, new Phone(name, driver, appPageFor(requestedOf(driver)), serial, this.lab?.phone(serial), this.observers));
     }
   }
 
@@ -140,15 +141,16 @@ export class Scenario {
       return scenario;
     }
     const urls = readLabEnv();
-    const console = new ImConsoleClient(urls.im);
+    const access = { token: urls.token };
+    const console = new ImConsoleClient(urls.im, access);
     // Sign on the lab's clock: a ticket dated by the wall clock would lie in the future of a frozen virtual clock.
     const issuedAt = await console.now();
     const userSig = genUserSig({ sdkAppId: imAppFixture.sdkAppId, secretKey: imAppFixture.secretKey, userId: imAppFixture.admin, now: issuedAt });
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
-    const lab = new LabClient(urls.lab);
+    const lab = new LabClient(urls.lab, access);
     const [oppoApp] = oppoAppsFixture;
     const oppoApi = new OppoServerClient({ baseUrl: urls.oppo, appKey: oppoApp!.appKey, masterSecret: oppoApp!.masterSecret, now: () => lab.now() });
-    const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo), lab });
+    const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo, access), lab });
     await scenario.reset();
     return scenario;
   }
@@ -162,7 +164,6 @@ export class Scenario {
    * is not reset: it only moves forward (see harness/scenario/README.md, "Isolation").
    */
   async reset(): Promise<void> {
-    this.im.sent.length = 0;
     this.oppoApi.sent.length = 0;
     if (this.lab) await this.lab.reset();
     // The scenario's users are its cast, not state: they survive a reset (IM forgot them).
@@ -187,11 +188,13 @@ export class Scenario {
   }
 
   /** Imports a fresh account `<name>_<tag>` with a display name (the notification title of its messages). */
-  async user(name: string, nick?: string): Promise<string> {
+  user(name: string, nick?: string): Promise<string> {
     const userId = `${name}_${this.tag}`;
-    await this.im.importAccount(userId, nick);
-    this.users.set(userId, nick);
-    return userId;
+    return step(`user ${userId}${nick ? ` (${nick})` : ''}`, async () => {
+      await this.im.importAccount(userId, nick);
+      this.users.set(userId, nick);
+      return userId;
+    });
   }
 
   private requireLab(what: string): LabClient {
@@ -202,8 +205,8 @@ export class Scenario {
   }
 
   /** Moves the lab's one virtual clock forward (the IM server, mock-oppo and every phone see it). */
-  async advance(by: Duration): Promise<void> {
-    await this.requireLab('advancing time').advance(by);
+  advance(by: Duration): Promise<void> {
+    return step(`advance the clock ${by}`, async () => void (await this.requireLab('advancing time').advance(by)));
   }
 
   /** The lab's clock (epoch ms): virtual on the `virtual` profile, real time on the other lab profiles. */
@@ -228,15 +231,20 @@ export class Scenario {
    * from fixtures/apps/, or a variant defined in the spec: `{ id: 'tim-demo-old-sdk', extends:
    * 'tim-demo', behaviour: { callsDoBackground: false } }` (validated like a fixture).
    */
-  async bootPhone(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
+  bootPhone(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
+    const name = options.name ?? (typeof options.appProfile === 'string' ? options.appProfile : String(options.appProfile.id ?? 'variant'));
+    return step(`boot a phone with ${name}`, () => this.boot(options), name);
+  }
+
+  private async boot(options: { appProfile: AppSource; deviceProfile?: string; name?: string }): Promise<Phone> {
     const lab = this.requireLab('booting a phone');
-    const { lab: labUrl } = readLabEnv();
+    const { lab: labUrl, token } = readLabEnv();
     const template = this.phone('phoneA').driver;
     const profile = options.appProfile;
     const profileName = typeof profile === 'string' ? profile : String(profile.id ?? 'variant');
     // A variant shares its base app's screens (found by name prefix, else by what it extends).
     const page = typeof profile === 'string' ? appPage(profile) : appPageOrBase(profileName, String(profile.extends ?? profileName));
-    const booted = await RemotePhone.boot(labUrl, { appProfiles: [profile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) });
+    const booted = await RemotePhone.boot(labUrl, { appProfiles: [profile], ...(options.deviceProfile ? { deviceProfile: options.deviceProfile } : {}) }, { token });
     const capabilities: WebdriverIO.Capabilities = {
       ...requestedOf(template),
       'appium:udid': booted.serial,
@@ -245,31 +253,32 @@ export class Scenario {
     const { hostname, port, path, protocol } = template.options;
     const driver = await remote({ hostname, port, path, protocol, logLevel: 'warn', capabilities });
     this.extraSessions.push(driver);
-    const phone = new Phone(options.name ?? profileName, driver, page, booted.serial, lab.phone(booted.serial));
+    const phone = new Phone(options.name ?? profileName, driver, page, booted.serial, lab.phone(booted.serial), this.observers);
     this.extraPhones.push(phone);
     return phone;
   }
 
+  /** Every phone of this scenario (the session's and bootPhone()'s), for reports. */
+  allPhones(): Phone[] {
+    return [...this.phones.values(), ...this.extraPhones];
+  }
+
   /**
-   * Every message this spec sent since the last reset — through IM (sendmsg, batchsendmsg) with where
-   * it stopped on each of the session's phones, and straight to OPPO with each target's state.
+   * The push funnel of the running test: each message it sent through IM (sendmsg, batchsendmsg)
+   * on the phones involved, and each push sent straight to OPPO since the last reset with each
+   * target's state. The same text its reports carry.
    */
   async funnelReport(): Promise<string> {
-    const oppo = this.observers.oppo;
-    if (!this.observers.console || !oppo) return '(no push funnel: the run has no lab)';
-    const parts: string[] = [];
-    for (const sent of this.im.sent) {
-      for (const phone of [...this.phones.values(), ...this.extraPhones]) parts.push(`[${phone.name}] ${describeFunnel(await funnelFor(this.observers, sent, sent.to, phone))}`);
-    }
-    for (const send of this.oppoApi.sent) {
-      const lines = [`[oppo] ${send.endpoint} to ${send.targets.join(', ')}: code ${send.code}`];
-      for (const id of send.messageIds) {
-        const message = await oppo.message(id).catch(() => undefined);
-        for (const t of message?.targets ?? []) lines.push(`  OPPO  ${id} → ${t.registrationId ?? t.targetValue}: ${t.state}${t.reason ? ` (${t.reason})` : ''}`);
-      }
-      parts.push(lines.join('\n'));
-    }
-    return parts.join('\n\n') || '(no messages sent)';
+    if (!this.lab) return '(no push funnel: the run has no lab)';
+    const record = currentRecord();
+    const im = record && record.sent.length ? funnelText(await testFunnel(this.lab, record.sent, this.phoneRefs(), record.phones)) : '';
+    const oppo = await describeOppoSends(this.observers.oppo, this.oppoApi.sent);
+    return [im, oppo].filter(Boolean).join('\n\n') || '(no messages sent)';
+  }
+
+  /** Names and serials of every phone, for the per-test funnel. */
+  phoneRefs(): PhoneRef[] {
+    return this.allPhones().map((p) => ({ name: p.name, serial: p.serial }));
   }
 
   /** Ends the sessions bootPhone() opened and shuts those phones down, so a long run does not pile them up. */
@@ -278,8 +287,8 @@ export class Scenario {
     await Promise.allSettled(this.extraSessions.splice(0).map((d) => d.deleteSession()));
     const booted = this.extraPhones.splice(0);
     if (booted.length === 0) return;
-    const { lab: labUrl } = readLabEnv();
-    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial)));
+    const { lab: labUrl, token } = readLabEnv();
+    await Promise.allSettled(booted.map((phone) => RemotePhone.shutdown(labUrl, phone.serial, { token })));
   }
 }
 

@@ -26,7 +26,8 @@ export function capabilityObjects(requested: RequestedCaps): WebdriverIO.Capabil
 
 export async function prepareSession(profile: E2eProfile, requested: unknown): Promise<void> {
   if (!isVirtualLab(profile)) return;
-  const { lab } = readLabEnv();
+  // The token stays out of the capabilities (Appium logs them): the driver reads PUSH_LAB_TOKEN.
+  const { lab, token } = readLabEnv();
   for (const caps of capabilityObjects(requested as RequestedCaps)) {
     caps['appium:labUrl'] = lab;
     if (caps['appium:udid']) continue;
@@ -34,7 +35,7 @@ export async function prepareSession(profile: E2eProfile, requested: unknown): P
     const phone = await RemotePhone.boot(lab, {
       ...(deviceProfile ? { deviceProfile } : {}),
       appProfiles: [appPageFor(caps).profile],
-    });
+    }, { token });
     caps['appium:udid'] = phone.serial;
   }
 }

@@ -15,6 +15,8 @@ declare global {
       'appium:appProfile'?: string;
       /** Base URL of the lab that holds the virtual phones. */
       'appium:labUrl'?: string;
+      /** The lab's token (a lab off loopback). Appium logs capabilities: prefer PUSH_LAB_TOKEN in Appium's environment. */
+      'appium:labToken'?: string;
     }
   }
 }

@@ -1,5 +1,6 @@
 /** OPPO console apps: credentials, permission level, private-message approval, channels. */
 import demoApps from '../../fixtures/oppo-apps.json' with { type: 'json' };
+import { parseJsonQuietly } from '../access/secrets.ts';
 
 export interface ChannelConfig {
   id: string;
@@ -76,7 +77,7 @@ export function normalizeApp(input: unknown): App {
 
 /** The apps of an `--apps` file's text: a non-empty JSON array, each app validated. */
 export function parseAppsFile(text: string): App[] {
-  const parsed: unknown = JSON.parse(text);
+  const parsed = parseJsonQuietly(text);
   if (!Array.isArray(parsed) || parsed.length === 0) throw new TypeError('the file must hold a non-empty JSON array of apps');
   return parsed.map((a) => normalizeApp(a));
 }

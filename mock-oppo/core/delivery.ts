@@ -8,6 +8,7 @@ import type { App } from './apps.ts';
 import type { Clock } from './clock.ts';
 import { Deadlines } from './deadlines.ts';
 import type { QuotaCounters } from './quota.ts';
+import { isReason, REASONS, type Because, type Reason } from './reasons.ts';
 import type { MockSettings } from './settings.ts';
 import type { ReceiptEvent, Receipts } from './receipts.ts';
 import { Ring } from './ring.ts';
@@ -32,6 +33,13 @@ function ackKey(messageId: string, regId: string | undefined): string {
 /** When a message's offline TTL runs out (epoch ms). */
 function offlineExpiry(message: MessageRecord): number {
   return message.createdAt + message.spec.offLineTtl * 1000;
+}
+
+
+/** What the phone said when it acked without showing: a phone reason of the vocabulary, or not_displayed with its words. */
+function phoneDrop(said: string | undefined): Because {
+  if (isReason(said) && REASONS[said].layer === 'phone' && REASONS[said].kind === 'lost') return { reason: said };
+  return said === undefined ? { reason: 'not_displayed' } : { reason: 'not_displayed', detail: said };
 }
 
 export class Delivery {
@@ -125,7 +133,7 @@ export class Delivery {
     if (!target) return false;
     this.awaitingAck.delete(key);
     target.displayed = displayed;
-    this.setState(target, 'acked', displayed ? 'displayed' : `dropped_on_device${reason ? `:${reason}` : ''}`);
+    this.setState(target, 'acked', displayed ? { reason: 'displayed' } : phoneDrop(reason));
     this.sendReceipt(target, 'push_arrive');
     return true;
   }
@@ -146,7 +154,7 @@ export class Delivery {
   newTarget(message: MessageRecord, targetType: 1 | 2 | 5 | 6, targetValue: string): TargetRecord {
     // Every field present from the start: one object shape for all targets (they are made per request).
     const target: TargetRecord = {
-      targetType, targetValue, registrationId: undefined, registration: undefined, state: 'accepted', reason: undefined, code: undefined,
+      targetType, targetValue, registrationId: undefined, registration: undefined, state: 'accepted', reason: undefined, detail: undefined, code: undefined,
       displayed: undefined, history: [{ at: message.createdAt, state: 'accepted' }],
       notifyId: message.spec.notification.notifyId ?? ++this.notifySeq, message, deadline: undefined,
     };
@@ -166,7 +174,16 @@ export class Delivery {
   store(message: MessageRecord): MessageRecord | undefined {
     this.totals.messageStored();
     const oldest = this.messages.push(message);
-    if (!oldest) return undefined;
+    if (oldest) this.forget(oldest);
+    return oldest;
+  }
+
+  /** A new `messageRetention` (the control API may change it): a smaller one forgets the oldest at once. */
+  retain(retention: number): void {
+    for (const m of this.messages.resize(retention)) this.forget(m);
+  }
+
+  private forget(oldest: MessageRecord): void {
     oldest.evicted = true;
     this.totals.messageForgotten();
     for (const t of oldest.targets) {
@@ -180,7 +197,6 @@ export class Delivery {
       }
       if (t.state === 'delivered') this.awaitingAck.delete(ackKey(oldest.messageId, t.registrationId));
     }
-    return oldest;
   }
 
   findLast(pred: (m: MessageRecord) => boolean): MessageRecord | undefined {
@@ -207,21 +223,25 @@ export class Delivery {
     }
     // notify_id replacement: a newer message with the same notify_id supersedes one still waiting.
     const superseded = reg.queuedByNotifyId.get(target.notifyId);
-    if (superseded) this.finish(superseded, 'dropped', `replaced_by:${message.messageId}`);
+    if (superseded) this.finish(superseded, 'dropped', 'replaced', message.messageId);
     if (device?.sink && this.tryDeliver(target, reg, device.sink)) return;
     this.enqueue(target, reg, now);
   }
 
-  setState(target: TargetRecord, state: TargetState, reason?: string, code?: number, now = this.clock.now()): void {
+  setState(target: TargetRecord, state: TargetState, because?: Because, now = this.clock.now()): void {
     const was = target.state;
     if ((was === 'queued') !== (state === 'queued')) this.countQueued(target, state === 'queued');
-    this.totals.move(was, target.reason, state, reason);
+    this.totals.move(was, target.reason, state, because?.reason);
     target.state = state;
-    target.reason = reason;
-    if (code !== undefined) target.code = code;
+    target.reason = because?.reason;
+    target.detail = because?.detail;
+    if (because?.code !== undefined) target.code = because.code;
     const change: StateChange = { at: now, state };
-    if (reason !== undefined) change.reason = reason;
-    if (code !== undefined) change.code = code;
+    if (because) {
+      change.reason = because.reason;
+      if (because.detail !== undefined) change.detail = because.detail;
+      if (because.code !== undefined) change.code = because.code;
+    }
     if (target.history.length < 4) target.history = [...target.history, change];
     else target.history.push(change);
     if (this.events.listenerCount('target') > 0) {
@@ -236,7 +256,7 @@ export class Delivery {
       return;
     }
     const waitingWindow = spec.showTimeType === 1 && now < spec.notification.showStartTime!;
-    this.setState(target, 'queued', waitingWindow ? 'waiting_show_window' : 'device_offline', undefined, now);
+    this.setState(target, 'queued', { reason: waitingWindow ? 'waiting_show_window' : 'device_offline' }, now);
     reg.queue.push(target);
     if (reg.queue.length > 64 && reg.queue.length > 2 * reg.queuedCount) reg.queue = reg.queue.filter((t) => t.state === 'queued');
     const expiresAt = offlineExpiry(target.message);
@@ -259,7 +279,7 @@ export class Delivery {
       this.finish(target, 'expired', 'off_line_ttl');
       return;
     }
-    this.setState(target, 'queued', 'device_offline');
+    this.setState(target, 'queued', { reason: 'device_offline' });
     target.deadline = this.deadlines.batched(expiresAt, this.onOfflineTtl, target);
   };
 
@@ -315,10 +335,10 @@ export class Delivery {
     }
   }
 
-  private finish(target: TargetRecord, state: TargetState, reason: string): void {
+  private finish(target: TargetRecord, state: TargetState, reason: Reason, detail?: string): void {
     target.deadline?.cancel();
     target.deadline = undefined;
-    this.setState(target, state, reason);
+    this.setState(target, state, detail === undefined ? { reason } : { reason, detail });
   }
 
   private countQueued(target: TargetRecord, entering: boolean): void {

@@ -15,7 +15,7 @@ import { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from './codes.ts';
 import { Delivery } from './delivery.ts';
-import { reasonKey, type TotalsView } from './totals.ts';
+import type { TotalsView } from './totals.ts';
 import { Faults } from './faults.ts';
 import { IdGenerator } from './ids.ts';
 import {
@@ -92,6 +92,8 @@ export class OppoPlatform extends EventEmitter {
   readonly faults: Faults;
   readonly receipts: Receipts;
   private readonly initialApps: App[];
+  /** The settings the mock started with: a reset undoes what the control API changed. */
+  private readonly initialSettings: Readonly<MockSettings>;
   private s: PlatformState;
   /** The wall-clock instant a batch call counts its targets in (flowControlWindow 'real'). */
   private realFlowSecond: number | undefined;
@@ -103,13 +105,14 @@ export class OppoPlatform extends EventEmitter {
     this.faults = new Faults(options.clock);
     this.receipts = new Receipts(options.clock, this.faults, options.receiptSender, options.settings.receiptLogCapacity);
     this.initialApps = options.apps.map(normalizeApp);
+    this.initialSettings = { ...options.settings };
     this.s = this.buildState();
   }
 
   private buildState(): PlatformState {
     const ids = new IdGenerator(this.settings.seed);
     const apps = new AppRegistry(this.initialApps);
-    const quotas = new QuotaCounters(this.settings.qpsFactor);
+    const quotas = new QuotaCounters(this.settings);
     const delivery = new Delivery(this.clock, this.settings, quotas, this.receipts, this);
     return {
       ids,
@@ -123,8 +126,19 @@ export class OppoPlatform extends EventEmitter {
     };
   }
 
-  /** Back to the initial apps with no tokens, registrations, messages, faults or receipts. The clock is not touched. */
+  /** Changes named settings now (already checked by checkSettings; see START_ONLY_SETTINGS) until the next reset. */
+  updateSettings(changes: Partial<MockSettings>): MockSettings {
+    Object.assign(this.settings, changes);
+    if (changes.messageRetention !== undefined) this.s.delivery.retain(changes.messageRetention);
+    return this.settings;
+  }
+
+  /**
+   * Back to the initial apps and settings with no tokens, registrations, messages, faults or
+   * receipts. The clock is not touched.
+   */
   reset(): void {
+    Object.assign(this.settings, this.initialSettings);
     this.s.delivery.shutdown('mock reset');
     this.faults.clear();
     this.receipts.clear();
@@ -133,14 +147,18 @@ export class OppoPlatform extends EventEmitter {
 
   /**
    * The lab's reset between spec files: messages (queued ones too), faults, receipts, quotas and
-   * flow-control windows, saved contents and app_message_id memory, the feedback list — gone. Apps,
+   * flow-control windows, saved contents and app_message_id memory, the feedback list, settings
+   * changed at run time — gone. Apps,
    * auth tokens, registrations (aliases, tags) and device links stay, so phones keep their regIds.
    */
   resetTraffic(): void {
+    // Settings changed over the control API are traffic too: they must not leak into the next spec.
+    Object.assign(this.settings, this.initialSettings);
     this.faults.clear();
     this.receipts.clear();
     const { delivery, addressing, quotas, saved, dedupe } = this.s;
     delivery.forgetMessages(addressing.all());
+    delivery.retain(this.settings.messageRetention);
     addressing.forgetFeedback();
     quotas.clear();
     saved.clear();
@@ -244,6 +262,7 @@ export class OppoPlatform extends EventEmitter {
 
   unicast(app: App, region: Region, input: UnicastInput, endpoint = 'unicast'): MessageRecord {
     const classification = this.classify(app, input.spec);
+    if (input.targetType === 3 && this.settings.legacyTargetType3 === 'alias') input = { ...input, targetType: 5 };
     if (input.targetType !== 2 && input.targetType !== 5) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 2 (registration_id) or 5 (alias)');
     }
@@ -261,7 +280,7 @@ export class OppoPlatform extends EventEmitter {
     const resolved = this.resolveTarget(app, region, input.targetType, input.targetValue, endpoint);
     const target = this.s.delivery.newTarget(message, input.targetType as 2 | 5, input.targetValue);
     if (typeof resolved === 'number') {
-      this.s.delivery.setState(target, 'rejected', CODE_MESSAGES[resolved], resolved);
+      this.s.delivery.setState(target, 'rejected', { reason: 'oppo_rejected', code: resolved, detail: CODE_MESSAGES[resolved] });
       this.store(message);
       throw new OppoError(resolved);
     }
@@ -271,7 +290,7 @@ export class OppoPlatform extends EventEmitter {
       try {
         this.takeQuota(app, 1, now);
       } catch (err) {
-        this.s.delivery.setState(target, 'rejected', CODE_MESSAGES[CODES.DAILY_LIMIT], CODES.DAILY_LIMIT);
+        this.s.delivery.setState(target, 'rejected', { reason: 'oppo_rejected', code: CODES.DAILY_LIMIT, detail: CODE_MESSAGES[CODES.DAILY_LIMIT] });
         this.store(message);
         throw err;
       }
@@ -323,6 +342,7 @@ export class OppoPlatform extends EventEmitter {
   broadcast(app: App, region: Region, messageId: string, targetType: number, targetValue: string | undefined): BroadcastResult {
     const content = this.s.saved.get(messageId);
     if (!content || content.appId !== app.appId) throw new OppoError(CODES.DATA_NOT_EXIST, `message_id ${messageId} was not saved by this app`);
+    if (targetType === 3 && this.settings.legacyTargetType3 === 'alias') targetType = 5;
     if (![1, 2, 5, 6].includes(targetType)) throw new OppoError(CODES.INVALID_ARGUMENTS, 'target_type must be 1, 2, 5 or 6');
     if (targetType !== 1 && (content.spec.pushTimeType === 1 || content.spec.fixSpeed)) {
       throw new OppoError(CODES.INVALID_ARGUMENTS, 'push_time_type and fix_speed are for broadcast to all users only');
@@ -360,7 +380,7 @@ export class OppoPlatform extends EventEmitter {
     const message = this.newMessage(app, region, 'broadcast', content.messageId, taskId, content.spec, content.classification, false, now);
     message.invalidTargets = invalid;
     for (const [code, values] of Object.entries(invalid)) {
-      for (const value of values) this.s.delivery.setState(this.s.delivery.newTarget(message, targetType as 2 | 5, value), 'rejected', CODE_MESSAGES[Number(code) as OppoCode], Number(code));
+      for (const value of values) this.s.delivery.setState(this.s.delivery.newTarget(message, targetType as 2 | 5, value), 'rejected', { reason: 'oppo_rejected', code: Number(code), detail: CODE_MESSAGES[Number(code) as OppoCode] });
     }
     this.store(message);
     for (const { value, reg } of accepted) {
@@ -507,7 +527,7 @@ export class OppoPlatform extends EventEmitter {
     return this.s.delivery.findLast((m) => m.taskId === id) ?? this.s.delivery.findLast((m) => m.messageId === id);
   }
 
-  /** Retained messages, oldest first; `state` and `reason` match any target (reason as in the totals, e.g. `replaced_by`). */
+  /** Retained messages, oldest first; `state` and `reason` (a name of the vocabulary, as in the totals) match any target. */
   listMessages(filter: MessageFilter = {}): MessageRecord[] {
     const out: MessageRecord[] = [];
     for (const m of this.s.delivery.allMessages()) {
@@ -519,7 +539,7 @@ export class OppoPlatform extends EventEmitter {
       if (filter.until !== undefined && m.createdAt > filter.until) continue;
       if (filter.regId !== undefined && !m.targets.some((t) => t.registrationId === filter.regId || t.targetValue === filter.regId)) continue;
       if ((filter.state !== undefined || filter.reason !== undefined)
-        && !m.targets.some((t) => (filter.state === undefined || t.state === filter.state) && (filter.reason === undefined || reasonKey(t.reason) === filter.reason))) continue;
+        && !m.targets.some((t) => (filter.state === undefined || t.state === filter.state) && (filter.reason === undefined || t.reason === filter.reason))) continue;
       out.push(m);
     }
     return out;

@@ -67,7 +67,8 @@ export class QuotaCounters {
   private readonly deviceDaily = new Map<string, Counter>();
   private readonly qpsWindow = new Map<string, Counter>();
 
-  constructor(private readonly qpsFactor: number) {}
+  /** `qpsFactor` is read on every call: the control API may change it. */
+  constructor(private readonly settings: { readonly qpsFactor: number }) {}
 
   /** Every counter back to zero (the days and windows in progress start over). */
   clear(): void {
@@ -78,7 +79,7 @@ export class QuotaCounters {
 
   /** QPS counted in targets per second per app, all endpoints together. */
   takeFlow(app: App, targets: number, now: number): boolean {
-    return take(this.qpsWindow, app.appId, Math.floor(now / 1000), targets, qpsLimit(app, this.qpsFactor));
+    return take(this.qpsWindow, app.appId, Math.floor(now / 1000), targets, qpsLimit(app, this.settings.qpsFactor));
   }
 
   takeDailyPublic(app: App, targets: number, now: number): boolean {
@@ -97,7 +98,7 @@ export class QuotaCounters {
       day,
       publicUsed: counter?.key === day ? counter.count : 0,
       publicLimit: dailyPublicQuota(app),
-      qpsLimit: qpsLimit(app, this.qpsFactor),
+      qpsLimit: qpsLimit(app, this.settings.qpsFactor),
       perDevicePublicDaily: perDeviceDailyPublic(app),
     };
   }

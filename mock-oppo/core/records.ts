@@ -2,15 +2,20 @@
 import type { MockToPhone } from '../device-link/protocol.ts';
 import type { DeadlineHandle } from './deadlines.ts';
 import type { NotificationSpec } from './notification.ts';
+import type { Reason } from './reasons.ts';
 import type { Region } from './region.ts';
 
-export type TargetState = 'accepted' | 'queued' | 'delivered' | 'acked' | 'expired' | 'dropped' | 'rejected';
+export const TARGET_STATES = ['accepted', 'queued', 'delivered', 'acked', 'expired', 'dropped', 'rejected'] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
 export type Classification = 'public' | 'private';
 
+/** One state of a target, with the vocabulary's reason (mock-oppo/core/reasons.ts) and what only this case knows. */
 export interface StateChange {
   at: number;
   state: TargetState;
-  reason?: string;
+  reason?: Reason;
+  /** e.g. the newer messageId for `replaced`, OPPO's text for `oppo_rejected`. */
+  detail?: string;
   code?: number;
 }
 
@@ -22,7 +27,8 @@ export interface TargetRecord {
   /** The registration it was resolved to (internal; not in views). */
   registration?: Registration;
   state: TargetState;
-  reason?: string;
+  reason?: Reason;
+  detail?: string;
   code?: number;
   /** From the phone's ack: whether the notification manager showed it. */
   displayed?: boolean;

@@ -55,6 +55,13 @@ export interface MockSettings {
   maxBodyBytes: number;
   /** Seed for generated ids (regIds, tokens, message ids), so runs are reproducible. */
   seed: number;
+  /**
+   * [uncertain] `target_type` 3, the alias value of older docs and SDKs (two clients still send
+   * it): 'reject' answers 41 as for any unknown type; 'alias' treats it as 5.
+   */
+  legacyTargetType3: 'reject' | 'alias';
+  /** The journal keeps each answer's body too (masked like the requests). */
+  journalResponses: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
@@ -75,18 +82,68 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   messageRetention: 10_000,
   maxBodyBytes: 10 * 1024 * 1024,
   seed: 20240601,
+  legacyTargetType3: 'reject',
+  journalResponses: true,
 };
 
 /** The most messages a mock can be told to keep (each costs ~1–2 KiB). */
 export const MAX_MESSAGE_RETENTION = 10_000_000;
 
+/** The ring sizes: whole numbers from 1 to MAX_MESSAGE_RETENTION (a fraction or 1e308 would make a ring no array can hold). */
+const CAPACITIES = ['messageRetention', 'journalCapacity', 'receiptLogCapacity'] as const;
+type Capacity = (typeof CAPACITIES)[number];
+const capacityOk = (n: number): boolean => Number.isSafeInteger(n) && n >= 1 && n <= MAX_MESSAGE_RETENTION;
+const capacityProblem = (key: Capacity, n: unknown): string => `${key} must be a whole number from 1 to ${MAX_MESSAGE_RETENTION}, got ${String(n)}`;
+
+/** The allowed values of the settings that are a choice between readings. */
+const CHOICES: Partial<Record<keyof MockSettings, readonly unknown[]>> = {
+  offlineTtlOverMax: ['clamp', 'reject'],
+  showTtlRule: ['new', 'legacy'],
+  duplicateAppMessageId: ['return_existing', 'reject'],
+  flowControlCode: [-2, 13, 55],
+  legacyTargetType3: ['reject', 'alias'],
+  flowControlWindow: ['clock', 'real'],
+};
+
+/**
+ * Fixed when the mock starts (the logs' buffer sizes, the listener's body limit, the id seed the
+ * state is built with); the control API cannot change them. `messageRetention` can change: a
+ * smaller one forgets the oldest messages at once, as if they had aged out.
+ */
+export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes', 'seed']);
+
+/**
+ * Checks settings from outside (a --settings file, a flag, the control API): known names, the
+ * default's type, a listed choice, numbers finite and not negative (sizes positive). Throws a
+ * TypeError naming the first bad one; changes nothing.
+ */
+export function checkSettings(input: unknown): Partial<MockSettings> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new TypeError('settings must be a JSON object');
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (!Object.hasOwn(DEFAULT_SETTINGS, name)) throw new TypeError(`unknown setting ${name} (known: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`);
+    const key = name as keyof MockSettings;
+    const choices = CHOICES[key];
+    if (choices) {
+      if (!choices.includes(value)) throw new TypeError(`${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
+    } else if (typeof value !== typeof DEFAULT_SETTINGS[key]) {
+      throw new TypeError(`${name} must be a ${typeof DEFAULT_SETTINGS[key]}`);
+    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0 || (value === 0 && key !== 'authTimestampWindowMs' && key !== 'seed'))) {
+      throw new TypeError(`${name} must be a positive number`);
+    } else if (CAPACITIES.includes(key as Capacity) && !capacityOk(value as number)) {
+      throw new TypeError(capacityProblem(key as Capacity, value));
+    }
+    out[name] = value;
+  }
+  return out as Partial<MockSettings>;
+}
+
 export function resolveSettings(partial: Partial<MockSettings> = {}): MockSettings {
   const settings = { ...DEFAULT_SETTINGS, ...partial };
   if (settings.flowControlWindow !== 'clock' && settings.flowControlWindow !== 'real') throw new RangeError(`settings.flowControlWindow must be 'clock' or 'real', got '${settings.flowControlWindow}'`);
   if (!(settings.qpsFactor > 0) || !Number.isFinite(settings.qpsFactor)) throw new RangeError(`settings.qpsFactor must be a positive number, got ${settings.qpsFactor}`);
-  for (const key of ['messageRetention', 'journalCapacity', 'receiptLogCapacity'] as const) {
-    const n = settings[key];
-    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_MESSAGE_RETENTION) throw new RangeError(`settings.${key} must be a whole number from 1 to ${MAX_MESSAGE_RETENTION}, got ${n}`);
+  for (const key of CAPACITIES) {
+    if (!capacityOk(settings[key])) throw new RangeError(`settings.${capacityProblem(key, settings[key])}`);
   }
   return settings;
 }

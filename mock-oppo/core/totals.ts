@@ -1,29 +1,25 @@
 /**
  * Exact running totals of every target ever accepted, by its current state and reason: moved on
  * every state change, never trimmed, so a run of any length can be audited after the message records
- * themselves left retention. O(1) a change; the reasons are a small vocabulary (ids cut off).
+ * themselves left retention. O(1) a change; the reasons are the lab's one vocabulary (reasons.ts),
+ * so a total names the same reason as the target's record, the trace and the reports.
  */
+import type { Reason } from './reasons.ts';
 import type { TargetState } from './records.ts';
 
 export interface TotalsView {
   /** Targets ever accepted (each one is in exactly one state below). */
   accepted: number;
   byState: Partial<Record<TargetState, number>>;
-  /** state → reason → targets; '' when the state has no reason. */
-  byStateAndReason: Partial<Record<TargetState, Record<string, number>>>;
+  /** state → reason (a name of the vocabulary, mock-oppo/core/reasons.ts) → targets; '' when the state has no reason. */
+  byStateAndReason: Partial<Record<TargetState, Partial<Record<Reason | '', number>>>>;
   /** Messages ever stored, and those that left retention since. */
   messages: { stored: number; forgotten: number };
 }
 
-/** `replaced_by:<messageId>` counts as `replaced_by`: the totals key on the why, not on the id. */
-export function reasonKey(reason: string | undefined): string {
-  if (reason === undefined) return '';
-  return reason.startsWith('replaced_by:') ? 'replaced_by' : reason;
-}
-
 export class Totals {
   private accepted = 0;
-  private readonly counts = new Map<TargetState, Map<string, number>>();
+  private readonly counts = new Map<TargetState, Map<Reason | '', number>>();
   private stored = 0;
   private forgotten = 0;
 
@@ -32,9 +28,9 @@ export class Totals {
     this.add('accepted', '', 1);
   }
 
-  move(from: TargetState, fromReason: string | undefined, to: TargetState, toReason: string | undefined): void {
-    this.add(from, reasonKey(fromReason), -1);
-    this.add(to, reasonKey(toReason), 1);
+  move(from: TargetState, fromReason: Reason | undefined, to: TargetState, toReason: Reason | undefined): void {
+    this.add(from, fromReason ?? '', -1);
+    this.add(to, toReason ?? '', 1);
   }
 
   messageStored(): void {
@@ -50,7 +46,7 @@ export class Totals {
     const byStateAndReason: TotalsView['byStateAndReason'] = {};
     for (const [state, reasons] of this.counts) {
       let sum = 0;
-      const row: Record<string, number> = {};
+      const row: Partial<Record<Reason | '', number>> = {};
       for (const [reason, n] of reasons) {
         if (n === 0) continue;
         row[reason] = n;
@@ -63,7 +59,7 @@ export class Totals {
     return { accepted: this.accepted, byState, byStateAndReason, messages: { stored: this.stored, forgotten: this.forgotten } };
   }
 
-  private add(state: TargetState, reason: string, n: number): void {
+  private add(state: TargetState, reason: Reason | '', n: number): void {
     let reasons = this.counts.get(state);
     if (!reasons) this.counts.set(state, (reasons = new Map()));
     reasons.set(reason, (reasons.get(reason) ?? 0) + n);

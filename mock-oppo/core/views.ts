@@ -3,7 +3,7 @@ import type { MessageRecord, Registration, TargetRecord } from './records.ts';
 import type { NotificationSpec } from './notification.ts';
 import type { Region } from './region.ts';
 
-export type TargetView = Pick<TargetRecord, 'targetType' | 'targetValue' | 'registrationId' | 'notifyId' | 'state' | 'reason' | 'code' | 'displayed' | 'history'>;
+export type TargetView = Pick<TargetRecord, 'targetType' | 'targetValue' | 'registrationId' | 'notifyId' | 'state' | 'reason' | 'detail' | 'code' | 'displayed' | 'history'>;
 
 export interface MessageView
   extends Pick<MessageRecord, 'messageId' | 'taskId' | 'appId' | 'region' | 'kind' | 'appMessageId' | 'classification' | 'createdAt' | 'invalidTargets'> {
@@ -64,6 +64,7 @@ export function messageView(m: MessageRecord): MessageView {
       notifyId: t.notifyId,
       state: t.state,
       reason: t.reason,
+      ...(t.detail === undefined ? {} : { detail: t.detail }),
       code: t.code,
       displayed: t.displayed,
       history: t.history,

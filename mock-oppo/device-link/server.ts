@@ -1,11 +1,13 @@
 /** The device-link WebSocket endpoint: frames from a phone's push service ↔ the platform rules. */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wsWire, type WireEnd } from '../transport/wire.ts';
 import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import type { DeviceSink } from '../core/records.ts';
 import type { Region } from '../core/region.ts';
+import { upgradeOnlyOn } from '../transport/upgrade.ts';
 import { DEVICE_LINK_PATH, type MockToPhone, type PhoneToMock } from './protocol.ts';
 
 /** Close code sent to a link that another connection of the same device replaced, or a reset cut. */
@@ -123,21 +125,23 @@ export class DeviceLinkEndpoint {
   }
 }
 
-/** Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other upgrade requests are refused. */
-export function attachDeviceLink(server: Server, platform: OppoPlatform, endpoint = new DeviceLinkEndpoint(platform)): DeviceLinkServer {
+/**
+ * Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other requests stay plain HTTP (see
+ * upgradeOnlyOn). `admit` (the access guard) may refuse the upgrade first; it then answers the socket.
+ */
+export function attachDeviceLink(
+  server: Server,
+  platform: OppoPlatform,
+  admit?: (req: IncomingMessage, socket: Duplex) => boolean,
+  endpoint = new DeviceLinkEndpoint(platform),
+): DeviceLinkServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== DEVICE_LINK_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  const detach = upgradeOnlyOn(server, DEVICE_LINK_PATH, wss, admit);
   wss.on('connection', (ws: WebSocket) => endpoint.accept(wsWire(ws)));
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        detach();
         endpoint.closeAll();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());

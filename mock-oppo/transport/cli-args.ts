@@ -3,15 +3,18 @@
  * and exits 0, a bad flag prints the problem plus the usage and exits 2 (a usage error, not a crash).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkToken } from '../access/guard.ts';
+import { maskSecret } from '../core/apps.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'];
 
 /** The parsed flags, or the exit code the command should end with right away. */
-export function readCliArgs<O extends Options>(options: O, help: string, args?: string[]): { values: Values<O> } | { exit: number } {
+export function readCliArgs<O extends Options>(options: O, help: string, args?: string[], allowPositionals = false): { values: Values<O>; positionals: string[] } | { exit: number } {
   let values: Values<O>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ options, strict: true, ...(args ? { args } : {}) }));
+    ({ values, positionals } = parseArgs({ options, strict: true, allowPositionals, ...(args ? { args } : {}) }) as { values: Values<O>; positionals: string[] });
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${help}`);
     return { exit: 2 };
@@ -20,5 +23,29 @@ export function readCliArgs<O extends Options>(options: O, help: string, args?: 
     console.log(help);
     return { exit: 0 };
   }
-  return { values };
+  return { values, positionals };
+}
+
+/**
+ * The control token a command-line entry was given: `--token`, else the environment variable.
+ * Undefined when neither; a number (the exit code 2) after printing why a token is unusable.
+ */
+export function tokenFromCli(flag: string | undefined, envName: string, env: Record<string, string | undefined> = process.env): string | undefined | number {
+  const token = flag ?? (env[envName]?.trim() || undefined);
+  if (token === undefined) return undefined;
+  try {
+    return checkToken(token);
+  } catch (err) {
+    // Never echo the value: it is meant to be a secret.
+    console.error(`${flag !== undefined ? '--token' : envName}: ${(err as Error).message}`);
+    return 2;
+  }
+}
+
+/** What the start-up output says of the token: a generated one in full (printed this once), a given one masked. */
+export function describeToken(required: string | undefined, given: string | undefined, envName: string): string | undefined {
+  if (required === undefined) return undefined;
+  const how = `control calls send 'Authorization: Bearer <token>'; our clients read ${envName}`;
+  if (given !== undefined) return `${maskSecret(given)} (the one given with --token / ${envName}; ${how})`;
+  return `${required}   (generated; printed only now; ${how})`;
 }

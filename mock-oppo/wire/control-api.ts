@@ -9,6 +9,9 @@ import { checkFaultSpec } from '../core/faults.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import { messageView, registrationView, type ClockView } from '../core/views.ts';
 import type { Region } from '../core/region.ts';
+import { isReason } from '../core/reasons.ts';
+import { TARGET_STATES } from '../core/records.ts';
+import { checkSettings, START_ONLY_SETTINGS, type MockSettings } from '../core/settings.ts';
 import type { HttpCore, WireRequest, WireResponse } from './http.ts';
 
 class ControlError extends Error {
@@ -162,6 +165,9 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
         const v = q.get(param);
         if (v !== null) filter[key] = v;
       }
+      // A misspelt state or reason would match nothing and look like "none of those": say so instead.
+      if (filter.state !== undefined && !(TARGET_STATES as readonly string[]).includes(filter.state)) throw new ControlError(400, 'bad_request', `state must be one of ${TARGET_STATES.join(', ')}`);
+      if (filter.reason !== undefined && !isReason(filter.reason)) throw new ControlError(400, 'bad_request', 'reason must be a name of the reason vocabulary (the reason table of the root README)');
       const since = timeParam(q, 'since');
       const until = timeParam(q, 'until');
       if (since !== undefined) filter.since = since;
@@ -260,6 +266,27 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
     },
   },
   { method: 'GET', pattern: /^\/settings$/, run: (p) => p.settings },
+  {
+    method: 'PATCH', pattern: /^\/settings$/,
+    run: (p, _c, req) => {
+      let changes: Partial<MockSettings>;
+      try {
+        changes = checkSettings(readBody(req));
+      } catch (err) {
+        throw new ControlError(400, 'bad_request', (err as Error).message);
+      }
+      const fixed = Object.keys(changes).filter((k) => START_ONLY_SETTINGS.has(k as keyof MockSettings));
+      if (fixed.length > 0) throw new ControlError(409, 'start_only', `${fixed.join(', ')} can only be set when the mock starts (--settings / --set)`);
+      return p.updateSettings(changes);
+    },
+  },
+  {
+    method: 'POST', pattern: /^\/apps\/([^/]+)\/expire-tokens$/,
+    run: (p, _c, _r, [appId]) => {
+      if (!p.appById(appId!)) throw new ControlError(404, 'not_found', `no app ${appId}`);
+      return { appId, expired: p.expireTokens(appId!) };
+    },
+  },
 ];
 
 export function handleControl(platform: OppoPlatform, core: HttpCore, req: WireRequest, subPath: string): WireResponse {

@@ -3,11 +3,13 @@
  * decode the body, run the endpoint, journal the call. Transports only move bytes.
  */
 import { isUtf8 } from 'node:buffer';
+import type { SurfaceOf } from '../access/guard.ts';
 import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import type { Region } from '../core/region.ts';
 import { Ring } from '../core/ring.ts';
 import { maskSecret } from '../core/apps.ts';
+import { DEVICE_LINK_PATH } from '../device-link/protocol.ts';
 import { handleControl } from './control-api.ts';
 import { EMPTY_FORM, parseForm } from './form.ts';
 import { FormFields, jsonFields } from './notification.ts';
@@ -48,13 +50,15 @@ export interface JournalEntry {
   fault?: string;
   /** Request fields with tokens and signatures masked. */
   request: Record<string, unknown>;
+  /** The answer's JSON body, masked the same way (setting `journalResponses`; absent for faults that cut or 5xx). */
+  response?: unknown;
 }
 
 /** `all`: as new; `traffic`: apps, tokens and registrations kept (see OppoPlatform.resetTraffic). */
 export type ResetScope = 'all' | 'traffic';
 
-/** The journal keeps the call itself (its parsed fields by reference) and masks only when read. */
-type StoredEntry = Omit<JournalEntry, 'request'> & { call: ApiCall };
+/** The journal keeps the call and the answer themselves (by reference) and masks only when read. */
+type StoredEntry = Omit<JournalEntry, 'request' | 'response'> & { call: ApiCall; answer?: Envelope };
 
 /** Form and JSON keys whose values the journal shows masked. */
 const MASKED_FIELDS: ReadonlySet<string> = new Set(['auth_token', 'sign', 'master_secret', 'masterSecret', 'app_secret', 'appSecret']);
@@ -63,6 +67,15 @@ function maskedView(call: ApiCall): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (call.headerToken !== undefined) out['header:auth_token'] = maskSecret(call.headerToken);
   for (const [key, value] of call.field.entries()) out[key] = MASKED_FIELDS.has(key) && typeof value === 'string' ? maskSecret(value) : value;
+  return out;
+}
+
+/** A copy of a JSON value with every MASKED_FIELDS key masked, at any depth (an auth answer's `data.auth_token`). */
+function maskedValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskedValue);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = MASKED_FIELDS.has(key) && typeof v === 'string' ? maskSecret(v) : maskedValue(v);
   return out;
 }
 
@@ -77,6 +90,10 @@ export const HOSTS = {
 const SERVER_PREFIX = '/server/v1/';
 const INTL_PREFIX = '/intl/server/v1/';
 const CONTROL_PREFIX = '/_mock/v1';
+
+/** The access guard's view of the mock: the server API and the device link are open (they keep their own auth), the rest is control. */
+export const mockSurfaces: SurfaceOf = (path) =>
+  path.startsWith(SERVER_PREFIX) || path.startsWith(INTL_PREFIX) || path === DEVICE_LINK_PATH ? 'open' : 'control';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -98,7 +115,11 @@ export class HttpCore {
 
   /** The journal, oldest first, with secrets masked. */
   journalEntries(): JournalEntry[] {
-    return this.journal.toArray().map(({ call, ...entry }) => ({ ...entry, request: maskedView(call) }));
+    return this.journal.toArray().map(({ call, answer, ...entry }) => ({
+      ...entry,
+      request: maskedView(call),
+      ...(answer !== undefined ? { response: maskedValue(answer) } : {}),
+    }));
   }
 
   /**
@@ -174,6 +195,7 @@ export class HttpCore {
 
   private envelope(entry: StoredEntry, envelope: Envelope): WireResponse {
     entry.code = envelope.code;
+    if (this.platform.settings.journalResponses) entry.answer = envelope;
     return json(200, envelope);
   }
 

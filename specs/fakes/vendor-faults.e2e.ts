@@ -58,7 +58,7 @@ describe('OPPO faults and push options', () => {
   it('daily quota exhausted (33): not retried, not pushed', async () => {
     await s.oppo!.addFault({ preset: 'quota_exhausted', endpoint: 'unicast' });
     const sent = await s.im.sendText(alice, bob, 'over the quota');
-    await expectNotPushed(s.observers, sent, { to: bob, phone, layer: 'oppo', reason: 'code_33', match: { title: 'Alice', text: 'over the quota' } });
+    await expectNotPushed(s.observers, sent, { to: bob, phone, layer: 'oppo', reason: 'oppo_rejected', code: 33, match: { title: 'Alice', text: 'over the quota' } });
     assert.deepEqual(calls(await traceOf(sent)).filter((c) => c.startsWith('unicast')), ['unicast:33']);
   });
 

@@ -38,8 +38,8 @@ describe('batchsendmsg, the funnel of every send, a variant booted from the spec
     await expectNotification(phoneB, { title: 'Alice', text: 'to everyone' }, { sent, within: '1m' });
 
     const report = await s.funnelReport();
-    assert.match(report, new RegExp(`\\[phoneA\\] message ${sent.MsgKey} → device ${phoneA.serial}[\\s\\S]*PHONE shown`));
-    assert.match(report, new RegExp(`\\[phoneB\\] message ${sent.MsgKey} → device ${phoneB.serial}`));
+    assert.match(report, new RegExp(`→ ${bob} on phoneA \\(${phoneA.serial}\\), MsgKey ${sent.MsgKey}[\\s\\S]*PHONE {2}shown`));
+    assert.match(report, new RegExp(`→ ${carol} on phoneB \\(${phoneB.serial}\\), MsgKey ${sent.MsgKey}`));
     assert.doesNotMatch(report, new RegExp(ghost), 'no funnel for a recipient the message never went to');
   });
 

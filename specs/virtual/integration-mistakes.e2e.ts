@@ -65,8 +65,8 @@ describe('integration mistakes', () => {
       const sent = await s.im.sendText(alice, user, `check ${mistake.appProfile}`);
 
       const funnel = await expectNotPushed(s.observers, sent, { to: user, phone, layer: mistake.layer, reason: mistake.reason, match: { title: 'Alice' } });
-      if (mistake.layer === 'phone') assert.equal(funnel.oppo?.target.state, 'acked');
-      else assert.equal(funnel.oppo, undefined);
+      if (mistake.layer === 'phone') assert.equal(funnel.oppoState, 'acked');
+      else assert.equal(funnel.oppoState, undefined);
     });
   }
 });

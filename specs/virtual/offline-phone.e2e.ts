@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { multiremotebrowser } from '@wdio/globals';
-import { openScenario, expectNotification, expectNotPushed, funnelFor, outcomeOf, type Phone, type Scenario, type SendMsgResult } from '../../harness/scenario/index.ts';
+import { openScenario, expectNotification, expectNotPushed, funnelFor, type Phone, type Scenario, type SendMsgResult } from '../../harness/scenario/index.ts';
 
 describe('an offline phone', () => {
   let s: Scenario;
@@ -14,7 +14,7 @@ describe('an offline phone', () => {
 
   /** Waits until OPPO holds the message for the disconnected device. */
   async function queuedAtOppo(sent: SendMsgResult): Promise<void> {
-    await phone.driver.waitUntil(async () => (await funnelFor(s.observers, sent, bob, phone)).oppo?.target.state === 'queued', {
+    await phone.driver.waitUntil(async () => (await funnelFor(s.observers, sent, bob, phone)).oppoState === 'queued', {
       timeoutMsg: 'OPPO did not queue the message for the offline phone',
     });
   }
@@ -42,7 +42,7 @@ describe('an offline phone', () => {
     await phone.setNetwork(true);
 
     await expectNotification(phone, { title: 'Alice', text: 'while you were away', channel: 'tuikit' });
-    assert.ok(outcomeOf(await funnelFor(s.observers, sent, bob, phone)).shown);
+    assert.ok((await funnelFor(s.observers, sent, bob, phone)).outcome.shown);
   });
 
   it('reconnecting after off_line_ttl: it expired at OPPO and never shows', async () => {

@@ -73,7 +73,7 @@ describe('uninstall and reinstall', () => {
     assert.deepEqual(feedback.data?.registration_ids, [before]);
 
     const afterUninstall = await s.im.sendText(alice, bob, 'after the uninstall');
-    await expectNotPushed(s.observers, afterUninstall, { to: bob, phone, layer: 'oppo', reason: 'code_10001', match: { title: 'Alice' } });
+    await expectNotPushed(s.observers, afterUninstall, { to: bob, phone, layer: 'oppo', reason: 'oppo_rejected', code: 10001, match: { title: 'Alice' } });
 
     await phone.install();
     assert.equal(await phone.isInstalled(), true);

@@ -19,7 +19,8 @@ test('push-lab --help lists the commands; an unknown command is a usage error na
   const help = run(['--help']);
   const [code] = await once(help.child, 'close');
   assert.equal(code, 0);
-  assert.match(help.out(), /^ {2}start {2}/m);
+  assert.match(help.out(), /^ {2}start +start the lab/m);
+  assert.match(help.out(), /^ {2}doctor +check why a user's pushes do not arrive/m);
   const bad = run(['frobnicate']);
   const [badCode] = await once(bad.child, 'close');
   assert.equal(badCode, 2);

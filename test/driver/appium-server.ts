@@ -1,4 +1,4 @@
-/** An in-process Appium 3 server with only the VirtualOppo driver, on an ephemeral port. */
+/** An in-process Appium 3 server on an ephemeral port (the VirtualOppo driver unless told otherwise), and sessions on it. */
 import type { AddressInfo } from 'node:net';
 import type { AppiumServer } from '@appium/types';
 
@@ -13,4 +13,10 @@ export async function startAppium(args: Record<string, unknown> = {}): Promise<{
   const server = await main({ port: 0, address: '127.0.0.1', useDrivers: ['virtualoppo'], loglevel: 'warn', ...args });
   if (!server) throw new Error('Appium did not start a server');
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A WebdriverIO session on that server (no retries: a refused session is the test's answer). */
+export async function openSession(port: number, capabilities: Record<string, unknown>): Promise<WebdriverIO.Browser> {
+  const { remote } = await import('webdriverio');
+  return remote({ hostname: '127.0.0.1', port, logLevel: 'silent', connectionRetryCount: 0, capabilities: { platformName: 'Android', ...capabilities } as WebdriverIO.Capabilities });
 }

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { errors } from 'appium/driver.js';
 import xpath from 'xpath';
 import { DOMParser } from '@xmldom/xmldom';
-import { buildSourceDocument } from '../../harness/appium-driver/lib/source.ts';
-import { matchUiSelector, parseUiSelector } from '../../harness/appium-driver/lib/uiselector.ts';
+import { buildSourceDocument } from '../../harness/phone/ui/source.ts';
+import { matchUiSelector, parseUiSelector } from '../../harness/phone/ui/uiselector.ts';
+import { InvalidSelectorError } from '../../harness/phone/errors.ts';
 import { VirtualOppoDriver } from '../../harness/appium-driver/lib/driver.ts';
 import { APP, FakePhone } from './fake-phone.ts';
 
@@ -89,7 +90,7 @@ test('UiSelector: anything outside the subset is an InvalidSelectorError that sa
     '',
   ]) {
     assert.throws(() => parseUiSelector(bad), (err: unknown) => {
-      assert.ok(err instanceof errors.InvalidSelectorError, `${bad}: ${String(err)}`);
+      assert.ok(err instanceof InvalidSelectorError, `${bad}: ${String(err)}`);
       return true;
     });
   }

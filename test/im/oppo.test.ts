@@ -70,6 +70,7 @@ test('a vendor push reaches the phone: title, content, Ext as extras, channel, c
   assert.ok(!dump.includes(APP.masterSecret));
   const auth = trace.oppo!.attempts.find((a) => a.call === 'auth')!;
   assert.match(auth.form.sign!, /^\w{4}\*+$/);
+  assert.match((auth.response as { data: { auth_token: string } }).data.auth_token, /^\w{4}\*+$/, "the auth answer's token is masked too");
   const unicast = trace.oppo!.attempts.find((a) => a.call === 'unicast')!;
   assert.match(unicast.form.auth_token!, /^\w{4}\*+$/);
   assert.equal(unicast.form.message, undefined);

@@ -57,3 +57,25 @@ test('reset drops the open client links, as a server restart does; the SDK can l
   assert.equal(im.server.sessions.onlineState('bob').state, 'Online');
   await again.close();
 });
+
+test('reset also forgets groups, profiles, blocklists, deleted accounts, push attributes/tags and rate limits', async (t) => {
+  const im = await startIm(t, { accounts: [{ userId: 'alice' }, { userId: 'bob' }, { userId: 'carol' }] });
+  assert.equal((await im.rest('group_open_http_svc/create_group', { Type: 'Work', Name: 'T', GroupId: 'team', MemberList: [{ Member_Account: 'bob' }] })).ErrorCode, 0);
+  await im.rest('profile/portrait_set', { From_Account: 'alice', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'Al' }] });
+  await im.rest('sns/black_list_add', { From_Account: 'bob', To_Account: ['alice'] });
+  await im.rest('im_open_login_svc/account_delete', { DeleteItem: [{ UserID: 'carol' }] });
+  await im.rest('all_member_push/im_set_attr_name', { AttrNames: { 0: 'city' } });
+  await im.rest('all_member_push/im_add_tag', { UserTags: [{ To_Account: 'bob', Tags: ['vip'] }] });
+  assert.equal((await im.rest('all_member_push/im_push', { MsgRandom: 1, MsgBody: text('x') })).ErrorCode, 0);
+
+  assert.equal((await post(im.url, '/reset')).status, 200);
+
+  assert.equal((await im.rest('group_open_http_svc/get_group_info', { GroupIdList: ['team'] })).GroupInfo[0].ErrorCode, 10010);
+  assert.deepEqual((await im.rest('profile/portrait_get', { To_Account: ['alice'], TagList: ['Tag_Profile_IM_Nick'] })).UserProfileItem[0].ProfileItem, []);
+  assert.equal((await im.rest('sns/black_list_check', { From_Account: 'bob', To_Account: ['alice'], CheckType: 'BlackCheckResult_Type_Single' })).BlackListCheckItem[0].Relation, 'BlackCheckResult_Type_NO');
+  assert.equal(im.server.accounts.has('carol'), true, 'a deleted fixture account is back');
+  assert.equal((await im.rest('im_open_login_svc/account_import', { UserID: 'carol' })).ErrorCode, 0);
+  assert.deepEqual((await im.rest('all_member_push/im_get_attr_name', {})).AttrNames, {});
+  assert.deepEqual((await im.rest('all_member_push/im_get_tag', { To_Account: ['bob'] })).UserTags[0].Tags, []);
+  assert.equal((await im.rest('all_member_push/im_push', { MsgRandom: 2, MsgBody: text('y') })).ErrorCode, 0, 'the 1-per-second limit starts again');
+});

@@ -35,7 +35,7 @@ function setup(lab: Lab = makeLab()) {
 }
 
 function states(mock: MockOppo, messageId: string): string[] {
-  return mock.platform.findMessage(messageId)!.targets[0]!.history.map((h) => (h.reason ? `${h.state}:${h.reason}` : h.state));
+  return mock.platform.findMessage(messageId)!.targets[0]!.history.map((h) => [h.state, h.reason, h.detail].filter(Boolean).join(':'));
 }
 
 const PRIVATE = { channel_id: 'tuikit' };
@@ -51,7 +51,7 @@ test('a connected phone gets the message at once; its ack makes it acked and sen
   assert.deepEqual(frame.notification.actionParameters, { k: 'v', n: '1' });
   assert.equal(frame.registrationId, reg.regId);
   assert.ok(p.ack('phone-1', m.messageId, reg.regId, false, 'channel_missing'));
-  assert.deepEqual(states(mock, m.messageId), ['accepted', 'delivered', 'acked:dropped_on_device:channel_missing']);
+  assert.deepEqual(states(mock, m.messageId), ['accepted', 'delivered', 'acked:channel_missing']);
   await p.receipts.settled();
   assert.equal(receipts.length, 1);
   assert.deepEqual(receipts[0], {
@@ -101,7 +101,7 @@ test('notify_id: a newer queued message replaces an older one with the same id',
   const first = p.unicast(app, 'CN', input(reg.regId, { ...PRIVATE, notify_id: 42 }));
   const second = p.unicast(app, 'CN', input(reg.regId, { ...PRIVATE, notify_id: 42 }));
   const other = p.unicast(app, 'CN', input(reg.regId, PRIVATE));
-  assert.deepEqual(states(mock, first.messageId).at(-1), `dropped:replaced_by:${second.messageId}`);
+  assert.deepEqual(states(mock, first.messageId).at(-1), `dropped:replaced:${second.messageId}`);
   const sink = fakeSink();
   p.connectDevice('phone-1', 'CN', sink);
   assert.deepEqual(sink.frames.map((f) => f.op === 'notification' && f.messageId), [second.messageId, other.messageId]);

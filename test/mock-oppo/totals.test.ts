@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { DeviceLinkClient, MockOppoControl, type NotificationFrame } from '../../mock-oppo/index.ts';
+import { isReason } from '../../mock-oppo/core/reasons.ts';
 import { DEMO, makeLab, postForm, tokenFor, unicastMessage } from './helpers.ts';
 
 const UNICAST = '/server/v1/message/notification/unicast';
@@ -32,10 +33,13 @@ test('totals count every target ever accepted by state and reason, exactly, afte
   assert.equal(totals.accepted, 9);
   // Retention 3: the first offline message was forgotten while still queued (dropped, `evicted`).
   assert.deepEqual(totals.byState, { acked: 5, dropped: 1, expired: 2, rejected: 1 });
-  assert.deepEqual(totals.byStateAndReason.acked, { displayed: 4, dropped_on_device: 1 });
+  assert.deepEqual(totals.byStateAndReason.acked, { displayed: 4, not_displayed: 1 });
   assert.deepEqual(totals.byStateAndReason.dropped, { evicted: 1 });
   assert.deepEqual(totals.byStateAndReason.expired, { off_line_ttl: 2 });
   assert.equal(Object.values(totals.byState).reduce((a, b) => a + b, 0), totals.accepted, 'each target is in exactly one state');
+  for (const reasons of Object.values(totals.byStateAndReason)) {
+    for (const reason of Object.keys(reasons)) assert.ok(reason === '' || isReason(reason), `${reason} is a name of the reason vocabulary`);
+  }
   assert.deepEqual(totals.messages, { stored: 9, forgotten: 6 });
   assert.equal((await control.messages()).length, 3, 'retention 3: only the newest three are listed');
 });
@@ -63,7 +67,7 @@ test('message and journal lists filter and page: the newest first page, offset w
   assert.deepEqual(await pageIds({ since: t3, until: t3 + 1000 }), ids.slice(2, 4));
   const journal = await control.journal({ endpoint: 'unicast', code: 0, limit: 2, offset: 1 });
   assert.deepEqual(journal.map((e) => e.endpoint), ['unicast', 'unicast']);
-  for (const bad of ['offset=-1', 'limit=1.5', 'offset=abc', 'since=tomorrow', 'limit=1e3']) {
+  for (const bad of ['offset=-1', 'limit=1.5', 'offset=abc', 'since=tomorrow', 'limit=1e3', 'reason=no_such_reason', 'state=lost']) {
     const res = await fetch(`${server.url}/_mock/v1/messages?${bad}`);
     assert.equal(res.status, 400, bad);
   }

@@ -3,6 +3,8 @@
  *
  * - `labUrl`: base URL of the lab (its phone API is at `/_lab/v1/phones`). Absent: the driver
  *   starts an in-process lab, shared by the sessions of this Appium process while any is open.
+ * - `labToken`: the lab's token, for a lab off loopback. Absent: the Appium process's
+ *   PUSH_LAB_TOKEN (what our WDIO run uses: a capability shows up in Appium's log).
  * - `udid`: attach to that phone. Absent: boot a fresh one from `deviceProfile` (the lab's default
  *   when absent too) with `appProfile` installed. With `udid`, `deviceProfile`/`appProfile` only
  *   log a warning: an existing phone is not re-provisioned.
@@ -28,6 +30,7 @@ export const desiredCapConstraints = {
   noReset: { isBoolean: true },
   dontStopAppOnReset: { isBoolean: true },
   labUrl: { isString: true },
+  labToken: { isString: true },
 } as const satisfies Constraints;
 
 export type VirtualOppoConstraints = typeof desiredCapConstraints;

@@ -3,7 +3,6 @@
  * to a device. It keeps no phone state of its own beyond the session's element ids: every command
  * reads the phone (in-process or over the lab's HTTP API) through PhoneApi.
  */
-import { randomUUID } from 'node:crypto';
 import { BaseDriver, errors } from 'appium/driver.js';
 import type { DefaultCreateSessionResult, DriverCaps, Element, InitialOpts, StringRecord, W3CDriverCaps } from '@appium/types';
 import type { PhoneApi, UiNode } from '../../phone/api.ts';
@@ -11,8 +10,10 @@ import { desiredCapConstraints } from './desired-caps.ts';
 import type { VirtualOppoConstraints } from './desired-caps.ts';
 import { executeMethodMap } from './command-maps/execute-method-map.ts';
 import { inProcessLab, messageOf, remoteLab } from './lab.ts';
+import { labTokenFromEnv } from '../../lab/access.ts';
 import type { LabHandle } from './lab.ts';
-import { findNode } from './source.ts';
+import { ElementRefs } from '../../phone/ui/elements.ts';
+import { asProtocolError } from './phone-errors.ts';
 import * as app from './commands/app.ts';
 import * as device from './commands/device.ts';
 import * as element from './commands/element.ts';
@@ -34,8 +35,7 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   private lab: LabHandle | undefined;
   private attached: PhoneApi | undefined;
   private appStarted = false;
-  private readonly nodeOfElement = new Map<string, string>();
-  private readonly elementOfNode = new Map<string, string>();
+  private readonly elements = new ElementRefs();
 
   constructor(opts: InitialOpts = {} as InitialOpts, shouldValidateCaps = true) {
     super(opts, shouldValidateCaps);
@@ -51,7 +51,9 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
     const [sessionId, caps] = (await super.createSession(w3cCaps)) as [string, Caps];
     try {
       const extra = await this.setUp(caps);
-      return [sessionId, { ...caps, ...extra } as Caps];
+      // The lab token is a secret: the session's answer does not repeat it.
+      const { labToken: _secret, ...shown } = caps;
+      return [sessionId, { ...shown, ...extra } as Caps];
     } catch (err) {
       await this.deleteSession(sessionId);
       throw err instanceof errors.SessionNotCreatedError ? err : new errors.SessionNotCreatedError(messageOf(err));
@@ -59,7 +61,7 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
   }
 
   private async setUp(caps: Caps): Promise<StringRecord> {
-    this.lab = caps.labUrl ? remoteLab(caps.labUrl) : await inProcessLab();
+    this.lab = caps.labUrl ? remoteLab(caps.labUrl, { token: caps.labToken ?? labTokenFromEnv() }) : await inProcessLab();
     let serial = caps.udid;
     if (serial) {
       if (caps.deviceProfile || caps.appProfile) this.log.warn(`attaching to '${serial}' as it is: deviceProfile/appProfile only apply to a freshly booted phone`);
@@ -118,8 +120,7 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
     this.lab = undefined;
     this.attached = undefined;
     this.appStarted = false;
-    this.nodeOfElement.clear();
-    this.elementOfNode.clear();
+    this.elements.clear();
     await super.deleteSession(sessionId);
   }
 
@@ -135,22 +136,16 @@ export class VirtualOppoDriver extends BaseDriver<VirtualOppoConstraints> {
 
   /** The session's element reference for a screen node (the same node keeps the same id). */
   elementFor(node: UiNode): Element {
-    let id = this.elementOfNode.get(node.id);
-    if (!id) {
-      id = randomUUID();
-      this.elementOfNode.set(node.id, id);
-      this.nodeOfElement.set(id, node.id);
-    }
-    return find.elementReference(id);
+    return find.elementReference(this.elements.idFor(node));
   }
 
   /** The node behind an element id on `screen`, or the WebDriver error saying why there is none. */
   liveNode(screen: UiNode, elementId: string): { node: UiNode; index: number } {
-    const nodeId = this.nodeOfElement.get(elementId);
-    if (!nodeId) throw new errors.NoSuchElementError(`no element with id '${elementId}' was found in this session`);
-    const hit = findNode(screen, nodeId);
-    if (!hit) throw new errors.StaleElementReferenceError(`the element '${elementId}' is no longer on the phone's screen`);
-    return hit;
+    try {
+      return this.elements.resolve(screen, elementId);
+    } catch (err) {
+      throw asProtocolError(err);
+    }
   }
 
   async execute(script: string, args: unknown[]): Promise<unknown> {

@@ -4,6 +4,7 @@
  * when the last one ends, so phones outlive a session but not the sessions that use them.
  */
 import { errors } from 'appium/driver.js';
+import type { ClientAccess } from '../../../mock-oppo/access/client.ts';
 import type { BootOptions, PhoneApi } from '../../phone/api.ts';
 import { PhoneHttpError, RemotePhone } from '../../phone/http/remote-phone.ts';
 import type { InProcessLab } from '../../lab/in-process.ts';
@@ -19,19 +20,19 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function remoteLab(labUrl: string): LabHandle {
+export function remoteLab(labUrl: string, access: ClientAccess = {}): LabHandle {
   const description = `the lab at ${labUrl}`;
   return {
     description,
     async boot(options) {
       try {
-        return (await RemotePhone.boot(labUrl, options)).serial;
+        return (await RemotePhone.boot(labUrl, options, access)).serial;
       } catch (err) {
         throw new errors.SessionNotCreatedError(`${description} could not boot a phone: ${messageOf(err)}`);
       }
     },
     async attach(serial) {
-      const phone = new RemotePhone(labUrl, serial);
+      const phone = new RemotePhone(labUrl, serial, access);
       try {
         await phone.deviceInfo();
       } catch (err) {

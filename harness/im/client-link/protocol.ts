@@ -26,6 +26,8 @@ export interface LinkMessage {
   /** The IM `MsgBody` elements, as sent. */
   body: Array<{ MsgType: string; MsgContent: Record<string, unknown> }>;
   cloudCustomData?: string;
+  /** A group message: the group it was sent to. */
+  groupId?: string;
 }
 
 export type ClientToServer =

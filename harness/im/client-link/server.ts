@@ -2,8 +2,10 @@
  * The client link's server side: one WebSocket per app process, JSON frames (protocol.ts).
  * Frames are handled synchronously in arrival order, so `synced` answers after every earlier frame.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { upgradeOnlyOn } from '../../../mock-oppo/transport/upgrade.ts';
 import { wsWire, type WireEnd } from '../../../mock-oppo/transport/wire.ts';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
@@ -134,7 +136,8 @@ class LinkConnection {
     const verified = accounts.verify(userSig, userId);
     if (!verified.ok) return this.send({ op: 'result', id, code: verified.code, message: verified.message });
     if (!accounts.has(userId)) {
-      if (!settings.autoImportOnLogin) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
+      // A deleted account is not imported again by a login.
+      if (!settings.autoImportOnLogin || accounts.isDeleted(userId)) return this.result(id, 'ACCOUNT_NOT_IMPORTED', userId);
       accounts.import(userId);
     }
     const previous = this.live();
@@ -220,15 +223,19 @@ export class ClientLinkEndpoint {
   }
 }
 
-/** Serves the client link on `server` at CLIENT_LINK_PATH. */
-export function attachClientLink(server: Server, endpoint: ClientLinkEndpoint): { close(): Promise<void> } {
-  const wss = new WebSocketServer({ server, path: CLIENT_LINK_PATH, maxPayload: MAX_FRAME_BYTES });
+/**
+ * Serves the client link on `server` at CLIENT_LINK_PATH. `admit` (the access guard) may refuse an
+ * upgrade first; it then answers the socket itself.
+ */
+export function attachClientLink(server: Server, endpoint: ClientLinkEndpoint, admit?: (req: IncomingMessage, socket: Duplex) => boolean): { close(): Promise<void> } {
+  // Only the link's path upgrades: REST calls offering `Upgrade: h2c` (Java's HttpClient) stay REST.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss, admit);
   wss.on('connection', (ws) => endpoint.accept(wsWire(ws)));
-  // ws re-emits the HTTP server's errors here; unheard, an 'error' event would crash the lab.
-  wss.on('error', (err) => console.error(`im client link: ${err.message}`));
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        detach();
         endpoint.closeAll();
         for (const ws of wss.clients) ws.terminate();
         wss.close(() => resolve());

@@ -24,6 +24,13 @@ const RETRYABLE_CODES: ReadonlySet<number> = new Set([CODES.SERVICE_UNAVAILABLE,
 /** The official SDK's client-side code for a body that is not JSON. */
 const RESPONSE_PARSE_ERROR = -3;
 
+/** An auth answer as the trace keeps it: `data.auth_token` masked (the trace is served and reported). */
+function withMaskedToken(body: unknown): unknown {
+  const data = (body as { data?: { auth_token?: unknown } } | undefined)?.data;
+  if (typeof data?.auth_token !== 'string') return body;
+  return { ...(body as object), data: { ...data, auth_token: maskSecret(data.auth_token) } };
+}
+
 export interface OppoClientOptions {
   baseUrl: string;
   clock: Clock;
@@ -189,6 +196,18 @@ export class OppoClient {
     }
   }
 
+  /**
+   * One fresh auth call with the certificate's AppKey and MasterSecret (what the console's
+   * certificate test does): OPPO's code and message; the token it gets is not cached.
+   */
+  async verify(cert: CertificateConfig): Promise<{ code: number; message: string }> {
+    const timestamp = String(this.opts.clock.now());
+    const sign = authSign(cert.appKey, timestamp, cert.masterSecret);
+    const result = await this.post(AUTH_PATH, { app_key: cert.appKey, timestamp, sign }, { sign: maskSecret(sign) }, 'auth', []);
+    if (result.kind === 'answer' || result.kind === 'failed') return { code: result.code, message: result.message };
+    return { code: CODES.SERVICE_UNAVAILABLE, message: result.why };
+  }
+
   /** The cached token, or a fresh one; concurrent pushes of one app share a single auth call. */
   private async token(cert: CertificateConfig, attempts: OppoAttempt[]): Promise<CallResult> {
     const key = this.cacheKey(cert);
@@ -254,7 +273,7 @@ export class OppoClient {
     } catch {
       body = undefined;
     }
-    attempt.response = body ?? text.slice(0, 500);
+    attempt.response = call === 'auth' ? withMaskedToken(body) ?? text.slice(0, 500) : body ?? text.slice(0, 500);
     if (response.status >= 500) return { kind: 'retryable', why: `HTTP ${response.status}` };
     if (response.status !== 200) return { kind: 'failed', code: RESPONSE_PARSE_ERROR, message: `HTTP ${response.status}` };
     const b = body as { code?: unknown; message?: unknown; data?: unknown } | undefined;

@@ -1,5 +1,6 @@
 /** Imported accounts, and the tickets a REST `kick` invalidated. */
 import type { Clock } from '../../../mock-oppo/core/clock.ts';
+import { ImError } from '../errors.ts';
 import { verifyUserSig, type VerifyResult } from '../usersig.ts';
 
 export interface ImApp {
@@ -16,10 +17,18 @@ export interface Account {
   importedAt: number;
   /** Epoch ms of the last REST kick: UserSigs issued (TLS.time) before it no longer log in. */
   kickedAt?: number;
+  /** portrait_set fields other than Nick/FaceUrl (Tag_Profile_IM_Gender, Tag_Profile_Custom_*, ...). */
+  profile?: Record<string, string>;
 }
+
+/** Profile tags stored on the account itself; the rest go to `profile`. */
+export const NICK_TAG = 'Tag_Profile_IM_Nick';
+export const IMAGE_TAG = 'Tag_Profile_IM_Image';
 
 export class AccountStore {
   private readonly accounts = new Map<string, Account>();
+  /** account_delete: UserID → epoch ms. Such an account cannot be imported again (70399). */
+  private readonly deleted = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
@@ -29,15 +38,20 @@ export class AccountStore {
     this.import(app.admin);
   }
 
-  /** Only the admin and `initial` again (kick marks gone). */
+  /** Only the admin and `initial` again (kick marks and deletions gone). */
   reset(initial: ReadonlyArray<{ userId: string; nick?: string }>): void {
     this.accounts.clear();
+    this.deleted.clear();
     this.import(this.app.admin);
     for (const a of initial) this.import(a.userId, a.nick === undefined ? {} : { nick: a.nick });
   }
 
-  /** Idempotent, as `account_import` is; a given Nick/FaceUrl replaces the stored one. */
+  /**
+   * Idempotent, as `account_import` is; a given Nick/FaceUrl replaces the stored one. A deleted
+   * account answers 70399. [uncertain] the service's re-import window ("3 months"): here for ever.
+   */
   import(userId: string, profile: { nick?: string; faceUrl?: string } = {}): Account {
+    if (this.deleted.has(userId)) throw new ImError('REIMPORT_AFTER_DELETE', userId);
     const existing = this.accounts.get(userId);
     const account: Account = { ...(existing ?? { userId, importedAt: this.clock.now() }) };
     if (profile.nick !== undefined) account.nick = profile.nick;
@@ -52,6 +66,34 @@ export class AccountStore {
 
   has(userId: string): boolean {
     return this.accounts.has(userId);
+  }
+
+  /** account_delete: false when the account was not imported. Sessions are ended by the caller. */
+  delete(userId: string): boolean {
+    if (!this.accounts.delete(userId)) return false;
+    this.deleted.set(userId, this.clock.now());
+    return true;
+  }
+
+  isDeleted(userId: string): boolean {
+    return this.deleted.has(userId);
+  }
+
+  /** portrait_set: Nick and FaceUrl live on the account (Nick is the push title), other tags in `profile`. */
+  setProfile(userId: string, items: Array<{ tag: string; value: string }>): void {
+    const account = this.accounts.get(userId);
+    if (!account) throw new ImError('PROFILE_ACCOUNT_MISSING', userId);
+    for (const { tag, value } of items) {
+      if (tag === NICK_TAG) account.nick = value;
+      else if (tag === IMAGE_TAG) account.faceUrl = value;
+      else (account.profile ??= {})[tag] = value;
+    }
+  }
+
+  profileValue(account: Account, tag: string): string | undefined {
+    if (tag === NICK_TAG) return account.nick;
+    if (tag === IMAGE_TAG) return account.faceUrl;
+    return account.profile?.[tag];
   }
 
   list(): Account[] {

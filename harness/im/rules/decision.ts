@@ -1,41 +1,26 @@
 /**
  * The offline-push decision for one recipient device (reference §5.3): exactly one outcome and
  * one machine-readable reason. Checks run in this order, so the first that applies names the
- * reason: device state → foreground → message flags → content → token → certificate → Ext.
+ * reason: device state → foreground → the member's group flag → message flags → content → token
+ * → certificate → Ext.
  */
+import type { ReasonAt } from '../../../mock-oppo/core/reasons.ts';
 import type { CertificateStore, CertificateConfig } from './certificates.ts';
 import { parseExt, type ImMessage } from './messages.ts';
 import type { PushToken, Session } from './sessions.ts';
 
-export type SuppressReason =
-  /** The recipient never logged in on any device. */
-  | 'no_device'
-  | 'logged_out'
-  /** Kicked by a later login on the same platform (detail login_elsewhere) or REST kick (rest_kick). */
-  | 'kicked'
-  | 'push_online_lapsed'
-  /** MsgLifeTime 0 / OnlineOnlyFlag 1. [inferred] */
-  | 'online_only'
-  | 'push_flag_off'
-  /** Only a custom element and no Desc anywhere. */
-  | 'nothing_to_show'
-  | 'no_token'
-  /** setOfflinePushConfig came before login (21005) and never again after it. */
-  | 'token_before_login'
-  /** Another user's login on the same phone reported this login's token, which moved to it (detail: that user). */
-  | 'token_moved'
-  | 'no_certificate'
-  /** The certificate was saved less than the activation delay ago and has no earlier version. */
-  | 'certificate_inactive'
-  /** Only with setting nonObjectExt = 'skip_push'. */
-  | 'ext_not_json_object';
+/**
+ * Why IM pushed nothing to a device: the IM reasons of the shared vocabulary (mock-oppo/core/reasons.ts,
+ * where each has its meaning and fix). `kicked` carries detail login_elsewhere or rest_kick.
+ */
+export type SuppressReason = ReasonAt<'im', 'lost'>;
 
 export type Decision =
-  | { decision: 'online'; reason: 'app_in_foreground' }
+  | { decision: 'online'; reason: ReasonAt<'im', 'online'> }
   | {
       decision: 'vendor_push';
       /** app_in_background: doBackground was called; push_online: killed or network gone. */
-      reason: 'app_in_background' | 'push_online';
+      reason: ReasonAt<'im', 'passed'>;
       detail?: string;
       certificate: CertificateConfig;
       certificateVersion: number;
@@ -46,7 +31,8 @@ export type Decision =
 
 const suppressed = (reason: SuppressReason, detail?: string): Decision => (detail === undefined ? { decision: 'suppressed', reason } : { decision: 'suppressed', reason, detail });
 
-export function decide(s: Session, m: ImMessage, content: string, certificates: CertificateStore, nonObjectExt: 'drop_ext' | 'skip_push'): Decision {
+/** `muted`: a group member with MsgFlag AcceptNotNotify (gets the message online, never a push). */
+export function decide(s: Session, m: ImMessage, content: string, certificates: CertificateStore, nonObjectExt: 'drop_ext' | 'skip_push', muted = false): Decision {
   if (s.state === 'offline') {
     switch (s.cause) {
       case 'kicked_login_elsewhere':
@@ -55,11 +41,14 @@ export function decide(s: Session, m: ImMessage, content: string, certificates: 
         return suppressed('kicked', 'rest_kick');
       case 'push_online_lapsed':
         return suppressed('push_online_lapsed');
+      case 'account_deleted':
+        return suppressed('account_deleted');
       default:
         return suppressed('logged_out');
     }
   }
   if (s.state === 'online') return { decision: 'online', reason: 'app_in_foreground' };
+  if (muted) return suppressed('group_muted', m.group?.groupId);
   if (m.onlineOnly) return suppressed('online_only');
   if (m.offlinePush?.PushFlag === 1) return suppressed('push_flag_off');
   if (content === '') return suppressed('nothing_to_show');

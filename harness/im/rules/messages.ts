@@ -27,7 +27,14 @@ export interface OfflinePushInfo {
 }
 
 export interface ImMessage {
+  /** C2C: `<seq>_<random>_<time>`; group: `<GroupId>_<group MsgSeq>` (group pushes carry no MsgKey, see groups). */
   msgKey: string;
+  /** The client-side message id the REST answers carry since 2024-12 (`MsgId`). */
+  msgId: string;
+  /** Set for send_group_msg: the group and its per-group sequence number. */
+  group?: { groupId: string; name: string; msgSeq: number };
+  /** Set for all_member_push/im_push: the task id (also the MsgKey). */
+  taskId?: string;
   /** Unix seconds. */
   msgTime: number;
   msgSeq: number;
@@ -43,7 +50,7 @@ export interface ImMessage {
   syncToSender: boolean;
 }
 
-export type MessageDraft = Omit<ImMessage, 'msgKey' | 'msgTime' | 'msgSeq'> & { msgSeq?: number };
+export type MessageDraft = Omit<ImMessage, 'msgKey' | 'msgId' | 'msgTime' | 'msgSeq'> & { msgSeq?: number };
 
 /**
  * Placeholders for elements without text. Tencent localizes them and does not publish the exact
@@ -91,7 +98,24 @@ export function parseExt(ext: string | undefined): { kind: 'absent' } | { kind: 
 export function toLinkMessage(m: ImMessage, to: string): LinkMessage {
   const link: LinkMessage = { msgKey: m.msgKey, msgTime: m.msgTime, msgSeq: m.msgSeq, msgRandom: m.msgRandom, from: m.from, to, body: m.body };
   if (m.cloudCustomData !== undefined) link.cloudCustomData = m.cloudCustomData;
+  if (m.group) link.groupId = m.group.groupId;
   return link;
+}
+
+/**
+ * `MsgId` (the client-side message id the answers carry since 2024-12). [uncertain] its exact
+ * format is not published; we use `<sender number>-<MsgTime>-<MsgRandom>` with a stable 18-digit
+ * number derived from the UserID, so it is unique per sender, second and random.
+ */
+export function messageId(from: string, msgTime: number, msgRandom: number): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(from, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  return `${144115200000000000n + (h % 100000000000n)}-${msgTime}-${msgRandom}`;
+}
+
+/** The serialized `MsgBody` size the 12 KB message limit counts (80002). */
+export function bodyBytes(body: MsgElement[]): number {
+  return Buffer.byteLength(JSON.stringify(body), 'utf8');
 }
 
 /** A long-running lab forgets the oldest messages beyond this many. */
@@ -109,7 +133,8 @@ export class MessageLog {
   store(draft: MessageDraft, nowMs: number): ImMessage {
     const serverSeq = ++this.seq;
     const msgTime = Math.floor(nowMs / 1000);
-    const message: ImMessage = { ...draft, msgSeq: draft.msgSeq ?? serverSeq, msgTime, msgKey: `${serverSeq}_${draft.msgRandom}_${msgTime}` };
+    const msgKey = draft.taskId ?? (draft.group ? `${draft.group.groupId}_${draft.group.msgSeq}` : `${serverSeq}_${draft.msgRandom}_${msgTime}`);
+    const message: ImMessage = { ...draft, msgSeq: draft.msgSeq ?? serverSeq, msgTime, msgKey, msgId: messageId(draft.from, msgTime, draft.msgRandom) };
     this.messages.set(message.msgKey, message);
     // Maps iterate in insertion order: the first key is the oldest message.
     if (this.messages.size > MESSAGE_RETENTION) this.messages.delete(this.messages.keys().next().value!);

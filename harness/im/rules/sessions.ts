@@ -26,7 +26,9 @@ export type StateCause =
   | 'logged_out'
   | 'kicked_login_elsewhere'
   | 'kicked_rest'
-  | 'push_online_lapsed';
+  | 'push_online_lapsed'
+  /** account_delete ended the login. */
+  | 'account_deleted';
 
 export interface PushToken {
   businessId: number;
@@ -75,6 +77,7 @@ export interface SessionEvent {
   sessionId: number;
   userId: string;
   deviceId: string;
+  platform: Platform;
   from: DeviceState | null;
   to: DeviceState;
   cause: StateCause;
@@ -231,6 +234,17 @@ export class SessionStore extends EventEmitter {
     return victims.length;
   }
 
+  /** account_delete: every device of the user goes Offline at once and loses its token; the socket is closed. */
+  endUser(userId: string): number {
+    const live = this.sessionsOf(userId).filter((s) => LOGGED_IN.has(s.state));
+    for (const s of live) {
+      const link = s.link;
+      this.end(s, 'account_deleted');
+      link?.terminate();
+    }
+    return live.length;
+  }
+
   /** [lab-only] The device's user logged out offline; the login stays (the server was not told). */
   noteLogoutNotDelivered(userId: string, deviceId: string): void {
     const s = this.devices.get(userId)?.get(deviceId);
@@ -336,7 +350,7 @@ export class SessionStore extends EventEmitter {
   }
 
   private record(s: Session, from: DeviceState | null): void {
-    const event: SessionEvent = { at: this.clock.now(), sessionId: s.id, userId: s.userId, deviceId: s.deviceId, from, to: s.state, cause: s.cause };
+    const event: SessionEvent = { at: this.clock.now(), sessionId: s.id, userId: s.userId, deviceId: s.deviceId, platform: s.platform, from, to: s.state, cause: s.cause };
     this.journalEntries.push(event);
     this.emit('state', event);
   }

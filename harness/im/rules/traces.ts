@@ -3,7 +3,7 @@
  * Later hops (the phone showing it) join on msgKey and the OPPO messageId.
  */
 import { Ring } from '../../../mock-oppo/core/ring.ts';
-import type { SuppressReason } from './decision.ts';
+import type { ReasonAt } from '../../../mock-oppo/core/reasons.ts';
 import type { DeviceState, Platform, StateCause } from './sessions.ts';
 
 export interface OppoAttempt {
@@ -39,10 +39,16 @@ export interface PushTrace {
   at: number;
   from: string;
   to: string;
+  /** Group messages: the group (the push callback carries GroupID instead of MsgKey). */
+  groupId?: string;
   device: { deviceId: string; platform: Platform; sessionId: number; state: DeviceState; cause: StateCause } | null;
   decision: 'online' | 'vendor_push' | 'suppressed';
-  reason: 'app_in_foreground' | 'app_in_background' | 'push_online' | SuppressReason;
+  /** An IM reason of the shared vocabulary (mock-oppo/core/reasons.ts). */
+  reason: ReasonAt<'im'>;
   detail?: string;
+  /** The notification IM would show (or showed): its title and text, also when it pushed nothing. */
+  title: string;
+  text: string;
   /** The message also went down the device's open link (foreground or background). */
   onlineDelivered: boolean;
   certificate?: { id: number; version: number; pendingEditEffectiveAt?: number };
@@ -67,9 +73,11 @@ export class TraceStore {
     this.traces.clear();
   }
 
-  query(filter: { msgKey?: string; user?: string } = {}): PushTrace[] {
+  query(filter: { msgKey?: string; user?: string; groupId?: string } = {}): PushTrace[] {
     return this.traces.toArray().filter(
-      (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey) && (filter.user === undefined || t.to === filter.user || t.from === filter.user),
+      (t) => (filter.msgKey === undefined || t.msgKey === filter.msgKey)
+        && (filter.user === undefined || t.to === filter.user || t.from === filter.user)
+        && (filter.groupId === undefined || t.groupId === filter.groupId),
     );
   }
 

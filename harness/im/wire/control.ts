@@ -9,12 +9,23 @@ import { CertificateError, type CertificateConfig } from '../rules/certificates.
 import type { Session } from '../rules/sessions.ts';
 import { MAX_DURATION_MS } from '../../../mock-oppo/core/clock.ts';
 import { genUserSig } from '../usersig.ts';
+import { isFixtureSecretKey } from '../fixtures.ts';
+import { bodyErrorMessage } from '../../../mock-oppo/access/secrets.ts';
 
 export const CONTROL_PREFIX = '/_im/v1';
 
+/** Whether `POST /_im/v1/usersig` serves (the setting `userSigEndpoint`; 'auto' = only with the fixtures' key). */
+export function userSigEndpointOn(core: Pick<ImCore, 'settings' | 'imApp'>): boolean {
+  const setting = core.settings.userSigEndpoint;
+  return setting === 'on' || (setting === 'auto' && isFixtureSecretKey(core.imApp.secretKey));
+}
+
 const masked = (c: CertificateConfig | null): CertificateConfig | null => (c ? { ...c, masterSecret: maskSecret(c.masterSecret) } : null);
 
-function sessionView(s: Session) {
+/** A session as the control API shows it (the link is the transport's, not data). */
+export type SessionView = Omit<Session, 'link' | 'token'> & { connected: boolean; token: Session['token'] | null };
+
+function sessionView(s: Session): SessionView {
   const { link, token, ...rest } = s;
   return { ...rest, connected: link !== undefined, token: token ?? null };
 }
@@ -70,10 +81,28 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
     res.json(certificates.delete(id));
   }));
 
+  // The console's certificate test: IM authenticates at OPPO with the certificate's AppKey and MasterSecret.
+  r.post(`${CONTROL_PREFIX}/console/certificates/:id/verify`, (req, res, next) => {
+    const id = certificateId(req, res);
+    if (id === undefined) return;
+    core.verifyCertificate(id).then((answer) => {
+      if (!answer) return error(res, 404, 'invalid_certificate', `certificate ${id} has no active version`);
+      res.json({ certificateId: id, ...answer });
+    }, next);
+  });
+  // What a client needs to call the REST API as the admin (no secret).
+  r.get(`${CONTROL_PREFIX}/app`, (_req, res) => {
+    res.json({ sdkAppId: core.imApp.sdkAppId, admin: core.imApp.admin });
+  });
+
+  r.get(`${CONTROL_PREFIX}/callbacks`, (_req, res) => {
+    res.json({ callbacks: core.callbacks.list() });
+  });
   r.get(`${CONTROL_PREFIX}/traces`, (req, res) => {
-    const filter: { msgKey?: string; user?: string } = {};
+    const filter: { msgKey?: string; user?: string; groupId?: string } = {};
     if (typeof req.query.msgKey === 'string') filter.msgKey = req.query.msgKey;
     if (typeof req.query.user === 'string') filter.user = req.query.user;
+    if (typeof req.query.groupId === 'string') filter.groupId = req.query.groupId;
     res.json({ traces: traces.query(filter) });
   });
   r.get(`${CONTROL_PREFIX}/traces/:msgKey`, (req, res) => {
@@ -92,7 +121,12 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
     res.json({ accounts: accounts.list() });
   });
   // The lab signs tickets for specs and curl users; a real backend does this with its secret key.
+  // With a real app's key that would hand out tickets the real service accepts: off unless allowed.
+  const mintsUserSigs = userSigEndpointOn(core);
   r.post(`${CONTROL_PREFIX}/usersig`, (req, res) => {
+    if (!mintsUserSigs) {
+      return error(res, 403, 'usersig_disabled', "POST /_im/v1/usersig is off: this lab's IM secret key is not the fixtures' test key, and tickets signed with it may be accepted by the real Tencent IM. Sign UserSigs in your backend, or start the lab with --allow-usersig (the setting userSigEndpoint: 'on')");
+    }
     const { userId, expireSeconds } = (req.body ?? {}) as { userId?: unknown; expireSeconds?: unknown };
     if (typeof userId !== 'string' || userId === '') return error(res, 400, 'invalid_request', 'userId must be a non-empty string');
     if (expireSeconds !== undefined && !(Number.isInteger(expireSeconds) && (expireSeconds as number) > 0 && (expireSeconds as number) <= MAX_DURATION_MS / 1000)) {
@@ -118,7 +152,7 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
 
   r.use(CONTROL_PREFIX, ((err, _req, res, _next) => {
     const status = (err as { status?: number }).status;
-    error(res, status && status < 500 ? status : 500, status && status < 500 ? 'invalid_request' : 'internal_error', String((err as Error).message));
+    error(res, status && status < 500 ? status : 500, status && status < 500 ? 'invalid_request' : 'internal_error', bodyErrorMessage(err));
   }) as express.ErrorRequestHandler);
   return r;
 }

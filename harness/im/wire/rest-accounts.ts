@@ -1,4 +1,4 @@
-/** `im_open_login_svc/*`: account_import, multiaccount_import, account_check, kick. */
+/** `im_open_login_svc/*`: account_import, multiaccount_import, account_check, account_delete, kick. */
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, ImError } from '../errors.ts';
 import type { JsonObject, RestCommand } from './rest.ts';
@@ -46,7 +46,7 @@ export function accountCommands(core: ImCore): Record<string, RestCommand> {
     'im_open_login_svc/multiaccount_import': (body) => {
       const FailAccounts: unknown[] = [];
       for (const id of batch(body, 'Accounts', IM_LIMITS.importBatch)) {
-        if (validUserId(id)) accounts.import(id);
+        if (validUserId(id) && !accounts.isDeleted(id)) accounts.import(id);
         else FailAccounts.push(id);
       }
       return { FailAccounts };
@@ -56,6 +56,15 @@ export function accountCommands(core: ImCore): Record<string, RestCommand> {
         const userId = (item as { UserID?: unknown } | null)?.UserID;
         if (typeof userId !== 'string') return { UserID: userId ?? null, ResultCode: IM_ERRORS.USERID_NOT_STRING[0], ResultInfo: IM_ERRORS.USERID_NOT_STRING[1] };
         return { UserID: userId, ResultCode: 0, ResultInfo: '', AccountStatus: accounts.has(userId) ? 'Imported' : 'NotImported' };
+      });
+      return { ResultItem };
+    },
+    'im_open_login_svc/account_delete': (body) => {
+      const ResultItem = batch(body, 'DeleteItem', IM_LIMITS.deleteBatch).map((item) => {
+        const userId = (item as { UserID?: unknown } | null)?.UserID;
+        if (typeof userId !== 'string') return { UserID: userId ?? null, ResultCode: IM_ERRORS.USERID_NOT_STRING[0], ResultInfo: IM_ERRORS.USERID_NOT_STRING[1] };
+        if (!core.deleteAccount(userId)) return { UserID: userId, ResultCode: IM_ERRORS.ACCOUNT_NOT_IMPORTED[0], ResultInfo: IM_ERRORS.ACCOUNT_NOT_IMPORTED[1] };
+        return { UserID: userId, ResultCode: 0, ResultInfo: '' };
       });
       return { ResultItem };
     },

@@ -1,7 +1,7 @@
 /** `openim/sendmsg` and `openim/batchsendmsg`: validation in the real codes, then core.send. */
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, ImError } from '../errors.ts';
-import type { AndroidInfo, MessageDraft, MsgElement, OfflinePushInfo } from '../rules/messages.ts';
+import { bodyBytes, type AndroidInfo, type MessageDraft, type MsgElement, type OfflinePushInfo } from '../rules/messages.ts';
 import type { JsonObject, RestCommand } from './rest.ts';
 import { validUserId } from './rest-accounts.ts';
 
@@ -59,7 +59,7 @@ function parseOfflinePushInfo(v: unknown): OfflinePushInfo | undefined {
 }
 
 /** Everything of a send request except the recipients. */
-function parseCommon(core: ImCore, body: JsonObject, identifier: string): Omit<MessageDraft, 'to'> {
+export function parseCommon(core: ImCore, body: JsonObject, identifier: string): Omit<MessageDraft, 'to'> {
   const from = body.From_Account ?? identifier;
   if (!validUserId(from) || !core.accounts.has(from)) throw new ImError('FROM_ACCOUNT_INVALID');
   if (!isUint32(body.MsgRandom)) throw new ImError('MSGRANDOM_INVALID');
@@ -70,10 +70,12 @@ function parseCommon(core: ImCore, body: JsonObject, identifier: string): Omit<M
   if (isInt(life) && life > IM_LIMITS.maxMsgLifeTimeSeconds) throw new ImError('MSGLIFETIME_TOO_LARGE');
   if (body.MsgSeq !== undefined && !isUint32(body.MsgSeq)) throw new ImError('INVALID_PARAMETER', 'MsgSeq must be a 32-bit unsigned integer');
   if (body.CloudCustomData !== undefined && typeof body.CloudCustomData !== 'string') throw new ImError('INVALID_PARAMETER', 'CloudCustomData must be a string');
+  const elements = parseBody(body.MsgBody);
+  if (bodyBytes(elements) > IM_LIMITS.msgBodyBytes) throw new ImError('MSGBODY_TOO_LARGE');
   const draft: Omit<MessageDraft, 'to'> = {
     from,
     msgRandom: body.MsgRandom,
-    body: parseBody(body.MsgBody),
+    body: elements,
     onlineOnly: life === 0 || body.OnlineOnlyFlag === 1,
     syncToSender: body.SyncOtherMachine === 1,
   };
@@ -91,8 +93,9 @@ export function messageCommands(core: ImCore): Record<string, RestCommand> {
       if (!validUserId(to)) throw new ImError('TO_ACCOUNT_INVALID');
       const common = parseCommon(core, body, identifier);
       if (!core.accounts.has(to)) throw new ImError('TO_ACCOUNT_NOT_REGISTERED', to);
+      if (core.settings.restBlocklist === 'refuse' && core.blacklists.blocks(to, common.from)) throw new ImError('BLACKLISTED', `${to} blocked ${common.from}`);
       const { message } = await core.send({ ...common, to: [to] });
-      return { MsgTime: message.msgTime, MsgKey: message.msgKey };
+      return { MsgTime: message.msgTime, MsgKey: message.msgKey, MsgId: message.msgId };
     },
     'openim/batchsendmsg': async (body, { identifier }) => {
       const to = body.To_Account;
@@ -103,11 +106,16 @@ export function messageCommands(core: ImCore): Record<string, RestCommand> {
       const ErrorList: JsonObject[] = [];
       const recipients: string[] = [];
       for (const t of new Set(to)) {
-        if (validUserId(t) && core.accounts.has(t)) recipients.push(t);
-        else ErrorList.push({ To_Account: t, ErrorCode: IM_ERRORS.ACCOUNT_NOT_IMPORTED[0] });
+        if (!validUserId(t) || !core.accounts.has(t)) {
+          ErrorList.push({ To_Account: t, ErrorCode: IM_ERRORS.ACCOUNT_NOT_IMPORTED[0] });
+          continue;
+        }
+        // Still a recipient: core.send traces it as `blacklisted` and pushes nothing.
+        if (core.settings.restBlocklist === 'refuse' && core.blacklists.blocks(t, common.from)) ErrorList.push({ To_Account: t, ErrorCode: IM_ERRORS.BLACKLISTED[0] });
+        recipients.push(t);
       }
       const { message } = await core.send({ ...common, to: recipients });
-      return { MsgKey: message.msgKey, ErrorList };
+      return { MsgKey: message.msgKey, MsgId: message.msgId, ErrorList };
     },
   };
 }

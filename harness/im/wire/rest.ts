@@ -8,8 +8,12 @@ import express from 'express';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, ImError, type ImErrorName } from '../errors.ts';
 import { accountCommands } from './rest-accounts.ts';
+import { groupCommands } from './rest-groups.ts';
 import { messageCommands } from './rest-messages.ts';
 import { onlineStatusCommands } from './rest-online-status.ts';
+import { pushTraceCommands } from './rest-push-trace.ts';
+import { pushCommands } from './rest-push.ts';
+import { relationCommands } from './rest-relations.ts';
 
 export type JsonObject = Record<string, unknown>;
 export type RestCommand = (body: JsonObject, ctx: { identifier: string }) => JsonObject | Promise<JsonObject>;
@@ -28,7 +32,9 @@ function single(v: unknown): string | undefined {
 }
 
 export function restRouter(core: ImCore): express.Router {
-  const commands: Record<string, RestCommand> = { ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core) };
+  const commands: Record<string, RestCommand> = {
+    ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core), ...groupCommands(core), ...relationCommands(core), ...pushCommands(core), ...pushTraceCommands(core),
+  };
   const router = express.Router();
   // `/v4` and `/v4/` too: a request without a command still gets the envelope, not the lab's 404.
   router.all(['/v4', '/v4/', '/v4/*path'], express.raw({ type: () => true, limit: IM_LIMITS.requestBodyBytes }), async (req, res) => {

@@ -16,6 +16,7 @@ import type {
   StatusBarNotification,
   UiNode,
 } from '../api.ts';
+import { controlInit, type ClientAccess } from '../../../mock-oppo/access/client.ts';
 import { PHONES_PATH, PHONE_ROUTES } from './routes.ts';
 import type { ErrorBody, PhoneArgs, PhoneListing, PhoneMethod, PhoneResult } from './routes.ts';
 
@@ -51,33 +52,34 @@ async function request<T>(url: string, init?: RequestInit): Promise<T> {
   return (body as { value: T }).value;
 }
 
-function postJson(payload: object): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) };
-}
-
+/**
+ * A phone of a lab at `labUrl`; `access` carries the lab's token (needed when the lab listens off
+ * loopback, or was started with one).
+ */
 export class RemotePhone implements PhoneApi {
   private readonly base: string;
 
   constructor(
     labUrl: string,
     readonly serial: string,
+    private readonly access: ClientAccess = {},
   ) {
     this.base = `${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`;
   }
 
   /** Asks the lab for a fresh phone. */
-  static async boot(labUrl: string, options: BootOptions = {}): Promise<RemotePhone> {
-    const { serial } = await request<{ serial: string }>(phonesUrl(labUrl), postJson(options));
-    return new RemotePhone(labUrl, serial);
+  static async boot(labUrl: string, options: BootOptions = {}, access: ClientAccess = {}): Promise<RemotePhone> {
+    const { serial } = await request<{ serial: string }>(phonesUrl(labUrl), controlInit('POST', access, options));
+    return new RemotePhone(labUrl, serial, access);
   }
 
-  static async list(labUrl: string): Promise<PhoneListing[]> {
-    return await request<PhoneListing[]>(phonesUrl(labUrl));
+  static async list(labUrl: string, access: ClientAccess = {}): Promise<PhoneListing[]> {
+    return await request<PhoneListing[]>(phonesUrl(labUrl), controlInit('GET', access));
   }
 
   /** Shuts the phone down in its lab (its links close; the serial is free again). */
-  static async shutdown(labUrl: string, serial: string): Promise<void> {
-    await request(`${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`, { method: 'DELETE' });
+  static async shutdown(labUrl: string, serial: string, access: ClientAccess = {}): Promise<void> {
+    await request(`${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`, controlInit('DELETE', access));
   }
 
   private async call<M extends PhoneMethod>(method: M, ...args: PhoneArgs<M>): Promise<PhoneResult<M>> {
@@ -87,9 +89,9 @@ export class RemotePhone implements PhoneApi {
       if (args[i] !== undefined) named[spec.name] = args[i];
     });
     const url = `${this.base}/${route.path}`;
-    if (route.verb === 'POST') return await request<PhoneResult<M>>(url, postJson(named));
+    if (route.verb === 'POST') return await request<PhoneResult<M>>(url, controlInit('POST', this.access, named));
     const query = new URLSearchParams(Object.entries(named).map(([k, v]) => [k, String(v)])).toString();
-    return await request<PhoneResult<M>>(query ? `${url}?${query}` : url);
+    return await request<PhoneResult<M>>(query ? `${url}?${query}` : url, controlInit('GET', this.access));
   }
 
   deviceInfo(): Promise<DeviceInfo> {

@@ -4,6 +4,7 @@
  * then reaches the same phones.
  */
 import express from 'express';
+import { bodyErrorMessage } from '../../../mock-oppo/access/secrets.ts';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { AppSource, BootOptions, PhoneApi } from '../api.ts';
 import { PHONE_ROUTES } from './routes.ts';
@@ -144,8 +145,8 @@ export function createPhoneRouter(
     if (err instanceof HttpError) return sendError(res, err.status, err.code, err.message);
     const status = (err as { status?: unknown; type?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // body-parser's own rejections (malformed JSON, too large)
-      return sendError(res, status, 'invalid request', messageOf(err));
+      // body-parser's own rejections (malformed JSON, too large); never quoting the body (setText may carry a password)
+      return sendError(res, status, 'invalid request', bodyErrorMessage(err));
     }
     const code = errorCode(err);
     // The caller's argument was out of range (the phone refused before changing anything).

@@ -14,6 +14,7 @@ import { appops, ps, settings } from './system-commands.ts';
 import { fail, out, type ShellCommand } from './output.ts';
 import { packageCommand } from './package-install.ts';
 import type { StreamingCommand } from './session.ts';
+import { amInstrument } from '../uia2/am-instrument.ts';
 
 /** getprop keys the profile does not carry but every phone has. */
 function allProps(phone: VirtualPhone): Record<string, string> {
@@ -102,4 +103,5 @@ export const STREAMING_COMMANDS: Record<string, StreamingCommand> = {
   cat,
   pm: packageCommand,
   'cmd package': packageCommand,
+  'am instrument': amInstrument,
 };

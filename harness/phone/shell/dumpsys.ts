@@ -74,7 +74,26 @@ function notification(phone: VirtualPhone, args: string[]): string {
       `      effectiveNotificationChannel=NotificationChannel{mId='${e.channelId}', mName=${channel?.name ?? e.channelId}, mImportance=${importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=${DEFAULT_NOTIFICATION_SOUND}, mLights=false, mVibration=null}`,
     ].join('\n');
   };
-  return ['Current Notification Manager state:', '  Notification List:', ...entries.map(record), ''].join('\n');
+  return ['Current Notification Manager state:', '  Notification List:', ...entries.map(record), ...preferences(phone, filter), ''].join('\n');
+}
+
+/**
+ * The PreferencesHelper section: per app its notification switch (importance NONE = blocked) and its
+ * channels, where tools read whether an app may notify and which channels it created. [uncertain]
+ * AOSP's `AppSettings:` line and channel dump vary across versions; this follows Android 11–14.
+ */
+function preferences(phone: VirtualPhone, filter: string | undefined): string[] {
+  const lines = ['', '  mPreferencesHelper:', '    PreferencesHelper:'];
+  for (const app of phone.apps()) {
+    const pkg = app.profile.packageName;
+    if (filter && pkg !== filter) continue;
+    const enabled = phone.notifications.areNotificationsEnabled(pkg);
+    lines.push(`    AppSettings: ${pkg} (${app.uid}) importance=${enabled ? 'UNSPECIFIED' : 'NONE'} userSet=${!enabled}`);
+    for (const c of phone.notifications.channels(pkg)) {
+      lines.push(`      NotificationChannel{mId='${c.id}', mName=${c.name}, mDescription=, mImportance=${c.importance}, mBypassDnd=false, mLockscreenVisibility=-1000, mSound=${DEFAULT_NOTIFICATION_SOUND}, mLights=false, mVibration=null}`);
+    }
+  }
+  return lines;
 }
 
 function record(component: string, task: number): string {

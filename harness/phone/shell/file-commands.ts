@@ -12,8 +12,11 @@ const NAMES: Record<number, string> = { 0: 'root', 1000: 'system', 2000: 'shell'
 function flagsAndPaths(args: string[]): [Set<string>, string[]] {
   const flags = new Set<string>();
   const paths: string[] = [];
+  let options = true;
   for (const a of args) {
-    if (/^-[a-zA-Z]+$/.test(a)) for (const f of a.slice(1)) flags.add(f);
+    // `--` ends the options, as toybox reads it (appium-adb sends `mkdir -p -- DIR`).
+    if (options && a === '--') options = false;
+    else if (options && /^-[a-zA-Z]+$/.test(a)) for (const f of a.slice(1)) flags.add(f);
     else paths.push(a);
   }
   return [flags, paths];

@@ -3,16 +3,8 @@ import { errors } from 'appium/driver.js';
 import type { Rect } from '@appium/types';
 import type { UiNode } from '../../../phone/api.ts';
 import type { VirtualOppoDriver } from '../driver.ts';
-import { nodeAttributes, SOURCE_ATTRIBUTES } from '../source.ts';
-import type { SourceAttribute } from '../source.ts';
-
-/** UiA2 also answers to these spellings. */
-const ATTRIBUTE_ALIASES: Record<string, SourceAttribute> = {
-  className: 'class',
-  resourceId: 'resource-id',
-  contentDescription: 'content-desc',
-  longClickable: 'long-clickable',
-};
+import { attributeOf, nodeRect } from '../../../phone/ui/attributes.ts';
+import { asProtocolError } from '../phone-errors.ts';
 
 async function current(this: VirtualOppoDriver, elementId: string): Promise<{ node: UiNode; index: number }> {
   return this.liveNode(await this.phone.uiTree(), elementId);
@@ -34,16 +26,11 @@ export async function getName(this: VirtualOppoDriver, elementId: string): Promi
 
 export async function getAttribute(this: VirtualOppoDriver, name: string, elementId: string): Promise<string | null> {
   const { node, index } = await current.call(this, elementId);
-  const attributes = nodeAttributes(node, index);
-  // UiA2's `name` is the content-desc, or the text when there is none
-  if (name === 'name') return node.contentDesc || node.text;
-  const key = ATTRIBUTE_ALIASES[name] ?? name;
-  if (!(SOURCE_ATTRIBUTES as readonly string[]).includes(key)) {
-    throw new errors.InvalidArgumentError(
-      `This element does not have the '${name}' attribute (supported: ${[...SOURCE_ATTRIBUTES, 'name', ...Object.keys(ATTRIBUTE_ALIASES)].join(', ')})`,
-    );
+  try {
+    return attributeOf(node, index, name);
+  } catch (err) {
+    throw asProtocolError(err);
   }
-  return attributes[key as SourceAttribute];
 }
 
 export async function elementDisplayed(this: VirtualOppoDriver, elementId: string): Promise<boolean> {
@@ -59,8 +46,7 @@ export async function elementSelected(this: VirtualOppoDriver, elementId: string
 }
 
 export async function getElementRect(this: VirtualOppoDriver, elementId: string): Promise<Rect> {
-  const [left, top, right, bottom] = (await current.call(this, elementId)).node.bounds;
-  return { x: left, y: top, width: right - left, height: bottom - top };
+  return nodeRect((await current.call(this, elementId)).node);
 }
 
 /** Replaces the text, as UiA2's set-text does. */

@@ -5,57 +5,23 @@
 import { errors } from 'appium/driver.js';
 import { util } from 'appium/support.js';
 import type { Element } from '@appium/types';
-import xpath from 'xpath';
 import type { UiNode } from '../../../phone/api.ts';
+import { buildSourceDocument } from '../../../phone/ui/source.ts';
+import { isFullResourceId, LOCATOR_STRATEGIES, locate } from '../../../phone/ui/locators.ts';
 import type { VirtualOppoDriver } from '../driver.ts';
-import { buildSourceDocument, walk } from '../source.ts';
-import type { SourceElement } from '../source.ts';
-import { matchUiSelector, parseUiSelector } from '../uiselector.ts';
+import { asProtocolError } from '../phone-errors.ts';
 
-export const LOCATOR_STRATEGIES = ['xpath', 'id', 'accessibility id', 'class name', '-android uiautomator'];
-
-function byXpath(selector: string, screen: UiNode, size: { width: number; height: number }, context?: UiNode): UiNode[] {
-  const source = buildSourceDocument(screen, size);
-  const from = context ? source.elementOf(context.id) : source.root;
-  let result: xpath.SelectReturnType;
-  try {
-    result = xpath.select(selector, from as unknown as Node);
-  } catch (err) {
-    throw new errors.InvalidSelectorError(`invalid xpath '${selector}': ${(err as Error).message}`);
-  }
-  if (!Array.isArray(result)) {
-    throw new errors.InvalidSelectorError(`the xpath '${selector}' must select elements, it yields ${typeof result}`);
-  }
-  return result.flatMap((hit) => source.nodeOf(hit as SourceElement) ?? []);
-}
-
-/** Like UiA2: a bare id (`login_btn`) means the app under test's `<package>:id/login_btn`. */
-async function fullResourceId(this: VirtualOppoDriver, id: string): Promise<string> {
-  if (id.includes(':id/')) return id;
-  const pkg = this.appPackage ?? (await this.phone.currentPackage());
-  return pkg ? `${pkg}:id/${id}` : id;
-}
+export { LOCATOR_STRATEGIES };
 
 async function queryNodes(this: VirtualOppoDriver, strategy: string, selector: string, contextId?: string): Promise<UiNode[]> {
   const screen = await this.phone.uiTree();
   const context = contextId ? this.liveNode(screen, contextId).node : undefined;
-  const scope = context ?? screen;
-  const among = (test: (node: UiNode) => boolean) => [...walk(scope)].map((h) => h.node).filter((n) => n !== context && test(n));
-  switch (strategy) {
-    case 'xpath':
-      return byXpath(selector, screen, await this.screenSize(), context);
-    case 'id': {
-      const id = await fullResourceId.call(this, selector);
-      return among((n) => n.resourceId === id);
-    }
-    case 'accessibility id':
-      return among((n) => n.contentDesc === selector);
-    case 'class name':
-      return among((n) => n.className === selector);
-    case '-android uiautomator':
-      return matchUiSelector(parseUiSelector(selector), scope, !context);
-    default:
-      throw new errors.InvalidSelectorError(`the locator strategy '${strategy}' is not supported; use one of ${LOCATOR_STRATEGIES.join(', ')}`);
+  // Like UiA2: a bare id (`login_btn`) means the app under test's `<package>:id/login_btn`.
+  const idPackage = strategy === 'id' && !isFullResourceId(selector) ? (this.appPackage ?? (await this.phone.currentPackage()) ?? undefined) : undefined;
+  try {
+    return locate(screen, strategy, selector, { size: await this.screenSize(), ...(context && { context }), ...(idPackage && { idPackage }) });
+  } catch (err) {
+    throw asProtocolError(err);
   }
 }
 

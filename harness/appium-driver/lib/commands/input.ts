@@ -5,28 +5,24 @@
  */
 import { errors } from 'appium/driver.js';
 import type { ActionSequence, Orientation } from '@appium/types';
+import { nodeCenter } from '../../../phone/ui/attributes.ts';
 import { gesturesOf, touchSettings, type ActionSequence as PhoneActionSequence } from '../../../phone/input/touch.ts';
 import type { VirtualOppoDriver } from '../driver.ts';
+import { asProtocolError } from '../phone-errors.ts';
 
 const KEY_BACK = 4;
 
-/** The phone's refusals carry a WebDriver code; everything else stays as it is. */
-function asWebDriverError(err: unknown): unknown {
-  if ((err as { code?: unknown } | null)?.code === 'invalid argument') return new errors.InvalidArgumentError((err as Error).message);
-  return err;
-}
 
 export async function performActions(this: VirtualOppoDriver, actions: ActionSequence[]): Promise<void> {
   const info = await this.phone.deviceInfo();
   const screen = await this.phone.uiTree();
   try {
     const gestures = await gesturesOf(actions as unknown as PhoneActionSequence[], touchSettings(Number(info.apiVersion), info.displayDensity), (elementId) => {
-      const [left, top, right, bottom] = this.liveNode(screen, elementId).node.bounds;
-      return { x: Math.round((left + right) / 2), y: Math.round((top + bottom) / 2) };
+      return nodeCenter(this.liveNode(screen, elementId).node);
     });
     for (const gesture of gestures) await this.phone.touch(gesture);
   } catch (err) {
-    throw asWebDriverError(err);
+    throw asProtocolError(err);
   }
 }
 

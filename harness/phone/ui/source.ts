@@ -1,10 +1,11 @@
 /**
  * The phone's screen as UiAutomator2 renders it: an XML `<hierarchy>` whose elements are named
  * after the Android class and carry UiA2's attribute names and value formats. The page source,
- * xpath lookups and getAttribute all read the attributes from here, so they cannot disagree.
+ * xpath lookups and getAttribute of every front (the VirtualOppo driver, the UiAutomator2 server
+ * facade) read the attributes from here, so they cannot disagree.
  */
 import { DOMImplementation, XMLSerializer } from '@xmldom/xmldom';
-import type { UiNode } from '../../phone/api.ts';
+import type { UiNode } from '../api.ts';
 
 /** UiA2's attribute names in UiA2's order. */
 export const SOURCE_ATTRIBUTES = [

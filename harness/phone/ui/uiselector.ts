@@ -8,8 +8,8 @@
  * selected, checked, childSelector. Anything else (UiScrollable, fromParent, ...) is an
  * InvalidSelectorError naming what is supported, never a silent mismatch.
  */
-import { errors } from 'appium/driver.js';
-import type { UiNode } from '../../phone/api.ts';
+import type { UiNode } from '../api.ts';
+import { InvalidSelectorError } from '../errors.ts';
 import { walk } from './source.ts';
 
 type Arg = string | number | boolean | Selector;
@@ -25,7 +25,7 @@ function fullMatch(pattern: string, selector: string): RegExp {
   try {
     return new RegExp(`^(?:${pattern})$`, 'su');
   } catch (err) {
-    throw new errors.InvalidSelectorError(`invalid regular expression ${JSON.stringify(pattern)} in '${selector}': ${(err as Error).message}`);
+    throw new InvalidSelectorError(`invalid regular expression ${JSON.stringify(pattern)} in '${selector}': ${(err as Error).message}`);
   }
 }
 
@@ -88,8 +88,8 @@ class Parser {
   constructor(private readonly source: string) {}
 
   fail(why: string): never {
-    throw new errors.InvalidSelectorError(
-      `cannot use the UiSelector '${this.source}': ${why}. The VirtualOppo driver supports new UiSelector() with ` +
+    throw new InvalidSelectorError(
+      `cannot use the UiSelector '${this.source}': ${why}. The phone supports new UiSelector() with ` +
         `${SUPPORTED_UISELECTOR_METHODS.join(', ')}`,
     );
   }
