@@ -111,7 +111,8 @@ function hopLine(h: TraceHop): [string, string, HopKind] {
       return ['phone', `shown${h.data?.channelId ? ` on channel ${String(h.data.channelId)}` : ''}`, 'ok'];
     default: {
       const [layer, what] = h.hop.split('_') as [string, string];
-      const kind: HopKind = ['queued', 'delivered', 'received'].includes(what) ? 'wait' : ['rejected', 'expired', 'dropped'].includes(what) ? 'stop' : 'ok';
+      // A hop went on or ended the way; whether the message is still on its way is the outcome's line.
+      const kind: HopKind = ['rejected', 'expired', 'dropped'].includes(what) ? 'stop' : 'ok';
       return [layer === 'oppo' ? 'OPPO' : layer, `${what}${why}`, kind];
     }
   }
