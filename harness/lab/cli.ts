@@ -10,7 +10,9 @@ import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
+import { startWebView, webViewLine } from '../web/server.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
+import { parseRetention } from '../../mock-oppo/core/settings.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -31,11 +33,14 @@ Options:
   --allow-host <name>  a Host name a loopback lab also answers (repeatable; a tunnel's name)
   --allow-usersig  serve POST /_im/v1/usersig even when --im has a key that is not the fixtures'
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
+  --retention <n>  messages mock-oppo keeps for its control API's list (default 10000); its totals
+                   (GET /_mock/v1/totals) count every message whatever this is
   --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
                    how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort);
                    from another machine only with the token: npx push-lab adb-tunnel --lab <lab url>
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
+  --ui             also serve the lab's web view (phones, IM, OPPO, traces, a recorder) and print its URL
   --help           show this help
 
 Docs: harness/im/README.md`;
@@ -60,11 +65,13 @@ export async function runLab(argv: string[]): Promise<number> {
       'im-port': { type: 'string' },
       'lab-port': { type: 'string' },
       phones: { type: 'string' },
+      retention: { type: 'string' },
       adb: { type: 'string' },
       frozen: { type: 'boolean' },
       token: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'allow-usersig': { type: 'boolean' },
+      ui: { type: 'boolean' },
       help: { type: 'boolean' },
     } as const,
     HELP,
@@ -88,6 +95,11 @@ export async function runLab(argv: string[]): Promise<number> {
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
+    return 2;
+  }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (typeof retention === 'object') {
+    console.error(retention.problem);
     return 2;
   }
   const adbPort = values.adb === undefined ? undefined : Number(values.adb);
@@ -125,6 +137,7 @@ export async function runLab(argv: string[]): Promise<number> {
       ports,
       ...(imApp ? { imApp } : {}),
       ...(oppoApps ? { oppoApps } : {}),
+      ...(retention !== undefined ? { oppoSettings: { messageRetention: retention } } : {}),
       ...(token !== undefined ? { token } : {}),
       ...(values['allow-usersig'] ? { imSettings: { userSigEndpoint: 'on' as const } } : {}),
       allowedHosts: values['allow-host'] ?? [],
@@ -138,10 +151,19 @@ export async function runLab(argv: string[]): Promise<number> {
     console.error(`${inUse} (--port-base, --oppo-port, --im-port, --lab-port, --adb)`);
     return 2;
   }
+  let web: Awaited<ReturnType<typeof startWebView>> | undefined;
+  try {
+    web = values.ui ? await startWebView({ urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url, ...(lab.access.token !== undefined ? { token: lab.access.token } : {}) }, access: lab.access }) : undefined;
+  } catch (err) {
+    await lab.stop();
+    clock.dispose();
+    throw err;
+  }
   // Listening before the ready lines: whoever reads them may press Ctrl-C at once.
   const stopped = untilStopSignal();
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
+  if (web) console.log(`${'web'.padEnd(width)}${webViewLine(web, lab.access)}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
   const tokenLine = describeToken(lab.access.token, token, LAB_TOKEN_ENV);
   if (tokenLine) console.log(`${'token'.padEnd(width)}${tokenLine}`);
@@ -154,6 +176,7 @@ export async function runLab(argv: string[]): Promise<number> {
   }
   console.log('Ctrl-C to stop.');
   await stopped;
+  await web?.close();
   await lab.stop();
   lab.clock.dispose();
   console.log('lab stopped.');

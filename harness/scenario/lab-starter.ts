@@ -13,7 +13,11 @@ import { labTokenFromEnv } from '../lab/access.ts';
 import { startLab, type Lab } from '../lab/lab.ts';
 import { startVirtualDevices, type VirtualDevices } from '../lab/virtual-devices.ts';
 import { loadAppProfile } from '../phone/profiles.ts';
+import { startWebView, webViewLine } from '../web/server.ts';
 import type { LabBackend, LabStarter, RunContext } from './lab-service.ts';
+
+/** `E2E_WEB_VIEW=1 npm run e2e`: also serve the lab's web view during the run and print its URL. */
+export const WEB_VIEW_ENV = 'E2E_WEB_VIEW';
 
 /** The lab's ports (mock-oppo, IM, the lab API), which a phone reaches at the same numbers through `adb reverse`. */
 function labPorts(lab: Lab): number[] {
@@ -27,7 +31,9 @@ export const startLabForRun: LabStarter = async (backend, run) => {
   const side = backend.devices;
   let virtual: VirtualDevices | undefined;
   let lab: Lab | undefined;
+  let web: Awaited<ReturnType<typeof startWebView>> | undefined;
   const stop = async () => {
+    await web?.close();
     await lab?.stop();
     await virtual?.stop();
     clock.dispose();
@@ -47,7 +53,12 @@ export const startLabForRun: LabStarter = async (backend, run) => {
       ...(token !== undefined ? { token } : {}),
       ...(adb ? { devices: { adb } } : {}),
     });
-    const running = { urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url }, token: lab.access.token, stop };
+    const urls = { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url };
+    if (process.env[WEB_VIEW_ENV] === '1') {
+      web = await startWebView({ urls: { ...urls, ...(lab.access.token !== undefined ? { token: lab.access.token } : {}) }, access: lab.access });
+      console.log(`lab web view: ${webViewLine(web, lab.access)}`);
+    }
+    const running = { urls, token: lab.access.token, stop };
     if (!side || !adb || !run) return running;
     const ports = labPorts(lab);
     const client = connectAdb(adb);
