@@ -87,6 +87,10 @@ export class Uia2Server {
 
   constructor(private readonly options: Uia2ServerOptions) {
     this.http = createServer({ keepAlive: true }, this.app());
+    // Node closes a keep-alive connection idle for 5 s; Appium's proxy keeps its sockets and reuses one
+    // after a slow adb command, so the close races the next request (ECONNRESET under load). The real
+    // server keeps idle connections open for as long as the instrumentation runs.
+    this.http.keepAliveTimeout = 0;
   }
 
   /** Serves HTTP on a connection the port's owner accepted. */
