@@ -55,7 +55,7 @@ function mostAtOnce(hubLog: string): number {
   return most;
 }
 
-test('the two halves are exactly the emulator profile's spec files (a new spec file must join one)', () => {
+test("the two halves are exactly the emulator profile's spec files (a new spec file must join one)", () => {
   const groups = ['any', 'fakes'].flatMap((g) => readdirSync(join(ROOT, 'specs', g)).filter((f) => f.endsWith('.e2e.ts')).map((f) => `specs/${g}/${f}`));
   assert.deepEqual(HALVES.flat().sort(), groups.sort());
 });
