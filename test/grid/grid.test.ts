@@ -27,6 +27,15 @@ const HALVES = [
   ['specs/fakes/reset-from-any-screen.e2e.ts'],
 ];
 
+/**
+ * Spec files of those groups the Grid run leaves out, each with why (printed, never silent): the YAML
+ * flows are the flows layer's, not yet run on the UiAutomator2 path.
+ */
+const LEFT_OUT: Record<string, string> = {
+  'specs/any/flows.e2e.ts': 'the YAML flows have not been proven on the UiAutomator2 path yet',
+};
+for (const [spec, why] of Object.entries(LEFT_OUT)) console.log(`# left out of the Grid run: ${spec} (${why})`);
+
 interface Run {
   code: number;
   output: string;
@@ -57,7 +66,7 @@ function mostAtOnce(hubLog: string): number {
 
 test("the two halves are exactly the emulator profile's spec files (a new spec file must join one)", () => {
   const groups = ['any', 'fakes'].flatMap((g) => readdirSync(join(ROOT, 'specs', g)).filter((f) => f.endsWith('.e2e.ts')).map((f) => `specs/${g}/${f}`));
-  assert.deepEqual(HALVES.flat().sort(), groups.sort());
+  assert.deepEqual([...HALVES.flat(), ...Object.keys(LEFT_OUT)].sort(), groups.sort());
 });
 
 test('the emulator suite through a Grid 4 hub and relay node: two sessions at once, every test green', { skip }, async (t) => {
@@ -76,10 +85,13 @@ test('the emulator suite through a Grid 4 hub and relay node: two sessions at on
   appium = started.server;
   grid = await startGrid({ appiumUrl: `http://127.0.0.1:${started.port}`, maxSessions: 2, stereotype: { platformName: 'Android', 'appium:automationName': 'UiAutomator2' } });
 
+  const began = Date.now();
   const [a, b] = await Promise.all([
     suiteRun(grid.url, 'emulator-5554', HALVES[0]!, join(reports, 'a')),
     suiteRun(grid.url, 'emulator-5556', HALVES[1]!, join(reports, 'b')),
   ]);
+  // A number to read, not to assert on (speed is measured in bench/, never asserted).
+  console.log(`# the suite through the Grid, two halves at once: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   assert.equal(a.code, 0, a.output.slice(-4000));
   assert.equal(b.code, 0, b.output.slice(-4000));
   const passing = (r: Run) => Number(r.output.match(/^\s*(\d+) passing/m)?.[1] ?? 0);
