@@ -13,7 +13,8 @@
  *   `npm test` itself, or measured in bench/); everything else (curl, adb, variables) runs in bash
  *   with `set -e` and a curl that fails on HTTP errors, against the README's context.
  * - `json`: must parse.
- * - `yaml` (a CI job): its steps' calls of this project's CLIs name real subcommands and flags.
+ * - `yaml` (a CI job): its steps' calls of this project's CLIs name real subcommands and flags; its
+ *   suite lines name real scripts and settings that resolve.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -242,7 +243,7 @@ function lineRule(command: string, readme: string): ((block: CodeBlock) => Promi
   }
   if (line === 'npm ci') return async () => {}; // this very test runs in the tree `npm ci` installed
   // The suite itself (npm test runs it; CI runs npm test): the script exists and its profile resolves.
-  const suite = /^((?:[A-Z0-9_]+=\S+\s+)*)npm (test|run (?:e2e|test:unit|typecheck))(?: -- (.+))?$/.exec(line);
+  const suite = /^((?:[A-Z0-9_]+=\S+\s+)*)npm (test|run (?:e2e(?::emulator)?|test:unit|typecheck))(?: -- (.+))?$/.exec(line);
   if (suite) {
     return async () => {
       npmScript(suite[2] === 'test' ? 'test' : suite[2]!.split(' ').at(-1)!);
@@ -346,6 +347,15 @@ async function checkCiBlock(block: CodeBlock): Promise<void> {
   const steps = [...block.code.matchAll(/^\s*-?\s*run:\s*(.+)$/gm)].map((m) => withoutComment(m[1]!));
   let checked = 0;
   for (const step of steps) if (await checkOwnCliCall(step, block)) checked++;
+  // Script lines that run the suite (`E2E_PROFILE=emulator npm run e2e`): the script exists, the profile resolves.
+  for (const raw of block.code.split('\n')) {
+    const line = withoutComment(raw.replace(/^\s*(-\s*)?(run:\s*)?/, ''));
+    const rule = /^(?:[A-Z0-9_]+=\S+\s+)*npm (test|run )/.test(line) ? lineRule(line, block.readme) : undefined;
+    if (rule) {
+      await rule(block);
+      checked++;
+    }
+  }
   assert.ok(checked > 0 || steps.length === 0, `${block.readme}:${block.line}: no step calls this project's CLIs, so nothing of it can be checked here`);
 }
 
