@@ -1,13 +1,14 @@
 /**
  * A backend's own pushes, sent straight to OPPO from the spec (`s.oppoApi`, signed on the lab's
  * clock): the long-text style, the click types (an activity by class with extras, an intent action,
- * a URL), `notify_id` replacing an entry, a broadcast of saved content, a matcher's failure that
- * explains a dropped public push — and the shade's history, which says why each entry left it
- * (`click`, `cancel`, `force_stop`, `uninstall`).
+ * a URL), `notify_id` replacing an entry, a broadcast of saved content, the daily limit of public
+ * pushes (a matcher's failure explains the dropped one; it starts over at midnight in Beijing:
+ * `nextMidnightInBeijing`, `s.advanceTo`) — and the shade's history, which says why each entry left
+ * it (`click`, `cancel`, `force_stop`, `uninstall`).
  */
 import assert, { AssertionError } from 'node:assert/strict';
 import { multiremotebrowser } from '@wdio/globals';
-import { openScenario, expectNotification, expectExtras, type OppoNotification, type Phone, type Scenario } from '../../harness/scenario/index.ts';
+import { openScenario, expectNotification, expectExtras, nextMidnightInBeijing, parseDuration, type OppoNotification, type Phone, type Scenario } from '../../harness/scenario/index.ts';
 
 const PUSH_ACTIVITY = 'com.tencent.qcloud.tim.demo.push.OfflinePushClickActivity';
 const PUSH_ACTION = 'com.tencent.qcloud.tim.demo.intent.action.OFFLINE_PUSH';
@@ -107,6 +108,18 @@ describe('a backend sends straight to OPPO', () => {
       assert.match(error.message, new RegExp(`\\[oppo\\] unicast to ${regId}: code 0\\n\\s+OPPO +\\S+ → ${regId}: dropped \\(user_daily_limit\\)`));
       return true;
     });
+  });
+
+  it('the daily limit starts over at the next midnight in Beijing (advanceTo); the clock never goes back', async () => {
+    const now = await s.now();
+    const midnight = nextMidnightInBeijing(now);
+    assert.ok(midnight > now && midnight - now <= parseDuration('1d'), 'within the next day');
+    assert.equal(new Date(midnight + parseDuration('8h')).getUTCHours(), 0, 'midnight at GMT+8');
+    await s.advanceTo(midnight);
+    assert.equal(await s.now(), midnight);
+    await assert.rejects(s.advanceTo(midnight - parseDuration('1m')), /never goes back/);
+    await push({ title: 'Offer 4', content: 'public', category: 'MARKETING' });
+    await expectNotification(phone, { title: 'Offer 4' });
   });
 
   it('the history says why each entry left: Clear all → cancel, a force-stop → force_stop, an uninstall → uninstall', async () => {
