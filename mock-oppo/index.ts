@@ -19,6 +19,7 @@ import { createMswHandlers } from './transport/msw-handlers.ts';
 import { HttpCore, mockSurfaces, type JournalEntry, type ResetScope } from './wire/http.ts';
 import { AccessGuard } from './access/guard.ts';
 import { admitUpgrade, flatDenial, guardListener } from './access/node.ts';
+import { MOCK_TOKEN_ENV } from './access/client.ts';
 
 export interface MockOppoOptions {
   /** Default: a flowing VirtualClock (real time plus whatever the control API jumps). */
@@ -96,7 +97,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     journal: () => core.journalEntries(),
     reset: (scope) => core.reset(scope),
     async listen({ port = 0, host = '127.0.0.1', token, allowedHosts, guard: shared } = {}) {
-      const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: '--token / MOCK_OPPO_TOKEN' });
+      const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: `--token / ${MOCK_TOKEN_ENV}` });
       host = guard.host;
       const server = createServer(guardListener(guard, mockSurfaces, listener, flatDenial));
       server.keepAliveTimeout = 5_000;

@@ -88,6 +88,9 @@ test('a full run with a lab token: every spec passes through the guard, and no l
   assert.ok(state.includes(`"masterSecret": "${maskSecret(oppoApps[0]!.masterSecret)}"`), 'the dump holds the masked certificate');
   assert.match(state, /"auth_token": "\w{4}\*{4}"/, 'the dump holds masked auth tokens');
   assert.ok([...texts.keys()].some((f) => f.startsWith('funnels/')), 'a funnel report was written');
+  assert.ok(texts.has('index.html'), 'the HTML report was written');
+  assert.ok([...texts.keys()].some((f) => f.startsWith('allure-results/')), 'Allure results were written');
+  assert.match(state, /"trace [^"]+": \{[\s\S]*"hops"/, 'the dump holds a joined trace');
   assert.ok([...texts.keys()].some((f) => /^logs\/.*appium.*\.log$/.test(f)), `Appium's log is there: ${[...texts.keys()].join(', ')}`);
 
   const secrets = { 'IM secret key': imApp.secretKey, AppSecret: oppoApps[0]!.appSecret, MasterSecret: oppoApps[0]!.masterSecret, 'lab token': token };
