@@ -6,9 +6,11 @@
  * can honour, and both stop whatever happens.
  */
 import type { Capabilities, Options } from '@wdio/types';
-import { isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
+import { asOneSpecGroup, isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
+import { writeDocSpecs } from './harness/docs/readme-blocks.ts';
+import { missingDriverProblems } from './harness/scenario/appium-drivers.ts';
 import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenario/reporting.ts';
 import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
@@ -19,7 +21,11 @@ import { Scenario } from './harness/scenario/scenario.ts';
 
 function profileOrExit(): E2eProfile {
   try {
-    return resolveProfile();
+    const resolved = resolveProfile();
+    // The Appium we start must have the profile's drivers, or every session fails with "Unable to connect".
+    const missing = resolved.appium.kind === 'local' ? missingDriverProblems(resolved.appium.drivers) : [];
+    if (missing.length > 0) throw new ProfileError(resolved.name, missing);
+    return resolved;
   } catch (error) {
     if (!(error instanceof ProfileError)) throw error;
     // A configuration mistake, not a crash: say what to set and stop before anything starts.
@@ -30,6 +36,8 @@ function profileOrExit(): E2eProfile {
 
 const profile = profileOrExit();
 ensureLabToken(profile.backend);
+// The READMEs' spec examples run in the suite, so a README example that stops working fails the run.
+writeDocSpecs();
 
 // Each run starts with an empty reports/: cleaned by the launcher (workers load this file too) while
 // it reads its configuration, before it opens its own log file there.
@@ -79,6 +87,10 @@ export const config: WebdriverIO.MultiremoteConfig = {
     ['allure', { outputDir: ALLURE_DIR, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
   ],
   services,
+  // After the CLI's --spec filter, before workers start (the launcher reads config.specs after this hook).
+  onPrepare: (config) => {
+    config.specs = asOneSpecGroup(config.specs ?? []);
+  },
   onComplete: async () => {
     console.log(`run report: ${await writeHtmlReport()}`);
   },

@@ -9,6 +9,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { createMockOppo, demoApp, authSign } from '../mock-oppo/index.ts';
+import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
+
+const HELP = `Usage: npm run bench:oppo [-- --help]
+
+Authenticated unicast against mock-oppo over HTTP vs a bare node:http server returning fixed JSON,
+same load (autocannon, alternating rounds). Targets: mock ≥ 60 % of bare throughput, mock p99 < 10 ms;
+exits 1 when one is missed. About (1 + ROUNDS × DURATION) × 2 seconds.
+
+Environment:
+  BENCH_CONNECTIONS   connections (default 10)
+  BENCH_DURATION      seconds per round (default 4)
+  BENCH_ROUNDS        rounds per server (default 3)`;
+
+const parsed = readCliArgs({ help: { type: 'boolean' } } as const, HELP);
+if ('exit' in parsed) process.exit(parsed.exit);
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 4);
@@ -97,6 +112,7 @@ async function main(): Promise<void> {
     console.log(`unicast answer codes seen in the journal: ${[...codes].join(', ')}; messages kept: ${mock.platform.listMessages().length}`);
     const ok = ratio >= 0.6 && mockNumbers.p99 < 10 && codes.size === 1 && codes.has(0) && mockNumbers.errors === 0;
     console.log(ok ? 'targets met' : 'targets NOT met');
+    if (!ok) process.exitCode = 1;
   } finally {
     await server.close();
     await new Promise<void>((resolve) => bare.close(() => resolve()));

@@ -9,7 +9,7 @@ import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import type { MockSettings } from './core/settings.ts';
 import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
-import { describeToken, readCliArgs, tokenFromCli } from './transport/cli-args.ts';
+import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from './transport/cli-args.ts';
 import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
@@ -66,7 +66,17 @@ async function main(): Promise<number> {
   if (typeof token === 'number') return token;
 
   const mock = createMockOppo({ ...(apps ? { apps } : {}), settings });
-  const server = await mock.listen({ port, host: values.host ?? '127.0.0.1', ...(token ? { token } : {}), allowedHosts: values['allow-host'] ?? [] });
+  let server: Awaited<ReturnType<typeof mock.listen>>;
+  try {
+    server = await mock.listen({ port, host: values.host ?? '127.0.0.1', ...(token ? { token } : {}), allowedHosts: values['allow-host'] ?? [] });
+  } catch (err) {
+    const inUse = portInUseMessage(err, 'mock-oppo');
+    if (!inUse) throw err;
+    console.error(`${inUse} (--port)`);
+    return 2;
+  }
+  // Listening before the ready lines: whoever reads them may press Ctrl-C at once.
+  const stopped = untilStopSignal();
   console.log(`mock-oppo listening on ${server.url}`);
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);
   console.log(`  control API  ${server.url}/_mock/v1/...`);
@@ -86,10 +96,7 @@ async function main(): Promise<number> {
   }
   console.log('Ctrl-C to stop.');
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await server.close();
   console.log('mock-oppo stopped.');
   return 0;

@@ -10,7 +10,7 @@ import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
-import { describeToken, readCliArgs, tokenFromCli } from '../../mock-oppo/transport/cli-args.ts';
+import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -23,6 +23,10 @@ Options:
   --apps <file>    mock-oppo apps, a JSON array as for npm run mock-oppo (default fixtures/oppo-apps.json)
   --host <addr>    address to bind (default 127.0.0.1); any other address makes every control
                    API need a token (generated and printed once unless given)
+  --port-base <n>  fixed ports: mock-oppo n, IM n+1, the lab API n+2 (what adb reverse needs; default:
+                   any free port each)
+  --oppo-port <n>, --im-port <n>, --lab-port <n>
+                   pin one service's port (wins over --port-base; 0 = any free port)
   --token <t>      the control APIs' token, also on loopback (or PUSH_LAB_TOKEN; 16+ chars)
   --allow-host <name>  a Host name a loopback lab also answers (repeatable; a tunnel's name)
   --allow-usersig  serve POST /_im/v1/usersig even when --im has a key that is not the fixtures'
@@ -48,14 +52,39 @@ function adbFlag(argv: string[]): string[] {
 export async function runLab(argv: string[]): Promise<number> {
   const args = readCliArgs(
     {
-      im: { type: 'string' }, apps: { type: 'string' }, host: { type: 'string' }, phones: { type: 'string' }, adb: { type: 'string' }, frozen: { type: 'boolean' },
-      token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, 'allow-usersig': { type: 'boolean' }, help: { type: 'boolean' },
+      im: { type: 'string' },
+      apps: { type: 'string' },
+      host: { type: 'string' },
+      'port-base': { type: 'string' },
+      'oppo-port': { type: 'string' },
+      'im-port': { type: 'string' },
+      'lab-port': { type: 'string' },
+      phones: { type: 'string' },
+      adb: { type: 'string' },
+      frozen: { type: 'boolean' },
+      token: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'allow-usersig': { type: 'boolean' },
+      help: { type: 'boolean' },
     } as const,
     HELP,
     adbFlag(argv),
   );
   if ('exit' in args) return args.exit;
   const { values } = args;
+  const ports: { oppo?: number; im?: number; lab?: number } = {};
+  let portBase: number | undefined;
+  for (const [flag, max] of [['port-base', 65533], ['oppo-port', 65535], ['im-port', 65535], ['lab-port', 65535]] as const) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n > max) {
+      console.error(`--${flag} takes a port from 0 to ${max}, got '${raw}'`);
+      return 2;
+    }
+    if (flag === 'port-base') portBase = n;
+    else ports[flag.slice(0, -'-port'.length) as keyof typeof ports] = n;
+  }
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
@@ -86,17 +115,31 @@ export async function runLab(argv: string[]): Promise<number> {
   const token = tokenFromCli(values.token, LAB_TOKEN_ENV);
   if (typeof token === 'number') return token;
 
-  const lab = await startLab({
-    clock: new VirtualClock({ flowing: !values.frozen }),
-    ...(values.host ? { host: values.host } : {}),
-    ...(imApp ? { imApp } : {}),
-    ...(oppoApps ? { oppoApps } : {}),
-    ...(token !== undefined ? { token } : {}),
-    ...(values['allow-usersig'] ? { imSettings: { userSigEndpoint: 'on' as const } } : {}),
-    allowedHosts: values['allow-host'] ?? [],
-    phones,
-    ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
-  });
+  const clock = new VirtualClock({ flowing: !values.frozen });
+  let lab: Awaited<ReturnType<typeof startLab>>;
+  try {
+    lab = await startLab({
+      clock,
+      ...(values.host ? { host: values.host } : {}),
+      ...(portBase !== undefined ? { portBase } : {}),
+      ports,
+      ...(imApp ? { imApp } : {}),
+      ...(oppoApps ? { oppoApps } : {}),
+      ...(token !== undefined ? { token } : {}),
+      ...(values['allow-usersig'] ? { imSettings: { userSigEndpoint: 'on' as const } } : {}),
+      allowedHosts: values['allow-host'] ?? [],
+      phones,
+      ...(adbPort !== undefined ? { adb: { port: adbPort } } : {}),
+    });
+  } catch (err) {
+    clock.dispose();
+    const inUse = portInUseMessage(err, 'lab');
+    if (!inUse) throw err;
+    console.error(`${inUse} (--port-base, --oppo-port, --im-port, --lab-port, --adb)`);
+    return 2;
+  }
+  // Listening before the ready lines: whoever reads them may press Ctrl-C at once.
+  const stopped = untilStopSignal();
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
@@ -110,10 +153,7 @@ export async function runLab(argv: string[]): Promise<number> {
     if (!lab.access.loopback) console.log(`  from another machine (with the token): npx push-lab adb-tunnel --lab ${lab.url}`);
   }
   console.log('Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await lab.stop();
   lab.clock.dispose();
   console.log('lab stopped.');

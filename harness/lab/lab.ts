@@ -47,6 +47,8 @@ export interface LabOptions {
    * the lab through `adb reverse`: mock-oppo on portBase, IM on portBase + 1, the lab API on portBase + 2.
    */
   portBase?: number;
+  /** One service's port, pinned (wins over portBase; 0 = any free port). */
+  ports?: { oppo?: number; im?: number; lab?: number };
   /** mock-oppo's apps (default fixtures/oppo-apps.json). */
   oppoApps?: AppConfig[];
   /** The IM app (default fixtures/im-app.json). */
@@ -168,7 +170,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     });
     const portBase = options.portBase ?? 0;
     if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new RangeError(`portBase must be 0 or a port from 1 to 65533, got ${portBase}`);
-    const portOf = (offset: number) => (portBase === 0 ? 0 : portBase + offset);
+    const pinned = [options.ports?.oppo, options.ports?.im, options.ports?.lab];
+    for (const port of pinned) if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new RangeError(`a pinned port must be 0–65535, got ${port}`);
+    const portOf = (offset: 0 | 1 | 2) => pinned[offset] ?? (portBase === 0 ? 0 : portBase + offset);
     const oppo = await mock.listen({ port: portOf(0), guard });
     closers.push(oppo.close);
     services.push({ name: 'mock-oppo', url: oppo.url });

@@ -11,6 +11,7 @@ import './wdio-capabilities.ts';
 import { loadAppProfile, loadDeviceProfile } from '../phone/profiles.ts';
 import { APP_PROFILE_ENV, appPage } from './apps/index.ts';
 import { DEMO_APP } from './apps/tim-demo.ts';
+import { DOC_SPECS_DIR } from '../docs/readme-blocks.ts';
 
 export const PROFILE_ENV = 'E2E_PROFILE';
 export const PROFILE_NAMES = ['virtual', 'emulator', 'device', 'live', 'farm'] as const;
@@ -345,6 +346,17 @@ function remoteOrLocal(s: Settings, drivers: string[]): AppiumTarget {
  * one WDIO spec group: they share one worker and one pair of sessions, so a run pays the worker and
  * session start-up once instead of once per file (each spec file resets the phones it uses).
  */
-export function specGlobs(profile: E2eProfile, root = './specs'): string[][] {
-  return [profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`)];
+export function specGlobs(profile: E2eProfile, root = './specs', docSpecs = `./${DOC_SPECS_DIR}`): string[][] {
+  // The README examples that are specs (written there by writeDocSpecs) run with the group they name.
+  return [[...profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`), ...profile.runs.map((r) => `${docSpecs}/${r}/**/*.e2e.ts`)]];
+}
+
+/**
+ * `wdio run --spec a --spec b` replaces the config's spec group with a flat list, one worker per file
+ * (a second pair of sessions each, and "200% completed"). Put back as one group, so a few spec files
+ * run the way the whole suite does: in one worker, one after another, in the order given.
+ */
+export function asOneSpecGroup(specs: ReadonlyArray<string | string[]>): string[][] {
+  if (specs.every((s) => Array.isArray(s))) return specs as string[][];
+  return [specs.flatMap((s) => (Array.isArray(s) ? s : [s]))];
 }

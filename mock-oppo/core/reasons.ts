@@ -43,7 +43,7 @@ export const REASONS = {
   push_online: {
     layer: 'im',
     kind: 'passed',
-    meaning: 'The app was killed or lost its network without logging out (PushOnline): IM sent a vendor push.',
+    meaning: 'The app was killed or lost its network without logging out (PushOnline): IM sent a vendor push (detail logout_not_delivered: the user did log out, offline, and the server never heard).',
     fix: 'Nothing; follow the OPPO hop.',
   },
   no_device: {
@@ -281,7 +281,7 @@ export const REASONS = {
   show_ttl: {
     layer: 'phone',
     kind: 'removed',
-    meaning: "The notification's show TTL (show_ttl) ran out and the phone dismissed it.",
+    meaning: "The notification's show TTL (show_ttl; one day when the sender gave none) ran out and the phone dismissed it.",
     fix: 'Send with a longer show_ttl if it must stay longer.',
   },
   force_stop: {

@@ -28,6 +28,30 @@ export function readCliArgs<O extends Options>(options: O, help: string, args?: 
 }
 
 /**
+ * The one line a CLI prints when a port it must bind is taken (instead of a stack trace), or
+ * undefined for any other error. The CLIs then exit 2, like any other usage error.
+ */
+export function portInUseMessage(err: unknown, what: string): string | undefined {
+  const e = err as { code?: unknown; address?: unknown; port?: unknown } | null;
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  const where = typeof e.port === 'number' ? `${typeof e.address === 'string' ? e.address : '127.0.0.1'}:${e.port}` : 'the port';
+  return `${what}: ${where} is already in use (EADDRINUSE); choose another port, or 0 for any free one`;
+}
+
+/**
+ * Resolves at the first SIGINT or SIGTERM, and from then on ignores both, so the shutdown that
+ * follows finishes: a terminal's Ctrl-C reaches npm and the server alike, and npm forwards its own
+ * copy, so a server started through `npm run` gets the signal twice.
+ */
+export function untilStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => resolve(signal);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/**
  * The control token a command-line entry was given: `--token`, else the environment variable.
  * Undefined when neither; a number (the exit code 2) after printing why a token is unusable.
  */

@@ -66,3 +66,50 @@ test('npm run lab -- --help and bad arguments', async () => {
   assert.equal(phonesCode, 2);
   assert.match(badPhones.stderr(), /--phones takes a whole number/);
 });
+
+/** Ports that were free a moment ago (bound to 0, read, released). */
+async function freePorts(n: number): Promise<number[]> {
+  const { createServer } = await import('node:net');
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+test('every lab port can be pinned: --oppo-port, --im-port, --lab-port', async (t) => {
+  const [oppo, im, lab] = await freePorts(3);
+  const { child, lines, stderr } = run(['--oppo-port', String(oppo), '--im-port', String(im), '--lab-port', String(lab)]);
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const urls = new Map<string, string>();
+  for await (const line of lines) {
+    const m = /^(mock-oppo|im|lab)\s+(\S+)$/.exec(line);
+    if (m) urls.set(m[1]!, m[2]!);
+    if (/^Ctrl-C/.test(line)) break;
+  }
+  assert.deepEqual(Object.fromEntries(urls), { 'mock-oppo': `http://127.0.0.1:${oppo}`, im: `http://127.0.0.1:${im}`, lab: `http://127.0.0.1:${lab}` }, stderr());
+  const exited = once(child, 'close');
+  child.kill('SIGTERM');
+  assert.equal((await exited)[0], 0);
+});
+
+test('a lab port in use: one line, exit 2, and nothing left listening', async (t) => {
+  const { createServer } = await import('node:net');
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+  t.after(() => new Promise((resolve) => taken.close(resolve)));
+  const port = (taken.address() as import('node:net').AddressInfo).port;
+  const { child, stderr } = run(['--lab-port', String(port)]);
+  const [code] = await once(child, 'close');
+  assert.equal(code, 2);
+  assert.equal(stderr(), `lab: 127.0.0.1:${port} is already in use (EADDRINUSE); choose another port, or 0 for any free one (--port-base, --oppo-port, --im-port, --lab-port, --adb)\n`);
+  const bad = run(['--im-port', 'x']);
+  assert.equal((await once(bad.child, 'close'))[0], 2);
+  assert.match(bad.stderr(), /--im-port takes a port from 0 to 65535, got 'x'/);
+});

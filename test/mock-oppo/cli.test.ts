@@ -10,8 +10,12 @@ import { DEMO, authForm, postForm } from './helpers.ts';
 
 const CLI = new URL('../../mock-oppo/cli.ts', import.meta.url).pathname;
 
-function startCli(args: string[]): { child: ChildProcess; output: () => string; url: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** The CLI directly, or (`viaNpm`) as CI scripts start it: `npm run mock-oppo & … kill $!`. */
+function startCli(args: string[], viaNpm = false): { child: ChildProcess; output: () => string; url: Promise<string> } {
+  const root = new URL('../..', import.meta.url).pathname;
+  const child = viaNpm
+    ? spawn('npm', ['run', '-s', 'mock-oppo', '--', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk) => {
@@ -63,4 +67,28 @@ test('--help prints usage; a bad flag exits 2', async () => {
   assert.match(text, /--apps <file>/);
   const bad = spawn(process.execPath, ['--import', 'tsx', CLI, '--nope'], { stdio: 'ignore' });
   assert.equal((await once(bad, 'exit'))[0], 2);
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`${signal} to the npm process stops the server (kill $! in a CI script)`, async (t) => {
+    const { child, url } = startCli(['--port', '0'], true);
+    t.after(() => child.kill('SIGKILL'));
+    const base = await url;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    assert.equal((await exited)[0], 0);
+    await assert.rejects(fetch(`${base}/_mock/v1/clock`), 'nothing listens on the port any more');
+  });
+}
+
+test('a port in use: one line on stderr, exit 2, no stack trace', async (t) => {
+  const first = startCli(['--port', '0']);
+  t.after(() => first.child.kill('SIGKILL'));
+  const port = new URL(await first.url).port;
+  const second = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', port], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  second.stderr!.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(second, 'exit');
+  assert.equal(code, 2);
+  assert.equal(stderr, `mock-oppo: 127.0.0.1:${port} is already in use (EADDRINUSE); choose another port, or 0 for any free one (--port)\n`);
 });

@@ -1,0 +1,31 @@
+/**
+ * Running a few spec files (`npm run e2e -- --spec a --spec b`) behaves like the full run: one
+ * worker and one pair of sessions for all of them, in the order given, "1 total (100% completed)".
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { asOneSpecGroup } from '../../harness/scenario/profiles.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+test('asOneSpecGroup: the flat list --spec leaves becomes one group; groups stay as they are', () => {
+  assert.deepEqual(asOneSpecGroup(['/a.e2e.ts', '/b.e2e.ts']), [['/a.e2e.ts', '/b.e2e.ts']]);
+  assert.deepEqual(asOneSpecGroup([['/a.e2e.ts', '/b.e2e.ts']]), [['/a.e2e.ts', '/b.e2e.ts']]);
+  assert.deepEqual(asOneSpecGroup(['/a.e2e.ts', ['/b.e2e.ts']]), [['/a.e2e.ts', '/b.e2e.ts']]);
+});
+
+test('wdio run --spec a --spec b: one worker runs both files, in the order given, and reports 100%', async () => {
+  const specs = ['specs/fakes/logout-and-kick.e2e.ts', 'specs/any/killed-app.e2e.ts'];
+  const child = spawn(join(ROOT, 'node_modules/.bin/wdio'), ['run', 'wdio.conf.ts', ...specs.flatMap((s) => ['--spec', s])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = await once(child, 'close');
+  assert.equal(code, 0, output.slice(-3000));
+  assert.match(output, /Spec Files:\s+1 passed, 1 total \(100% completed\)/);
+  const ran = [...output.matchAll(/^» (specs\/\S+\.e2e\.ts)$/gm)].map((m) => m[1]);
+  assert.deepEqual(ran, specs);
+});
