@@ -7,8 +7,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { createMockOppo } from '../../mock-oppo/index.ts';
 import { MOCK_TOKEN_ENV, MockOppoControl, MockOppoControlError } from '../../mock-oppo/control-client.ts';
@@ -20,9 +18,9 @@ import { ImConsoleClient } from '../../harness/scenario/im-console.ts';
 import { IM_SECRET_KEY_ENV } from '../../harness/scenario/profiles.ts';
 import { RemotePhone, PhoneHttpError } from '../../harness/phone/http/index.ts';
 import { loginThroughUi } from '../phone/fakes.ts';
+import { doctor, type DoctorRun } from '../doctor/run.ts';
 import imApp from '../../fixtures/im-app.json' with { type: 'json' };
 
-const BIN = new URL('../../bin/push-lab.js', import.meta.url).pathname;
 const START = Date.UTC(2026, 2, 1, 9, 0, 0);
 /** The fixtures' app (the demo app's SDK logs in to it) with a key of its own: what a team's test app looks like. */
 const REAL_LOOKING = { ...imApp, secretKey: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' };
@@ -74,22 +72,6 @@ test('MockOppoControl reads MOCK_OPPO_TOKEN when not given a token (what the moc
   });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function doctor(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, 'doctor', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = await once(child, 'close');
-  return { code: code as number, stdout, stderr };
-}
-
 /** A lab with one phone on which `u_` is logged in (the app left running), as the doctor tests use. */
 async function labWithUser(t: { after(fn: () => Promise<unknown>): void }, options: LabOptions) {
   const lab = await startLab({ clock: new VirtualClock({ start: START }), ...options });
@@ -100,7 +82,7 @@ async function labWithUser(t: { after(fn: () => Promise<unknown>): void }, optio
   return lab;
 }
 
-const passed = (run: Run) => (JSON.parse(run.stdout) as { checks: Array<{ id: string; status: string }> }).checks.map((c) => `${c.id}:${c.status}`);
+const passed = (run: DoctorRun) => (JSON.parse(run.stdout) as { checks: Array<{ id: string; status: string }> }).checks.map((c) => `${c.id}:${c.status}`);
 
 test('push-lab doctor against a lab with a token: refused with what to give without it; --token or PUSH_LAB_TOKEN, and every check runs', async (t) => {
   const token = generateToken();
