@@ -158,11 +158,14 @@ function uiautomator2(udid: string): WebdriverIO.Capabilities {
   return { ...appCaps(), 'appium:automationName': 'UiAutomator2', 'appium:udid': udid };
 }
 
+/** The IM app's secret key: the live profile's, and what `push-lab doctor` signs with when a lab mints no UserSigs. */
+export const IM_SECRET_KEY_ENV = 'TIM_SECRET_KEY';
+
 function imFromEnv(s: Settings): Required<ImBackendSettings> {
   return {
     url: s.optional('TIM_URL') ?? 'https://console.tim.qq.com',
     sdkAppId: s.int('TIM_SDKAPPID', 'the IM app id from the Tencent console', undefined, [1, 2 ** 32 - 1]),
-    secretKey: s.required('TIM_SECRET_KEY', 'the IM app secret key (console → app → key)'),
+    secretKey: s.required(IM_SECRET_KEY_ENV, 'the IM app secret key (console → app → key)'),
     admin: s.optional('TIM_ADMIN') ?? 'administrator',
   };
 }

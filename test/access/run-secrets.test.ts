@@ -59,10 +59,12 @@ test('the UserSig detector finds a UserSig', () => {
 test('a full run with a lab token: every spec passes through the guard, and no log, report or journal holds a secret', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'secrets-run-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
+  // The run empties its reports folder as it starts: its output goes beside it, and is searched too.
+  const reports = join(dir, 'reports');
   const token = generateToken();
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js'), 'run', 'test/access/run/secrets.conf.ts'], {
     cwd: ROOT,
-    env: { ...process.env, [LAB_TOKEN_ENV]: token, E2E_REPORTS_DIR: dir, E2E_PROFILE: 'virtual' },
+    env: { ...process.env, [LAB_TOKEN_ENV]: token, E2E_REPORTS_DIR: reports, E2E_PROFILE: 'virtual' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(createWriteStream(join(dir, 'run.stdout.txt')));
@@ -72,7 +74,8 @@ test('a full run with a lab token: every spec passes through the guard, and no l
   });
   const [code] = await once(child, 'close');
   const files = await filesUnder(dir);
-  const texts = new Map(await Promise.all(files.map(async (f) => [f.slice(dir.length + 1), await readFile(f, 'utf8')] as const)));
+  // Named as in the reports folder (`junit/…`, `index.html`); the run's output as `run.stdout.txt`.
+  const texts = new Map(await Promise.all(files.map(async (f) => [f.slice((f.startsWith(`${reports}/`) ? reports : dir).length + 1), await readFile(f, 'utf8')] as const)));
   const output = `${texts.get('run.stdout.txt')}\n${texts.get('run.stderr.txt')}`;
 
   // The run: every suite spec passed with the token enforced; only the deliberate failure failed.
@@ -88,6 +91,9 @@ test('a full run with a lab token: every spec passes through the guard, and no l
   assert.ok(state.includes(`"masterSecret": "${maskSecret(oppoApps[0]!.masterSecret)}"`), 'the dump holds the masked certificate');
   assert.match(state, /"auth_token": "\w{4}\*{4}"/, 'the dump holds masked auth tokens');
   assert.ok([...texts.keys()].some((f) => f.startsWith('funnels/')), 'a funnel report was written');
+  assert.ok(texts.has('index.html'), 'the HTML report was written');
+  assert.ok([...texts.keys()].some((f) => f.startsWith('allure-results/')), 'Allure results were written');
+  assert.match(state, /"trace [^"]+": \{[\s\S]*"hops"/, 'the dump holds a joined trace');
   assert.ok([...texts.keys()].some((f) => /^logs\/.*appium.*\.log$/.test(f)), `Appium's log is there: ${[...texts.keys()].join(', ')}`);
 
   const secrets = { 'IM secret key': imApp.secretKey, AppSecret: oppoApps[0]!.appSecret, MasterSecret: oppoApps[0]!.masterSecret, 'lab token': token };
