@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { MOCK_TOKEN_ENV } from './access/client.ts';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
-import type { MockSettings } from './core/settings.ts';
+import { parseRetention, type MockSettings } from './core/settings.ts';
 import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from './transport/cli-args.ts';
@@ -28,6 +28,8 @@ Options:
   --settings <file>  JSON object of named settings (see README "Settings"), e.g. {"tokenTtlMs":60000}
   --set <name=value> one setting (repeatable; applied after --settings), e.g. --set legacyTargetType3=alias;
                    the value is read as JSON when it parses, else as a string
+  --retention <n>  messages kept for the control API's list (default 10000; the setting
+                   messageRetention); the totals (GET /_mock/v1/totals) count every message whatever this is
   --help           show this help
 
 Docs: mock-oppo/README.md`;
@@ -35,7 +37,7 @@ Docs: mock-oppo/README.md`;
 async function main(): Promise<number> {
   if (process.argv[2] === 'contract') return contractMain(process.argv.slice(3));
   const args = readCliArgs({
-    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, ...SETTINGS_FLAGS,
+    port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, ...SETTINGS_FLAGS, retention: { type: 'string' },
     token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, help: { type: 'boolean' },
   } as const, HELP);
   if ('exit' in args) return args.exit;
@@ -43,6 +45,11 @@ async function main(): Promise<number> {
   const port = Number(values.port ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     console.error(`--port must be 0–65535, got ${values.port}`);
+    return 2;
+  }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (typeof retention === 'object') {
+    console.error(retention.problem);
     return 2;
   }
   let apps: AppConfig[] | undefined;
@@ -65,6 +72,7 @@ async function main(): Promise<number> {
   const token = tokenFromCli(values.token, MOCK_TOKEN_ENV);
   if (typeof token === 'number') return token;
 
+  if (retention !== undefined) settings.messageRetention = retention;
   const mock = createMockOppo({ ...(apps ? { apps } : {}), settings });
   let server: Awaited<ReturnType<typeof mock.listen>>;
   try {

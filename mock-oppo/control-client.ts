@@ -8,6 +8,7 @@ import type { ClockView, DeviceView, MessageView, RegistrationView } from './cor
 import type { ReceiptRecord } from './core/receipts.ts';
 import type { Region } from './core/region.ts';
 import type { MockSettings } from './core/settings.ts';
+import type { TotalsView } from './core/totals.ts';
 import type { JournalEntry, ResetScope } from './wire/http.ts';
 
 export type AppView = App & { quota?: QuotaStatus };
@@ -62,16 +63,21 @@ export class MockOppoControl {
   devices(): Promise<DeviceView[]> {
     return this.call('GET', '/devices');
   }
-  messages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string; limit?: number } = {}): Promise<MessageView[]> {
+  /** A page of the retained messages: the newest `limit` (default 1000) matches after skipping the newest `offset`. */
+  messages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string; reason?: string; kind?: string; since?: number; until?: number; limit?: number; offset?: number } = {}): Promise<MessageView[]> {
     return this.call('GET', '/messages', undefined, filter);
+  }
+  /** Every target ever accepted, by state and reason: exact, whatever the retention. */
+  totals(): Promise<TotalsView> {
+    return this.call('GET', '/totals');
   }
   message(id: string): Promise<MessageView> {
     return this.call('GET', `/messages/${encodeURIComponent(id)}`);
   }
-  journal(filter: { endpoint?: string; limit?: number } = {}): Promise<JournalEntry[]> {
+  journal(filter: { endpoint?: string; code?: number; status?: number; appId?: string; since?: number; limit?: number; offset?: number } = {}): Promise<JournalEntry[]> {
     return this.call('GET', '/journal', undefined, filter);
   }
-  receipts(filter: { limit?: number } = {}): Promise<ReceiptRecord[]> {
+  receipts(filter: { limit?: number; offset?: number } = {}): Promise<ReceiptRecord[]> {
     return this.call('GET', '/receipts', undefined, filter);
   }
   clock(): Promise<ClockView> {

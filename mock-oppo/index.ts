@@ -12,10 +12,11 @@ import type { Faults } from './core/faults.ts';
 import { OppoPlatform } from './core/platform.ts';
 import { fetchReceiptSender, type ReceiptSender } from './core/receipts.ts';
 import { resolveSettings, type MockSettings } from './core/settings.ts';
-import { attachDeviceLink } from './device-link/server.ts';
+import { attachDeviceLink, DeviceLinkEndpoint } from './device-link/server.ts';
 import { createExpressApp, createRequestListener } from './transport/http-listener.ts';
 import { bindHttpServer, closeHttpServer } from './transport/listen.ts';
 import { createMswHandlers } from './transport/msw-handlers.ts';
+import type { WireEnd } from './transport/wire.ts';
 import { HttpCore, mockSurfaces, type JournalEntry, type ResetScope } from './wire/http.ts';
 import { AccessGuard } from './access/guard.ts';
 import { admitUpgrade, flatDenial, guardListener } from './access/node.ts';
@@ -73,6 +74,8 @@ export interface MockOppo {
    * reset uses: phones stay registered and connected).
    */
   reset(scope?: ResetScope): void;
+  /** Serves a device link over a wire end without a socket (phones in this process; see transport/wire.ts). Closed by the listener's close(). */
+  acceptDeviceLink(end: WireEnd): void;
 }
 
 export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
@@ -87,6 +90,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
   const core = new HttpCore(platform);
   const listener = createRequestListener(core, settings.maxBodyBytes);
   const app = createExpressApp(listener);
+  const deviceLinks = new DeviceLinkEndpoint(platform);
   return {
     clock,
     platform,
@@ -96,12 +100,13 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     faults: platform.faults,
     journal: () => core.journalEntries(),
     reset: (scope) => core.reset(scope),
+    acceptDeviceLink: (end) => deviceLinks.accept(end),
     async listen({ port = 0, host = '127.0.0.1', token, allowedHosts, guard: shared } = {}) {
       const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: `--token / ${MOCK_TOKEN_ENV}` });
       host = guard.host;
       const server = createServer(guardListener(guard, mockSurfaces, listener, flatDenial));
       server.keepAliveTimeout = 5_000;
-      const link = attachDeviceLink(server, platform, (req, socket) => admitUpgrade(guard, mockSurfaces, req, socket, flatDenial));
+      const link = attachDeviceLink(server, platform, (req, socket) => admitUpgrade(guard, mockSurfaces, req, socket, flatDenial), deviceLinks);
       const url = await bindHttpServer(server, port, host);
       return {
         url,
@@ -118,8 +123,10 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
 export { OppoPlatform } from './core/platform.ts';
 export type { MessageRecord, TargetRecord, TargetState, Registration, DeviceSink } from './core/records.ts';
 export type { MessageView, RegistrationView, TargetView } from './core/views.ts';
+export type { TotalsView } from './core/totals.ts';
 export { VirtualClock, SystemClock, parseDuration, type Clock } from './core/clock.ts';
-export { attachDeviceLink } from './device-link/server.ts';
+export { attachDeviceLink, DeviceLinkEndpoint } from './device-link/server.ts';
+export { InProcessNetwork, wsWire, type WireEnd } from './transport/wire.ts';
 export { CODES, CODE_MESSAGES, DOCUMENTED_CODES, OppoError } from './core/codes.ts';
 export { DEFAULT_SETTINGS, type MockSettings } from './core/settings.ts';
 export { demoApp, normalizeApp, type App, type AppConfig, type ChannelConfig } from './core/apps.ts';

@@ -3,9 +3,10 @@ import { createServer } from 'node:http';
 import express from 'express';
 import type { Clock } from '../../mock-oppo/core/clock.ts';
 import { bindHttpServer, closeHttpServer } from '../../mock-oppo/transport/listen.ts';
+import type { WireEnd } from '../../mock-oppo/transport/wire.ts';
 import { AccessGuard, type SurfaceOf } from '../../mock-oppo/access/guard.ts';
 import { admitUpgrade, guardListener } from '../../mock-oppo/access/node.ts';
-import { attachClientLink, type ClientLinkServer } from './client-link/server.ts';
+import { attachClientLink, ClientLinkEndpoint } from './client-link/server.ts';
 import { CLIENT_LINK_PATH } from './client-link/protocol.ts';
 import { createImCore, type ImCore } from './core.ts';
 import { defaultAccounts, defaultCertificates } from './fixtures.ts';
@@ -44,6 +45,8 @@ export interface ImServer extends Omit<ImCore, 'imApp' | 'dispose' | 'reset'> {
    * restart: an SDK still connected sees its socket close. Also `POST /_im/v1/reset`.
    */
   reset(): void;
+  /** Serves a client link over a wire end without a socket (apps on phones in this process). Closed by the listener's close(). */
+  acceptClientLink(end: WireEnd): void;
 }
 
 /** The access guard's view of the IM server: REST (UserSig auth) and the client link are open, the rest is control. */
@@ -67,10 +70,10 @@ export function createImServer(options: ImServerOptions): ImServer {
     accounts: options.accounts ?? defaultAccounts(),
     pusher,
   });
-  const links = new Set<ClientLinkServer>();
+  const clientLinks = new ClientLinkEndpoint(core);
   const reset = (): void => {
     core.reset();
-    for (const link of links) link.dropAll();
+    clientLinks.closeAll();
   };
   const app = express();
   app.disable('x-powered-by');
@@ -85,17 +88,17 @@ export function createImServer(options: ImServerOptions): ImServer {
     ...rules,
     app,
     reset,
+    acceptClientLink: (end) => clientLinks.accept(end),
     async listen(opts = {}) {
       const guard = opts.guard ?? new AccessGuard({ host: opts.host ?? '127.0.0.1' });
       const server = createServer(guardListener(guard, imSurfaces, app));
+      // After the bind: the link's ws server would rethrow a bind error (EADDRINUSE) as uncaught.
       const url = await bindHttpServer(server, opts.port ?? 0, guard.host);
-      const link = attachClientLink(core, server, (req, socket) => admitUpgrade(guard, imSurfaces, req, socket));
-      links.add(link);
+      const link = attachClientLink(server, clientLinks, (req, socket) => admitUpgrade(guard, imSurfaces, req, socket));
       return {
         url,
         async close() {
           pusher.close();
-          links.delete(link);
           await link.close();
           await closeHttpServer(server);
           dispose();

@@ -11,6 +11,7 @@ import type { ImApp } from '../im/rules/accounts.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
+import { parseRetention } from '../../mock-oppo/core/settings.ts';
 
 const HELP = `Usage: npx push-lab start [options]   (or: npm run lab -- [options])
 
@@ -31,6 +32,8 @@ Options:
   --allow-host <name>  a Host name a loopback lab also answers (repeatable; a tunnel's name)
   --allow-usersig  serve POST /_im/v1/usersig even when --im has a key that is not the fixtures'
   --phones <n>     boot n virtual phones of the default profile and print their serials (default 0)
+  --retention <n>  messages mock-oppo keeps for its control API's list (default 10000); its totals
+                   (GET /_mock/v1/totals) count every message whatever this is
   --adb [port]     serve the phones over ADB on 127.0.0.1 (any free port, or the one given) and print
                    how to reach them (adb -P <port>, ANDROID_ADB_SERVER_PORT, adbkit, appium:adbPort);
                    from another machine only with the token: npx push-lab adb-tunnel --lab <lab url>
@@ -60,6 +63,7 @@ export async function runLab(argv: string[]): Promise<number> {
       'im-port': { type: 'string' },
       'lab-port': { type: 'string' },
       phones: { type: 'string' },
+      retention: { type: 'string' },
       adb: { type: 'string' },
       frozen: { type: 'boolean' },
       token: { type: 'string' },
@@ -88,6 +92,11 @@ export async function runLab(argv: string[]): Promise<number> {
   const phones = values.phones === undefined ? 0 : Number(values.phones);
   if (!Number.isInteger(phones) || phones < 0 || phones > 64) {
     console.error(`--phones takes a whole number from 0 to 64, got '${values.phones}'`);
+    return 2;
+  }
+  const retention = values.retention === undefined ? undefined : parseRetention(values.retention);
+  if (typeof retention === 'object') {
+    console.error(retention.problem);
     return 2;
   }
   const adbPort = values.adb === undefined ? undefined : Number(values.adb);
@@ -125,6 +134,7 @@ export async function runLab(argv: string[]): Promise<number> {
       ports,
       ...(imApp ? { imApp } : {}),
       ...(oppoApps ? { oppoApps } : {}),
+      ...(retention !== undefined ? { oppoSettings: { messageRetention: retention } } : {}),
       ...(token !== undefined ? { token } : {}),
       ...(values['allow-usersig'] ? { imSettings: { userSigEndpoint: 'on' as const } } : {}),
       allowedHosts: values['allow-host'] ?? [],

@@ -10,7 +10,10 @@
  */
 import { parseDuration, VirtualClock, type Duration } from '../../mock-oppo/core/clock.ts';
 import type { MockSettings } from '../../mock-oppo/core/settings.ts';
+import { DeviceLinkClient } from '../../mock-oppo/device-link/client.ts';
 import { createMockOppo, type AppConfig, type MockOppo } from '../../mock-oppo/index.ts';
+import { InProcessNetwork } from '../../mock-oppo/transport/wire.ts';
+import { ImClientLink } from '../im/client-link/client.ts';
 import { createImServer, defaultImApp, type CertificateConfig, type ImApp, type ImServer, type ImSettings } from '../im/index.ts';
 import { PhoneFarm, type FarmBootOptions } from '../phone/farm.ts';
 import type { PhoneSettings } from '../phone/settings.ts';
@@ -64,6 +67,13 @@ export interface LabOptions {
   /** Settings every phone of the farm starts with. */
   phoneSettings?: Partial<PhoneSettings>;
   /**
+   * How the lab's own phones reach mock-oppo and IM. `in-process` (default): wires without sockets
+   * (no socket limit, a fraction of the memory; 100,000 phones fit one process). `websocket`: the
+   * real WebSocket links, two sockets a phone, the way a phone outside the lab process connects
+   * (the process's file limit caps it near 10,000 phones).
+   */
+  phoneLinks?: PhoneLinks;
+  /**
    * The token every control surface needs (`--token`, PUSH_LAB_TOKEN), also on loopback. Absent: a
    * lab off loopback generates one (`lab.access.token`), a lab on loopback needs none.
    */
@@ -75,6 +85,8 @@ export interface LabOptions {
   /** Serve the phones over ADB on loopback: true (an ephemeral port) or `{ port }`. Also switchable through the lab API. */
   adb?: boolean | { port?: number };
 }
+
+export type PhoneLinks = 'in-process' | 'websocket';
 
 export interface LabResetResult {
   /** The virtual instant of the reset (unchanged by it). */
@@ -166,7 +178,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const mock = createMockOppo({
       clock,
       ...(options.oppoApps ? { apps: options.oppoApps } : {}),
-      ...(options.oppoSettings ? { settings: options.oppoSettings } : {}),
+      // On a frozen clock flow control counts real seconds (see MockSettings.flowControlWindow).
+      settings: { ...(clock.flowing ? {} : { flowControlWindow: 'real' as const }), ...options.oppoSettings },
     });
     const portBase = options.portBase ?? 0;
     if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65533) throw new RangeError(`portBase must be 0 or a port from 1 to 65533, got ${portBase}`);
@@ -190,6 +203,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     services.push({ name: 'im', url: im.url });
 
     const imApp = server.imApp;
+    const phoneLinks = options.phoneLinks ?? 'in-process';
+    if (phoneLinks !== 'in-process' && phoneLinks !== 'websocket') throw new RangeError(`phoneLinks must be 'in-process' or 'websocket', got '${phoneLinks}'`);
+    const network = new InProcessNetwork();
     if (!isFixtureSecretKey(imApp.secretKey)) (options.warn ?? console.warn)(realKeyWarning(imApp.secretKey, userSigEndpointOn(server)));
     const farm = new PhoneFarm({
       clock,
@@ -197,6 +213,21 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       imUrl: im.url,
       im: { sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey },
       ...(options.phoneSettings ? { settings: options.phoneSettings } : {}),
+      ...(phoneLinks === 'in-process'
+        ? {
+            pushTransport: (opts) => {
+              const [phoneEnd, mockEnd] = network.pair();
+              mock.acceptDeviceLink(mockEnd);
+              return DeviceLinkClient.over(phoneEnd, opts);
+            },
+            imTransport: async () => {
+              const [appEnd, imEnd] = network.pair();
+              server.acceptClientLink(imEnd);
+              return ImClientLink.over(appEnd);
+            },
+            settleLinks: () => network.settle(),
+          }
+        : {}),
       // In-process, so the IM trace can name what the phone could not tell the server.
       observer: { logoutNotDelivered: (deviceId, userId) => server.sessions.noteLogoutNotDelivered(userId, deviceId) },
     });

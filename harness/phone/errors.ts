@@ -57,7 +57,7 @@ export class NoSuchAttributeError extends Error {
   }
 }
 
-/** A phone command given a value it cannot take (an unknown orientation, a malformed gesture). */
+/** A phone command given a value it cannot take (an unknown orientation, a malformed gesture, a duration past what the clock holds). */
 export class InvalidArgumentError extends Error {
   override name = 'InvalidArgumentError';
   readonly code = 'invalid argument';

@@ -3,7 +3,7 @@
  * login with a locally signed UserSig, the push-token report, doBackground/doForeground, heartbeats
  * on the virtual clock, and silent re-login after the network comes back.
  */
-import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
+import { parseDuration, type Clock, type TimerHandle } from '../../mock-oppo/core/clock.ts';
 import type { LinkMessage } from '../im/client-link/protocol.ts';
 import { errorCode, type ImLink, type ImTransport, type UserSigSigner } from './transports.ts';
 import type { Level } from './logcat.ts';
@@ -66,7 +66,7 @@ export class ImSdk {
       link.on('kicked', (reason) => this.kicked(link, reason));
       link.on('userSigExpired', () => void this.renewSig(link));
       link.on('close', () => this.lost(link));
-      this.beat();
+      if (!link.keepAlive?.(parseDuration(this.host.settings.imHeartbeatInterval))) this.beat();
       this.host.log('I', 'onConnectSuccess');
       await this.deliverPendingLogout(link);
       return OK;
@@ -215,9 +215,17 @@ export class ImSdk {
     this.host.log('W', 'onConnectFailed: connection closed');
   }
 
+  /**
+   * Beats on the interval's grid of the virtual clock (multiples of the period since the epoch), so
+   * every phone's heartbeat falls on the same instants: a lab stepping its clock takes one step per
+   * period for all of them, as Android batches inexact alarms.
+   */
   private beat(): void {
     this.stopBeat();
-    this.heartbeat = this.host.clock.setTimer(this.host.settings.imHeartbeatInterval, () => {
+    const period = parseDuration(this.host.settings.imHeartbeatInterval);
+    const now = this.host.clock.now();
+    const delay = period - (((now % period) + period) % period);
+    this.heartbeat = this.host.clock.setTimer(delay, () => {
       this.heartbeat = undefined;
       if (!this.link?.connected) return;
       this.link.heartbeat();

@@ -5,7 +5,7 @@
  * wider API (network, permission, kill modes, install) to the lab and specs.
  */
 import { createHash } from 'node:crypto';
-import type { Clock, TimerHandle } from '../../mock-oppo/core/clock.ts';
+import { MAX_EPOCH_MS, type Clock, type TimerHandle } from '../../mock-oppo/core/clock.ts';
 import type {
   AppSource,
   AppState,
@@ -109,6 +109,17 @@ export interface StartOutcome {
   totalTime?: number;
 }
 
+/**
+ * The shade's clock, `HH:MM`, one formatter per time zone shared by every phone: a formatter costs
+ * ~50 µs and some KiB to make, and the shade renders on every poll.
+ */
+const shadeClocks = new Map<string, Intl.DateTimeFormat>();
+
+function shadeClockFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = shadeClocks.get(timeZone);
+  if (!format) shadeClocks.set(timeZone, (format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return format;
+}
 
 /** ActivityManager's cold and warm launch times, fixed so output is deterministic. */
 const COLD_MS = 412;
@@ -145,8 +156,6 @@ export class VirtualPhone implements PhoneApi {
   /** When the phone booted (install time of what it came with). */
   private readonly bootTime: number;
   private nextUid = 10231;
-  /** The shade's clock, `HH:MM` in the phone's time zone (built once: a formatter costs ~50 µs to make, and the shade renders on every poll). */
-  private readonly clockFormat: Intl.DateTimeFormat;
 
   private constructor(private readonly options: VirtualPhoneOptions) {
     this.serial = options.serial;
@@ -155,7 +164,6 @@ export class VirtualPhone implements PhoneApi {
     this.bootSettings = { ...options.settings };
     this.clock = options.clock;
     this.logcatBuffer = new Logcat(options.clock, options.settings.logcatCapacity, this.timeZone);
-    this.clockFormat = new Intl.DateTimeFormat('en-GB', { timeZone: this.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     this.notifications = new NotificationManager(options.clock);
     this.files = new DeviceFiles(options.clock);
     this.bootTime = options.clock.now();
@@ -608,6 +616,11 @@ export class VirtualPhone implements PhoneApi {
     void p.finally(() => this.pending.delete(p));
   }
 
+  /** Callback work is running (see idle()). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Waits until no callback work (onRegister, restored logins, scheduled re-activations) is running. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
@@ -682,7 +695,7 @@ export class VirtualPhone implements PhoneApi {
   }
 
   private clockText(): string {
-    return this.clockFormat.format(this.clock.now());
+    return shadeClockFormat(this.timeZone).format(this.clock.now());
   }
 
   /** What the screen shows, for the screenshot and the web view. */
@@ -829,7 +842,11 @@ export class VirtualPhone implements PhoneApi {
     return this.kill(packageName, 'force-stop');
   }
 
+  /** Appium's backgroundApp: a negative `seconds` leaves the app in the background for good. */
   async backgroundApp(seconds: number): Promise<void> {
+    if (typeof seconds !== 'number' || Number.isNaN(seconds) || (seconds >= 0 && this.clock.now() + seconds * 1000 > MAX_EPOCH_MS)) {
+      throw new InvalidArgumentError(`backgroundApp seconds must be a number of seconds the clock can reach (or negative: stay in the background), got ${seconds}`);
+    }
     const front = this.frontNow;
     await this.pressKey(3);
     if (!(seconds >= 0) || front.kind !== 'app') return;

@@ -103,14 +103,34 @@ export function listProfiles(kind: 'devices' | 'apps'): string[] {
 
 /** A profile id from `fixtures/devices/`, or an already parsed object (validated either way). */
 export function loadDeviceProfile(source: string | unknown = DEFAULT_DEVICE_PROFILE): DeviceProfile {
-  const [raw, where] = typeof source === 'string' ? readFixture('devices', source) : [source, 'device profile'];
-  return validateDeviceProfile(raw, where);
+  if (typeof source !== 'string') return validateDeviceProfile(source, 'device profile');
+  return cached(`devices/${source}`, () => validateDeviceProfile(...readFixture('devices', source)));
 }
 
 /** A profile id from `fixtures/apps/`, or an already parsed object (validated either way). */
 export function loadAppProfile(source: string | unknown = DEFAULT_APP_PROFILE): AppProfile {
-  const [raw, where] = typeof source === 'string' ? readFixture('apps', source) : [source, 'app profile'];
-  return validateAppProfile(raw, where, new Set());
+  if (typeof source !== 'string') return validateAppProfile(source, 'app profile', new Set());
+  return cached(`apps/${source}`, () => validateAppProfile(...readFixture('apps', source), new Set()));
+}
+
+/**
+ * Fixture profiles, read and validated once and shared by every phone that boots with them (a lab of
+ * 100,000 phones holds one copy, not 100,000). Frozen, so a phone that tried to change one would throw.
+ */
+const profileCache = new Map<string, unknown>();
+
+function cached<T>(key: string, load: () => T): T {
+  let profile = profileCache.get(key) as T | undefined;
+  if (profile === undefined) profileCache.set(key, (profile = deepFreeze(load())));
+  return profile;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /**

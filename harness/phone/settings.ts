@@ -2,7 +2,7 @@
  * Per-phone switches for behaviour the references leave open. Each default is the most plausible
  * reading; the alternatives exist so a spec can pin the behaviour it depends on.
  */
-import type { Duration } from '../../mock-oppo/core/clock.ts';
+import { parseDuration, type Duration } from '../../mock-oppo/core/clock.ts';
 
 export interface PhoneSettings {
   /**
@@ -52,5 +52,12 @@ export function resolveSettings(overrides: Partial<PhoneSettings> = {}): PhoneSe
   if (!Number.isInteger(settings.logcatCapacity) || settings.logcatCapacity < 10) {
     throw new RangeError(`settings.logcatCapacity must be an integer >= 10, got ${settings.logcatCapacity}`);
   }
+  let heartbeatMs: number;
+  try {
+    heartbeatMs = parseDuration(settings.imHeartbeatInterval);
+  } catch (e) {
+    throw new RangeError(`settings.imHeartbeatInterval: ${(e as Error).message}`);
+  }
+  if (heartbeatMs < 1000) throw new RangeError(`settings.imHeartbeatInterval must be at least 1s, got ${String(settings.imHeartbeatInterval)}`);
   return settings;
 }

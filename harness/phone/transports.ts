@@ -42,6 +42,8 @@ export interface ImLink {
   doBackground(unreadCount?: number): Promise<void>;
   doForeground(): Promise<void>;
   heartbeat(): void;
+  /** A keep-alive lease where the wire allows it (in-process); false (or absent): beat with heartbeat(). */
+  keepAlive?(everyMs: number): boolean;
   sync(): Promise<void>;
   readonly connected: boolean;
   close(): Promise<void>;

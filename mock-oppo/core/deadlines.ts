@@ -3,6 +3,7 @@
  * only that one is armed on the clock, so queueing stays O(log n) however many messages wait.
  */
 import type { Clock, TimerHandle } from './clock.ts';
+import { TimerHeap } from './timer-heap.ts';
 
 export interface DeadlineHandle {
   cancel(): void;
@@ -67,9 +68,8 @@ function fireBatch<T>(batch: Batch<T>): void {
 export class Deadlines {
   /** The batch the latest `batched()` call joined; consecutive calls for the same instant share it. */
   private lastBatch: Batch<never> | undefined;
-  private heap: Entry[] = [];
+  private readonly heap = new TimerHeap<Entry>();
   private seq = 0;
-  private cancelled = 0;
   private armed: { at: number; handle: TimerHandle } | undefined;
 
   constructor(private readonly clock: Clock) {}
@@ -77,7 +77,7 @@ export class Deadlines {
   /** Calls `fn(arg)` once the clock reaches `time`. */
   at<T>(time: number, fn: (arg: T) => void, arg: T): DeadlineHandle {
     const entry = new Entry(time, this.seq++, fn, arg, this);
-    this.pushEntry(entry as Entry);
+    this.heap.push(entry as Entry);
     this.arm();
     return entry;
   }
@@ -99,27 +99,18 @@ export class Deadlines {
 
   /** @internal called by a cancelled entry. */
   noteCancelled(): void {
-    if (++this.cancelled > 1024 && this.cancelled * 2 > this.heap.length) this.rebuild();
-  }
-
-  /** Drops cancelled entries in one pass, so cancelled deadlines do not pile up until they fall due. */
-  private rebuild(): void {
-    const live = this.heap.filter((e) => !e.cancelled);
-    this.heap = [];
-    this.cancelled = 0;
-    for (const entry of live) this.pushEntry(entry);
+    this.heap.noteCancelled();
   }
 
   clear(): void {
-    this.heap = [];
+    this.heap.clear();
     this.lastBatch = undefined;
-    this.cancelled = 0;
     this.armed?.handle.cancel();
     this.armed = undefined;
   }
 
   private arm(): void {
-    const next = this.peekLive();
+    const next = this.heap.peek();
     if (!next) {
       this.armed?.handle.cancel();
       this.armed = undefined;
@@ -137,59 +128,13 @@ export class Deadlines {
 
   private fireDue(): void {
     const now = this.clock.now();
-    let next = this.peekLive();
+    let next = this.heap.peek();
     while (next && next.at <= now) {
-      this.popEntry();
+      this.heap.pop();
       next.cancelled = true; // fired: a later cancel() is a no-op
       next.fn(next.arg);
-      next = this.peekLive();
+      next = this.heap.peek();
     }
     this.arm();
-  }
-
-  private peekLive(): Entry | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) {
-      this.popEntry();
-      this.cancelled--;
-    }
-    return this.heap[0];
-  }
-
-  private less(a: Entry, b: Entry): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private pushEntry(entry: Entry): void {
-    const h = this.heap;
-    h.push(entry);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      const swap = h[i]!;
-      h[i] = h[parent]!;
-      h[parent] = swap;
-      i = parent;
-    }
-  }
-
-  private popEntry(): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (h.length === 0) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-      if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-      if (m === i) return;
-      const swap = h[i]!;
-      h[i] = h[m]!;
-      h[m] = swap;
-      i = m;
-    }
   }
 }

@@ -12,6 +12,7 @@ import { isReason, REASONS, type Because, type Reason } from './reasons.ts';
 import type { MockSettings } from './settings.ts';
 import type { ReceiptEvent, Receipts } from './receipts.ts';
 import { Ring } from './ring.ts';
+import { Totals } from './totals.ts';
 import type { Region } from './region.ts';
 import type { DeviceSink, MessageRecord, Registration, StateChange, TargetRecord, TargetState } from './records.ts';
 import type { DeviceView } from './views.ts';
@@ -49,6 +50,8 @@ export class Delivery {
   private readonly messages: Ring<MessageRecord>;
   private readonly deadlines: Deadlines;
   private notifySeq = 0;
+  /** Every target ever accepted, by state and reason (outlives retention). */
+  readonly totals = new Totals();
 
   constructor(
     private readonly clock: Clock,
@@ -159,6 +162,7 @@ export class Delivery {
     // `messageRetention` messages stay in memory.
     if (message.targets.length === 0) message.targets = [target];
     else message.targets.push(target);
+    this.totals.accept();
     if (this.events.listenerCount('target') > 0) this.events.emit('target', { messageId: message.messageId, taskId: message.taskId, targetValue, ...target.history[0] });
     return target;
   }
@@ -168,20 +172,31 @@ export class Delivery {
    * `evicted`) and never delivered. Returns the evicted message, if any.
    */
   store(message: MessageRecord): MessageRecord | undefined {
+    this.totals.messageStored();
     const oldest = this.messages.push(message);
-    if (!oldest) return undefined;
+    if (oldest) this.forget(oldest);
+    return oldest;
+  }
+
+  /** A new `messageRetention` (the control API may change it): a smaller one forgets the oldest at once. */
+  retain(retention: number): void {
+    for (const m of this.messages.resize(retention)) this.forget(m);
+  }
+
+  private forget(oldest: MessageRecord): void {
     oldest.evicted = true;
+    this.totals.messageForgotten();
     for (const t of oldest.targets) {
       if (t.state === 'queued') {
         // No history entry: the record itself is being forgotten.
         t.deadline?.cancel();
         this.countQueued(t, false);
+        this.totals.move(t.state, t.reason, 'dropped', 'evicted');
         t.state = 'dropped';
         t.reason = 'evicted';
       }
       if (t.state === 'delivered') this.awaitingAck.delete(ackKey(oldest.messageId, t.registrationId));
     }
-    return oldest;
   }
 
   findLast(pred: (m: MessageRecord) => boolean): MessageRecord | undefined {
@@ -216,6 +231,7 @@ export class Delivery {
   setState(target: TargetRecord, state: TargetState, because?: Because, now = this.clock.now()): void {
     const was = target.state;
     if ((was === 'queued') !== (state === 'queued')) this.countQueued(target, state === 'queued');
+    this.totals.move(was, target.reason, state, because?.reason);
     target.state = state;
     target.reason = because?.reason;
     target.detail = because?.detail;

@@ -15,6 +15,7 @@ import { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { CODES, CODE_MESSAGES, OppoError, type OppoCode } from './codes.ts';
 import { Delivery } from './delivery.ts';
+import type { TotalsView } from './totals.ts';
 import { Faults } from './faults.ts';
 import { IdGenerator } from './ids.ts';
 import {
@@ -71,6 +72,19 @@ function savedDupKey(appId: string, appMessageId: string): string {
  * Events: 'target' (every per-target state change: messageId, taskId, registrationId, state,
  * reason, code, at) and 'device' ({ deviceId, connected }) when a phone's link comes or goes.
  */
+export interface MessageFilter {
+  appId?: string;
+  regId?: string;
+  appMessageId?: string;
+  messageId?: string;
+  state?: string;
+  reason?: string;
+  kind?: string;
+  /** createdAt bounds, epoch ms, inclusive. */
+  since?: number;
+  until?: number;
+}
+
 export class OppoPlatform extends EventEmitter {
   readonly clock: Clock;
   readonly settings: MockSettings;
@@ -81,6 +95,8 @@ export class OppoPlatform extends EventEmitter {
   /** The settings the mock started with: a reset undoes what the control API changed. */
   private readonly initialSettings: Readonly<MockSettings>;
   private s: PlatformState;
+  /** The wall-clock instant a batch call counts its targets in (flowControlWindow 'real'). */
+  private realFlowSecond: number | undefined;
 
   constructor(options: PlatformOptions) {
     super();
@@ -113,6 +129,7 @@ export class OppoPlatform extends EventEmitter {
   /** Changes named settings now (already checked by checkSettings; see START_ONLY_SETTINGS) until the next reset. */
   updateSettings(changes: Partial<MockSettings>): MockSettings {
     Object.assign(this.settings, changes);
+    if (changes.messageRetention !== undefined) this.s.delivery.retain(changes.messageRetention);
     return this.settings;
   }
 
@@ -141,6 +158,7 @@ export class OppoPlatform extends EventEmitter {
     this.receipts.clear();
     const { delivery, addressing, quotas, saved, dedupe } = this.s;
     delivery.forgetMessages(addressing.all());
+    delivery.retain(this.settings.messageRetention);
     addressing.forgetFeedback();
     quotas.clear();
     saved.clear();
@@ -285,6 +303,16 @@ export class OppoPlatform extends EventEmitter {
 
   /** Per-item outcomes; an item the wire already refused comes in as its OppoError. */
   unicastBatch(app: App, region: Region, items: Array<UnicastInput | { error: OppoError; targetValue: string }>): BatchItemResult[] {
+    // One call counts in one real second, also if the wall clock ticks over while it is processed.
+    this.realFlowSecond = Date.now();
+    try {
+      return this.unicastEach(app, region, items);
+    } finally {
+      this.realFlowSecond = undefined;
+    }
+  }
+
+  private unicastEach(app: App, region: Region, items: Array<UnicastInput | { error: OppoError; targetValue: string }>): BatchItemResult[] {
     return items.map((item) => {
       if ('error' in item) return { registrationId: item.targetValue, errorCode: item.error.code, errorMessage: item.error.message };
       try {
@@ -447,11 +475,17 @@ export class OppoPlatform extends EventEmitter {
   }
 
   private takeFlow(app: App, targets: number, now: number): void {
-    if (!this.s.quotas.takeFlow(app, targets, now)) throw new OppoError(this.settings.flowControlCode);
+    const second = this.settings.flowControlWindow === 'real' ? (this.realFlowSecond ?? Date.now()) : now;
+    if (!this.s.quotas.takeFlow(app, targets, second)) throw new OppoError(this.settings.flowControlCode);
   }
 
   private takeQuota(app: App, targets: number, now: number): void {
     if (!this.s.quotas.takeDailyPublic(app, targets, now)) throw new OppoError(CODES.DAILY_LIMIT);
+  }
+
+  /** Exact totals of every target ever accepted, by state and reason (not bounded by retention). */
+  totals(): TotalsView {
+    return this.s.delivery.totals.view();
   }
 
   quotaStatus(app: App): QuotaStatus {
@@ -493,14 +527,19 @@ export class OppoPlatform extends EventEmitter {
     return this.s.delivery.findLast((m) => m.taskId === id) ?? this.s.delivery.findLast((m) => m.messageId === id);
   }
 
-  listMessages(filter: { appId?: string; regId?: string; appMessageId?: string; messageId?: string; state?: string } = {}): MessageRecord[] {
+  /** Retained messages, oldest first; `state` and `reason` (a name of the vocabulary, as in the totals) match any target. */
+  listMessages(filter: MessageFilter = {}): MessageRecord[] {
     const out: MessageRecord[] = [];
     for (const m of this.s.delivery.allMessages()) {
       if (filter.appId !== undefined && m.appId !== filter.appId) continue;
       if (filter.appMessageId !== undefined && m.appMessageId !== filter.appMessageId) continue;
       if (filter.messageId !== undefined && m.messageId !== filter.messageId) continue;
+      if (filter.kind !== undefined && m.kind !== filter.kind) continue;
+      if (filter.since !== undefined && m.createdAt < filter.since) continue;
+      if (filter.until !== undefined && m.createdAt > filter.until) continue;
       if (filter.regId !== undefined && !m.targets.some((t) => t.registrationId === filter.regId || t.targetValue === filter.regId)) continue;
-      if (filter.state !== undefined && !m.targets.some((t) => t.state === filter.state)) continue;
+      if ((filter.state !== undefined || filter.reason !== undefined)
+        && !m.targets.some((t) => (filter.state === undefined || t.state === filter.state) && (filter.reason === undefined || t.reason === filter.reason))) continue;
       out.push(m);
     }
     return out;

@@ -5,7 +5,8 @@ import type { NotificationSpec } from './notification.ts';
 import type { Reason } from './reasons.ts';
 import type { Region } from './region.ts';
 
-export type TargetState = 'accepted' | 'queued' | 'delivered' | 'acked' | 'expired' | 'dropped' | 'rejected';
+export const TARGET_STATES = ['accepted', 'queued', 'delivered', 'acked', 'expired', 'dropped', 'rejected'] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
 export type Classification = 'public' | 'private';
 
 /** One state of a target, with the vocabulary's reason (mock-oppo/core/reasons.ts) and what only this case knows. */

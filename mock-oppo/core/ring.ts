@@ -3,7 +3,21 @@ export class Ring<T> {
   private items: T[] = [];
   private start = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(private cap: number) {}
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** A new capacity; when smaller, the oldest entries beyond it leave and are returned (oldest first). */
+  resize(capacity: number): T[] {
+    const all = this.toArray();
+    const cut = Math.max(0, all.length - capacity);
+    this.items = all.slice(cut);
+    this.start = 0;
+    this.cap = capacity;
+    return all.slice(0, cut);
+  }
 
   /** Appends; when full, the oldest entry makes room and is returned. */
   push(item: T): T | undefined {

@@ -31,13 +31,25 @@ export interface MockSettings {
   flowControlCode: -2 | 13 | 55;
   /** Multiplies the documented per-app QPS (category weight × platform factor, both 1 by default). */
   qpsFactor: number;
+  /**
+   * Which second the QPS limit counts targets in. `clock` (default): the mock's own clock (on the
+   * standalone mock it flows in real time). `real`: the wall clock's second — what a lab on a frozen
+   * clock uses, so flow control still refuses (-2) past the app's tier, and a backend's retry after
+   * its real-time backoff gets through once the second has passed: no stall (a frozen second never
+   * ends), no silent skip (the limit still applies). A decision of ours, not OPPO's.
+   */
+  flowControlWindow: 'clock' | 'real';
   /** [uncertain] The feedback list is emptied once fetched (true) or returned again on every call. */
   feedbackClearsOnFetch: boolean;
   /** Request journal capacity (ring buffer). */
   journalCapacity: number;
   /** Receipt log capacity (ring buffer). */
   receiptLogCapacity: number;
-  /** How many messages the mock remembers; the oldest finished ones are forgotten first. */
+  /**
+   * How many messages the mock keeps for inspection (the control API's message list); beyond it the
+   * oldest is forgotten, and its targets still queued are dropped with reason `evicted`. The totals
+   * (`GET /_mock/v1/totals`) count every target ever accepted whatever this is. CLI: `--retention`.
+   */
   messageRetention: number;
   /** Largest request body accepted before a 413. */
   maxBodyBytes: number;
@@ -63,6 +75,7 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   duplicateAppMessageId: 'return_existing',
   flowControlCode: -2,
   qpsFactor: 1,
+  flowControlWindow: 'clock',
   feedbackClearsOnFetch: true,
   journalCapacity: 1000,
   receiptLogCapacity: 1000,
@@ -73,6 +86,15 @@ export const DEFAULT_SETTINGS: Readonly<MockSettings> = {
   journalResponses: true,
 };
 
+/** The most messages a mock can be told to keep (each costs ~1–2 KiB). */
+export const MAX_MESSAGE_RETENTION = 10_000_000;
+
+/** The ring sizes: whole numbers from 1 to MAX_MESSAGE_RETENTION (a fraction or 1e308 would make a ring no array can hold). */
+const CAPACITIES = ['messageRetention', 'journalCapacity', 'receiptLogCapacity'] as const;
+type Capacity = (typeof CAPACITIES)[number];
+const capacityOk = (n: number): boolean => Number.isSafeInteger(n) && n >= 1 && n <= MAX_MESSAGE_RETENTION;
+const capacityProblem = (key: Capacity, n: unknown): string => `${key} must be a whole number from 1 to ${MAX_MESSAGE_RETENTION}, got ${String(n)}`;
+
 /** The allowed values of the settings that are a choice between readings. */
 const CHOICES: Partial<Record<keyof MockSettings, readonly unknown[]>> = {
   offlineTtlOverMax: ['clamp', 'reject'],
@@ -80,13 +102,15 @@ const CHOICES: Partial<Record<keyof MockSettings, readonly unknown[]>> = {
   duplicateAppMessageId: ['return_existing', 'reject'],
   flowControlCode: [-2, 13, 55],
   legacyTargetType3: ['reject', 'alias'],
+  flowControlWindow: ['clock', 'real'],
 };
 
 /**
- * Fixed when the mock starts (buffer sizes, the listener's body limit, the id seed and message
- * retention the state is built with); the control API cannot change them.
+ * Fixed when the mock starts (the logs' buffer sizes, the listener's body limit, the id seed the
+ * state is built with); the control API cannot change them. `messageRetention` can change: a
+ * smaller one forgets the oldest messages at once, as if they had aged out.
  */
-export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes', 'messageRetention', 'seed']);
+export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes', 'seed']);
 
 /**
  * Checks settings from outside (a --settings file, a flag, the control API): known names, the
@@ -106,6 +130,8 @@ export function checkSettings(input: unknown): Partial<MockSettings> {
       throw new TypeError(`${name} must be a ${typeof DEFAULT_SETTINGS[key]}`);
     } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0 || (value === 0 && key !== 'authTimestampWindowMs' && key !== 'seed'))) {
       throw new TypeError(`${name} must be a positive number`);
+    } else if (CAPACITIES.includes(key as Capacity) && !capacityOk(value as number)) {
+      throw new TypeError(capacityProblem(key as Capacity, value));
     }
     out[name] = value;
   }
@@ -113,5 +139,18 @@ export function checkSettings(input: unknown): Partial<MockSettings> {
 }
 
 export function resolveSettings(partial: Partial<MockSettings> = {}): MockSettings {
-  return { ...DEFAULT_SETTINGS, ...partial };
+  const settings = { ...DEFAULT_SETTINGS, ...partial };
+  if (settings.flowControlWindow !== 'clock' && settings.flowControlWindow !== 'real') throw new RangeError(`settings.flowControlWindow must be 'clock' or 'real', got '${settings.flowControlWindow}'`);
+  if (!(settings.qpsFactor > 0) || !Number.isFinite(settings.qpsFactor)) throw new RangeError(`settings.qpsFactor must be a positive number, got ${settings.qpsFactor}`);
+  for (const key of CAPACITIES) {
+    if (!capacityOk(settings[key])) throw new RangeError(`settings.${capacityProblem(key, settings[key])}`);
+  }
+  return settings;
+}
+
+/** `--retention <n>` of the command-line entries: the number, or the usage problem. */
+export function parseRetention(text: string): number | { problem: string } {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_MESSAGE_RETENTION) return { problem: `--retention takes a whole number of messages from 1 to ${MAX_MESSAGE_RETENTION}, got '${text}'` };
+  return n;
 }

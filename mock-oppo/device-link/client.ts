@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
+import { wsWire, type WireEnd } from '../transport/wire.ts';
 import { DEVICE_LINK_PATH, type MockToPhone, type PhoneToMock } from './protocol.ts';
 
 export class DeviceLinkError extends Error {
@@ -43,12 +44,12 @@ export class DeviceLinkClient extends EventEmitter {
   private backlog: NotificationFrame[] = [];
 
   private constructor(
-    private readonly ws: WebSocket,
+    private readonly end: WireEnd,
     deviceId: string,
   ) {
     super();
     this.deviceId = deviceId;
-    ws.on('message', (data) => this.onFrame(data));
+    end.onMessage = (data) => this.onFrame(data);
     this.on('newListener', (event: string) => {
       if (event !== 'notification' || this.backlog.length === 0) return;
       queueMicrotask(() => {
@@ -57,16 +58,16 @@ export class DeviceLinkClient extends EventEmitter {
         for (const frame of backlog) this.emit('notification', frame);
       });
     });
-    ws.on('close', (code, reason) => {
+    end.onClose = (code, reason) => {
       this.closed = true;
-      const err = new DeviceLinkError(-1, `device link closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
+      const err = new DeviceLinkError(-1, `device link closed (${code}${reason.length ? ` ${reason}` : ''})`);
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
-      this.emit('close', code, reason.toString());
-    });
+      this.emit('close', code, reason);
+    };
   }
 
-  /** Opens the link and says hello; resolves after the mock's 'welcome'. */
+  /** Opens the link over a WebSocket and says hello; resolves after the mock's 'welcome'. */
   static connect(baseUrl: string, opts: { deviceId: string; region?: 'CN' | 'INTL' }): Promise<DeviceLinkClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(linkUrl(baseUrl));
@@ -75,19 +76,29 @@ export class DeviceLinkClient extends EventEmitter {
         reject(err);
       };
       ws.once('error', fail);
-      ws.once('close', () => reject(new DeviceLinkError(-1, 'device link closed before welcome')));
       ws.once('open', () => {
-        const client = new DeviceLinkClient(ws, opts.deviceId);
         ws.off('error', fail);
-        ws.on('error', () => ws.terminate());
-        client.once('welcome', () => resolve(client));
-        client.send({ op: 'hello', deviceId: opts.deviceId, ...(opts.region ? { region: opts.region } : {}) });
+        DeviceLinkClient.over(wsWire(ws), opts).then(resolve, reject);
       });
     });
   }
 
+  /** Says hello over an open wire (e.g. an in-process end whose other end the mock accepted). */
+  static over(end: WireEnd, opts: { deviceId: string; region?: 'CN' | 'INTL' }): Promise<DeviceLinkClient> {
+    const client = new DeviceLinkClient(end, opts.deviceId);
+    return new Promise((resolve, reject) => {
+      const early = () => reject(new DeviceLinkError(-1, 'device link closed before welcome'));
+      client.once('close', early);
+      client.once('welcome', () => {
+        client.off('close', early);
+        resolve(client);
+      });
+      client.send({ op: 'hello', deviceId: opts.deviceId, ...(opts.region ? { region: opts.region } : {}) });
+    });
+  }
+
   get connected(): boolean {
-    return !this.closed && this.ws.readyState === WebSocket.OPEN;
+    return !this.closed && this.end.open;
   }
 
   /** Registers an app's package; resolves with its regId, rejects with DeviceLinkError { code, message }. */
@@ -117,16 +128,16 @@ export class DeviceLinkClient extends EventEmitter {
 
   /** Clean close; resolves when the socket is closed. */
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      this.ws.close(1000, 'bye');
+      this.once('close', () => resolve());
+      this.end.close(1000, 'bye');
     });
   }
 
   /** Abrupt loss (network gone, push service killed): no close handshake. */
   drop(): void {
-    this.ws.terminate();
+    this.end.terminate();
   }
 
   private nextId(): string {
@@ -135,7 +146,7 @@ export class DeviceLinkClient extends EventEmitter {
 
   private send(frame: PhoneToMock): void {
     if (!this.connected) throw new DeviceLinkError(-1, 'device link is not connected');
-    this.ws.send(JSON.stringify(frame));
+    this.end.send(JSON.stringify(frame));
   }
 
   private request(frame: PhoneToMock & { id: string }): Promise<MockToPhone> {
@@ -156,10 +167,10 @@ export class DeviceLinkClient extends EventEmitter {
     }
   }
 
-  private onFrame(data: WebSocket.RawData): void {
+  private onFrame(data: string): void {
     let frame: MockToPhone;
     try {
-      frame = JSON.parse(data.toString()) as MockToPhone;
+      frame = JSON.parse(data) as MockToPhone;
     } catch {
       return;
     }

@@ -2,6 +2,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { wsWire, type WireEnd } from '../transport/wire.ts';
 import { CODES, OppoError } from '../core/codes.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import type { DeviceSink } from '../core/records.ts';
@@ -12,8 +13,8 @@ import { DEVICE_LINK_PATH, type MockToPhone, type PhoneToMock } from './protocol
 /** Close code sent to a link that another connection of the same device replaced, or a reset cut. */
 export const CLOSE_REPLACED = 4000;
 
-function send(ws: WebSocket, frame: MockToPhone): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+function send(end: WireEnd, frame: MockToPhone): void {
+  if (end.open) end.send(JSON.stringify(frame));
 }
 
 function parseFrame(data: unknown): PhoneToMock | undefined {
@@ -31,22 +32,22 @@ function isText(value: unknown): value is string {
 }
 
 /** Turns one phone frame into rules calls and answers. */
-function onFrame(platform: OppoPlatform, ws: WebSocket, state: { deviceId?: string; region: Region; sink: DeviceSink }, frame: PhoneToMock): void {
+function onFrame(platform: OppoPlatform, end: WireEnd, state: { deviceId?: string; region: Region; sink: DeviceSink }, frame: PhoneToMock): void {
   const id = 'id' in frame && typeof frame.id === 'string' ? frame.id : undefined;
-  const fail = (code: number, message: string) => send(ws, { op: 'error', ...(id !== undefined ? { id } : {}), code, message });
+  const fail = (code: number, message: string) => send(end, { op: 'error', ...(id !== undefined ? { id } : {}), code, message });
   if (frame.op === 'hello') {
     if (!isText(frame.deviceId)) return fail(CODES.MISSING_ARGUMENTS, 'hello needs a deviceId');
     if (state.deviceId !== undefined && state.deviceId !== frame.deviceId) return fail(CODES.INVALID_ARGUMENTS, 'this link already said hello as another device');
     state.deviceId = frame.deviceId;
     state.region = frame.region === 'INTL' ? 'INTL' : 'CN';
-    send(ws, { op: 'welcome', deviceId: frame.deviceId, serverTime: platform.clock.now() });
+    send(end, { op: 'welcome', deviceId: frame.deviceId, serverTime: platform.clock.now() });
     platform.connectDevice(frame.deviceId, state.region, state.sink);
     return;
   }
-  if (frame.op === 'ping') return send(ws, { op: 'pong', ...(id !== undefined ? { id } : {}), serverTime: platform.clock.now() });
+  if (frame.op === 'ping') return send(end, { op: 'pong', ...(id !== undefined ? { id } : {}), serverTime: platform.clock.now() });
   if (frame.op === 'sync') {
     if (id === undefined) return fail(CODES.MISSING_ARGUMENTS, 'sync needs an id');
-    return send(ws, { op: 'synced', id });
+    return send(end, { op: 'synced', id });
   }
   const deviceId = state.deviceId;
   if (deviceId === undefined) return fail(CODES.MISSING_ARGUMENTS, 'say hello first');
@@ -58,10 +59,10 @@ function onFrame(platform: OppoPlatform, ws: WebSocket, state: { deviceId?: stri
           throw new OppoError(CODES.MISSING_ARGUMENTS, 'register needs appKey, appSecret and packageName');
         }
         const reg = platform.register(deviceId, state.region, frame.appKey, frame.appSecret, frame.packageName);
-        send(ws, { op: 'register_result', id, code: 0, message: 'success', registrationId: reg.regId });
+        send(end, { op: 'register_result', id, code: 0, message: 'success', registrationId: reg.regId });
       } catch (err) {
         if (!(err instanceof OppoError)) throw err;
-        send(ws, { op: 'register_result', id, code: err.code, message: err.message });
+        send(end, { op: 'register_result', id, code: err.code, message: err.message });
       }
       return;
     }
@@ -70,7 +71,7 @@ function onFrame(platform: OppoPlatform, ws: WebSocket, state: { deviceId?: stri
       if (id === undefined) return fail(CODES.MISSING_ARGUMENTS, `${frame.op} needs an id`);
       if (!isText(frame.packageName)) return fail(CODES.MISSING_ARGUMENTS, `${frame.op} needs a packageName`);
       platform.unregisterPackage(deviceId, frame.packageName, frame.op === 'unregister' ? 'unregistered' : 'uninstalled');
-      send(ws, { op: frame.op === 'unregister' ? 'unregister_result' : 'uninstall_result', id, code: 0, message: 'success' });
+      send(end, { op: frame.op === 'unregister' ? 'unregister_result' : 'uninstall_result', id, code: 0, message: 'success' });
       return;
     }
     case 'ack': {
@@ -88,38 +89,60 @@ export interface DeviceLinkServer {
   close(): Promise<void>;
 }
 
+/** The device link's rules side over any wire: a WebSocket, or an in-process end (phones in the lab process). */
+export class DeviceLinkEndpoint {
+  private readonly ends = new Set<WireEnd>();
+
+  constructor(private readonly platform: OppoPlatform) {}
+
+  accept(end: WireEnd): void {
+    const { platform } = this;
+    this.ends.add(end);
+    const sink: DeviceSink = {
+      send: (frame) => send(end, frame),
+      close: (reason) => end.close(CLOSE_REPLACED, reason.slice(0, 120)),
+    };
+    const state: { deviceId?: string; region: Region; sink: DeviceSink } = { region: 'CN', sink };
+    end.onMessage = (data) => {
+      const frame = parseFrame(data);
+      if (!frame) return send(end, { op: 'error', code: CODES.INVALID_ARGUMENTS, message: 'frames are JSON objects with an op' });
+      try {
+        onFrame(platform, end, state, frame);
+      } catch (err) {
+        // A bug must not take the mock down with it; the phone sees it as a service error.
+        send(end, { op: 'error', code: CODES.SERVICE_UNAVAILABLE, message: `internal error: ${(err as Error).message}` });
+      }
+    };
+    end.onClose = () => {
+      this.ends.delete(end);
+      if (state.deviceId !== undefined) platform.disconnectDevice(state.deviceId, sink);
+    };
+  }
+
+  /** Ends every link (abruptly, as a server going away). */
+  closeAll(): void {
+    for (const end of [...this.ends]) end.terminate();
+  }
+}
+
 /**
  * Serves the device link on `DEVICE_LINK_PATH` of an HTTP server; other requests stay plain HTTP (see
  * upgradeOnlyOn). `admit` (the access guard) may refuse the upgrade first; it then answers the socket.
  */
-export function attachDeviceLink(server: Server, platform: OppoPlatform, admit?: (req: IncomingMessage, socket: Duplex) => boolean): DeviceLinkServer {
+export function attachDeviceLink(
+  server: Server,
+  platform: OppoPlatform,
+  admit?: (req: IncomingMessage, socket: Duplex) => boolean,
+  endpoint = new DeviceLinkEndpoint(platform),
+): DeviceLinkServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const detach = upgradeOnlyOn(server, DEVICE_LINK_PATH, wss, admit);
-  wss.on('connection', (ws: WebSocket) => {
-    const sink: DeviceSink = {
-      send: (frame) => send(ws, frame),
-      close: (reason) => ws.close(CLOSE_REPLACED, reason.slice(0, 120)),
-    };
-    const state: { deviceId?: string; region: Region; sink: DeviceSink } = { region: 'CN', sink };
-    ws.on('message', (data) => {
-      const frame = parseFrame(data);
-      if (!frame) return send(ws, { op: 'error', code: CODES.INVALID_ARGUMENTS, message: 'frames are JSON objects with an op' });
-      try {
-        onFrame(platform, ws, state, frame);
-      } catch (err) {
-        // A bug must not take the mock down with it; the phone sees it as a service error.
-        send(ws, { op: 'error', code: CODES.SERVICE_UNAVAILABLE, message: `internal error: ${(err as Error).message}` });
-      }
-    });
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
-      if (state.deviceId !== undefined) platform.disconnectDevice(state.deviceId, sink);
-    });
-  });
+  wss.on('connection', (ws: WebSocket) => endpoint.accept(wsWire(ws)));
   return {
     close: () =>
       new Promise<void>((resolve) => {
         detach();
+        endpoint.closeAll();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
       }),

@@ -49,30 +49,51 @@ function write(res: ServerResponse, reply: WireResponse): void {
   res.end(reply.body);
 }
 
-/** Answers 413 and closes the connection, so an oversized upload is not read to its end. */
-function refuseTooLarge(core: HttpCore, req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('connection', 'close');
-  write(res, core.tooLarge());
-  res.on('finish', () => req.destroy());
+/**
+ * Bytes of an oversized upload read (and thrown away) before its 413, so the client gets to read the
+ * answer instead of a connection reset; an upload larger still is cut off after the 413.
+ */
+export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/** Answers 413 once the upload is read to its end (bounded), then closes the connection. */
+function refuseTooLarge(core: HttpCore, req: IncomingMessage, res: ServerResponse, alreadyRead: number): void {
+  let drained = alreadyRead;
+  const answer = () => {
+    if (res.headersSent) return;
+    res.setHeader('connection', 'close');
+    write(res, core.tooLarge());
+  };
+  if (req.complete) return answer();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAIN_BYTES) {
+      answer();
+      res.on('finish', () => req.destroy());
+    }
+  });
+  req.on('end', answer);
+  req.resume();
 }
 
 export function createRequestListener(core: HttpCore, maxBodyBytes: number): RequestListener {
   return (req, res) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBodyBytes) return refuseTooLarge(core, req, res);
+    if (declared > maxBodyBytes) return refuseTooLarge(core, req, res, 0);
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBodyBytes) {
         refused = true;
-        refuseTooLarge(core, req, res);
+        chunks.length = 0;
+        req.off('data', onData);
+        refuseTooLarge(core, req, res, size);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('error', () => res.socket?.destroy());
     req.on('end', () => {
       if (refused) return;

@@ -3,11 +3,14 @@
  * the journal and receipts; drive the clock; inject faults; reset. Documented in mock-oppo/README.md.
  */
 import { publicView, type AppConfig } from '../core/apps.ts';
-import { VirtualClock } from '../core/clock.ts';
+import { isEpochMs, MAX_EPOCH_MS, parseDuration, VirtualClock } from '../core/clock.ts';
+import type { MessageFilter } from '../core/platform.ts';
 import { checkFaultSpec } from '../core/faults.ts';
 import type { OppoPlatform } from '../core/platform.ts';
 import { messageView, registrationView, type ClockView } from '../core/views.ts';
 import type { Region } from '../core/region.ts';
+import { isReason } from '../core/reasons.ts';
+import { TARGET_STATES } from '../core/records.ts';
 import { checkSettings, START_ONLY_SETTINGS, type MockSettings } from '../core/settings.ts';
 import type { HttpCore, WireRequest, WireResponse } from './http.ts';
 
@@ -50,11 +53,34 @@ function region(value: string | undefined): Region {
   throw new ControlError(400, 'bad_request', "region must be 'CN' or 'INTL'");
 }
 
-function limitOf(q: URLSearchParams): number {
-  const raw = q.get('limit');
-  const n = raw === null ? 1000 : Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new ControlError(400, 'bad_request', 'limit must be a non-negative integer');
+function countParam(q: URLSearchParams, name: string, fallback: number): number {
+  const raw = q.get(name);
+  const n = raw === null ? fallback : Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0 || (raw !== null && !/^\d+$/.test(raw.trim()))) throw new ControlError(400, 'bad_request', `${name} must be a non-negative integer`);
   return n;
+}
+
+function limitOf(q: URLSearchParams): number {
+  return countParam(q, 'limit', 1000);
+}
+
+function timeParam(q: URLSearchParams, name: string): number | undefined {
+  const raw = q.get(name);
+  if (raw === null) return undefined;
+  const t = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!isEpochMs(t)) throw new ControlError(400, 'bad_request', `${name} must be epoch ms or an ISO time`);
+  return t;
+}
+
+/**
+ * A page of a list kept oldest first: the newest `limit` matches, skipping the newest `offset`
+ * (offset 0 is the latest page; offset += limit walks back in time).
+ */
+function page<T>(all: T[], q: URLSearchParams): T[] {
+  const limit = limitOf(q);
+  const offset = countParam(q, 'offset', 0);
+  const end = Math.max(0, all.length - offset);
+  return all.slice(Math.max(0, end - limit), end);
 }
 
 function clockView(platform: OppoPlatform): ClockView {
@@ -134,12 +160,19 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
   {
     method: 'GET', pattern: /^\/messages$/,
     run: (p, _c, _r, _m, q) => {
-      const filter: Record<string, string> = {};
-      for (const [param, key] of [['appId', 'appId'], ['regId', 'regId'], ['app_message_id', 'appMessageId'], ['appMessageId', 'appMessageId'], ['messageId', 'messageId'], ['state', 'state']]) {
-        const v = q.get(param!);
-        if (v !== null) filter[key!] = v;
+      const filter: MessageFilter = {};
+      for (const [param, key] of [['appId', 'appId'], ['regId', 'regId'], ['app_message_id', 'appMessageId'], ['appMessageId', 'appMessageId'], ['messageId', 'messageId'], ['state', 'state'], ['reason', 'reason'], ['kind', 'kind']] as const) {
+        const v = q.get(param);
+        if (v !== null) filter[key] = v;
       }
-      return p.listMessages(filter).slice(-limitOf(q)).map(messageView);
+      // A misspelt state or reason would match nothing and look like "none of those": say so instead.
+      if (filter.state !== undefined && !(TARGET_STATES as readonly string[]).includes(filter.state)) throw new ControlError(400, 'bad_request', `state must be one of ${TARGET_STATES.join(', ')}`);
+      if (filter.reason !== undefined && !isReason(filter.reason)) throw new ControlError(400, 'bad_request', 'reason must be a name of the reason vocabulary (the reason table of the root README)');
+      const since = timeParam(q, 'since');
+      const until = timeParam(q, 'until');
+      if (since !== undefined) filter.since = since;
+      if (until !== undefined) filter.until = until;
+      return page(p.listMessages(filter), q).map(messageView);
     },
   },
   {
@@ -154,11 +187,17 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
     method: 'GET', pattern: /^\/journal$/,
     run: (_p, c, _r, _m, q) => {
       const endpoint = q.get('endpoint');
-      const all = c.journalEntries();
-      return (endpoint === null ? all : all.filter((e) => e.endpoint === endpoint)).slice(-limitOf(q));
+      const code = q.has('code') ? Number(q.get('code')) : undefined;
+      const status = q.has('status') ? Number(q.get('status')) : undefined;
+      const appId = q.get('appId');
+      const since = timeParam(q, 'since');
+      const matches = c.journalEntries().filter((e) => (endpoint === null || e.endpoint === endpoint) && (code === undefined || e.code === code)
+        && (status === undefined || e.status === status) && (appId === null || e.appId === appId) && (since === undefined || e.at >= since));
+      return page(matches, q);
     },
   },
-  { method: 'GET', pattern: /^\/receipts$/, run: (p, _c, _r, _m, q) => p.receipts.list().slice(-limitOf(q)) },
+  { method: 'GET', pattern: /^\/receipts$/, run: (p, _c, _r, _m, q) => page(p.receipts.list(), q) },
+  { method: 'GET', pattern: /^\/totals$/, run: (p) => p.totals() },
   { method: 'GET', pattern: /^\/clock$/, run: (p) => clockView(p) },
   {
     method: 'POST', pattern: /^\/clock$/,
@@ -169,20 +208,26 @@ const ROUTES: Array<{ method: string; pattern: RegExp; run: Route }> = [
       const set = Object.hasOwn(body, 'set') ? body.set : undefined;
       const advance = Object.hasOwn(body, 'advance') ? body.advance : undefined;
       if (set === undefined && advance === undefined) throw new ControlError(400, 'bad_request', 'give "set" (epoch ms or ISO time) or "advance" (duration)');
+      // Validate both before moving anything: a refused request leaves the clock where it was.
+      let to: number | undefined;
+      let by: number | undefined;
       try {
-        let fired = 0;
         if (set !== undefined) {
-          const to = typeof set === 'string' && !/^\d+$/.test(set) ? Date.parse(set) : Number(set);
-          fired += clock.set(to);
+          to = typeof set === 'string' && !/^\d+$/.test(set) ? Date.parse(set) : typeof set === 'string' || typeof set === 'number' ? Number(set) : NaN;
+          if (!isEpochMs(to)) throw new RangeError(`set must be epoch ms or an ISO time within ±${MAX_EPOCH_MS} ms of 1970, got ${JSON.stringify(set)}`);
         }
         if (advance !== undefined) {
-          if (typeof advance !== 'string' && typeof advance !== 'number') throw new RangeError('advance must be a duration');
-          fired += clock.advance(advance);
+          if (typeof advance !== 'string' && typeof advance !== 'number') throw new RangeError('advance must be a duration (e.g. "10m" or a number of ms)');
+          by = parseDuration(advance);
+          if ((to ?? clock.now()) + by > MAX_EPOCH_MS) throw new RangeError(`advancing by ${JSON.stringify(advance)} goes past the last instant a clock can hold`);
         }
-        return { ...clockView(p), fired };
       } catch (err) {
         throw new ControlError(400, 'bad_request', (err as Error).message);
       }
+      let fired = 0;
+      if (to !== undefined) fired += clock.set(to);
+      if (by !== undefined) fired += clock.advance(by);
+      return { ...clockView(p), fired };
     },
   },
   {

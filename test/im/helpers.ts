@@ -22,17 +22,22 @@ export function scriptedOppo(answer: (call: OppoCall, index: number) => unknown 
     const custom = answer(call, calls.length - 1);
     if (custom instanceof Response) return custom;
     if (custom instanceof Error) throw custom;
+    const messageId = (k: number) => `30123456-1-1-${String(calls.length).padStart(20, '0')}${String(k).padStart(4, '0')}`;
     const body =
       custom ??
       (call.path.endsWith('/auth')
         ? { code: 0, message: 'success', data: { auth_token: `token-${calls.length}`, create_time: START } }
-        : { code: 0, message: '', data: { messageId: `30123456-1-1-${String(calls.length).padStart(24, '0')}` } });
+        : call.path.endsWith('/unicast_batch')
+          ? { code: 0, message: '', data: (JSON.parse(call.form.get('messages')!) as unknown[]).map((_, k) => ({ messageId: messageId(k) })) }
+          : { code: 0, message: '', data: { messageId: messageId(0) } });
     return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
   return {
     fetch: fetchFn,
     calls,
-    unicasts: () => calls.filter((c) => c.path.endsWith('/unicast')).map((c) => JSON.parse(c.form.get('message')!) as { target_value: string; notification: Record<string, unknown> }),
+    /** Every message pushed, whether alone (`unicast`) or in a `unicast_batch` call (IM batches a message's pushes). */
+    unicasts: () =>
+      calls.flatMap((c) => (c.path.endsWith('/unicast') ? [JSON.parse(c.form.get('message')!)] : c.path.endsWith('/unicast_batch') ? JSON.parse(c.form.get('messages')!) : []) as Array<{ target_value: string; notification: Record<string, unknown> }>),
   };
 }
 

@@ -45,7 +45,7 @@ async function chain(t: TestContext, opts: { settings?: Partial<ImSettings>; fet
     await phone.sync();
     return { ...reply, trace: im.traces.byMsgKey(reply.MsgKey)[0]! };
   };
-  return { clock, mock, im, phone, regId, shown, send };
+  return { clock, mock, im, url: imListening.url, phone, regId, shown, send };
 }
 
 test('a vendor push reaches the phone: title, content, Ext as extras, channel, click action, app_message_id', async (t) => {
@@ -175,4 +175,24 @@ test('network errors (connection dropped by OPPO) are retried', async (t) => {
   assert.equal(trace.oppo?.outcome, 'accepted');
   assert.ok(trace.oppo!.attempts.some((a) => a.error), 'the dropped attempt is recorded');
   assert.equal(c.shown.length, 1);
+});
+
+test('a message to several killed apps goes to OPPO as one unicast_batch; each recipient gets its own messageId or its own error', async (t) => {
+  const c = await chain(t);
+  // carol: logged in and killed too, with a token OPPO has never issued.
+  const carol = await ImClientLink.connect(c.url);
+  t.after(() => carol.close());
+  await carol.login({ userId: 'carol', userSig: genUserSig({ sdkAppId: IM_APP.sdkAppId, secretKey: IM_APP.secretKey, userId: 'carol', now: c.clock.now() }), deviceId: 'carol-phone' });
+  await carol.setOfflinePushConfig(CERT_ID, 'CN_00000000000000000000000000000000');
+  await kill(c.im, carol, 'carol');
+  const traces = await c.im.send({ from: 'alice', to: ['bob', 'carol'], msgRandom: 9, body: text('to both'), onlineOnly: false, syncToSender: false });
+  const [bob, carolTrace] = traces.traces;
+  assert.deepEqual([bob!.oppo?.outcome, carolTrace!.oppo?.outcome], ['accepted', 'rejected']);
+  assert.equal(typeof carolTrace!.oppo?.code, 'number');
+  assert.notEqual(carolTrace!.oppo?.code, 0);
+  assert.deepEqual(bob!.oppo!.attempts.map((a) => a.call), ['auth', 'unicast_batch']);
+  assert.equal(bob!.oppo!.attempts, carolTrace!.oppo!.attempts, 'one call, shared by both exchanges');
+  assert.equal(bob!.oppo!.attempts[1]!.form.messages, undefined, 'the messages are in each exchange request, not the attempt');
+  assert.equal(c.shown.length, 1);
+  assert.equal(c.shown[0]!.messageId, bob!.oppo!.messageId);
 });

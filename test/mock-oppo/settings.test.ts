@@ -44,10 +44,16 @@ test('the CLI takes --settings <file> and --set name=value; bad ones exit 2 nami
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'settings.json');
   await writeFile(file, JSON.stringify({ tokenTtlMs: 60_000, flowControlCode: 13 }));
-  const cli = await runCli(['--settings', file, '--set', 'legacyTargetType3=alias', '--set', 'flowControlCode=55']);
+  const cli = await runCli(['--settings', file, '--set', 'legacyTargetType3=alias', '--set', 'flowControlCode=55', '--set', 'flowControlWindow=real', '--set', 'messageRetention=500']);
   t.after(() => cli.stop());
   const settings = await new MockOppoControl(cli.url!).settings();
-  assert.deepEqual([settings.tokenTtlMs, settings.flowControlCode, settings.legacyTargetType3], [60_000, 55, 'alias']);
+  assert.deepEqual([settings.tokenTtlMs, settings.flowControlCode, settings.legacyTargetType3, settings.flowControlWindow, settings.messageRetention], [60_000, 55, 'alias', 'real', 500]);
+
+  for (const [set, says] of [['flowControlWindow=wall', /flowControlWindow must be one of "clock", "real"/], ['messageRetention=1.5', /messageRetention must be a whole number from 1 to/], ['messageRetention=1e308', /messageRetention must be a whole number/]] as const) {
+    const refused = await runCli(['--set', set]);
+    assert.equal(refused.code, 2, set);
+    assert.match(refused.out, says);
+  }
 
   const bad = await runCli(['--set', 'flowControlCode=7']);
   assert.equal(bad.code, 2);
@@ -79,6 +85,30 @@ test('PATCH /_mock/v1/settings changes a setting now; bad values change nothing;
   await control.updateSettings({ flowControlCode: 55, qpsFactor: 0.0002 });
   const flow = await postForm(server.url, '/server/v1/message/notification/unicast', { auth_token: token, message: unicastMessage(reg.regId) });
   assert.equal(flow.body.code, 55, 'the QPS factor and the flow-control code apply to the next call');
+});
+
+test('PATCH /_mock/v1/settings: messageRetention shrinks the list at once (the totals still count all), flowControlWindow switches', async (t) => {
+  const { mock } = makeLab();
+  const server = await mock.listen();
+  t.after(() => server.close());
+  const control = new MockOppoControl(server.url);
+  const reg = await control.register({ deviceId: 'phone' });
+  const token = (await postForm(server.url, '/server/v1/auth', authForm(DEMO, T0))).body.data.auth_token;
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await postForm(server.url, '/server/v1/message/notification/unicast', { auth_token: token, message: unicastMessage(reg.regId, { channel_id: 'tuikit' }) })).body.data.messageId);
+  await assert.rejects(control.updateSettings({ messageRetention: 0 }), (e: MockOppoControlError) => e.status === 400);
+  assert.equal((await control.messages()).length, 5, 'a refused retention changes nothing');
+  assert.equal((await control.updateSettings({ messageRetention: 2 })).messageRetention, 2);
+  assert.deepEqual((await control.messages()).map((m) => m.messageId), ids.slice(3), 'the newest two stay');
+  const totals = await control.totals();
+  assert.equal(totals.accepted, 5);
+  assert.deepEqual(totals.byStateAndReason.dropped, { evicted: 3 }, 'the forgotten ones were still queued (the phone is offline)');
+  assert.deepEqual(totals.messages, { stored: 5, forgotten: 3 });
+
+  await assert.rejects(control.updateSettings({ flowControlWindow: 'wall' as never }), (e: MockOppoControlError) => e.status === 400);
+  assert.equal((await control.updateSettings({ flowControlWindow: 'real' })).flowControlWindow, 'real');
+  await control.reset('traffic');
+  assert.deepEqual([(await control.settings()).messageRetention, (await control.settings()).flowControlWindow], [10_000, 'clock'], 'a reset undoes both');
 });
 
 test('POST /_mock/v1/apps/:appId/expire-tokens: the next call answers 11 and a fresh auth works', async (t) => {

@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
+import { wsWire, type WireEnd } from '../../../mock-oppo/transport/wire.ts';
 import { CLIENT_LINK_PATH, type ClientToServer, type LinkMessage, type ServerToClient } from './protocol.ts';
 
 export class ImLinkError extends Error {
@@ -53,19 +54,23 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
   private dropped = false;
   private open = true;
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(private readonly end: WireEnd & { cut?(): void }) {
     super();
-    ws.on('message', (data) => {
+    end.onMessage = (data) => {
       if (this.dropped) return;
-      this.onFrame(JSON.parse(data.toString()) as ServerToClient);
-    });
-    ws.on('close', () => {
+      let frame: ServerToClient;
+      try {
+        frame = JSON.parse(data) as ServerToClient;
+      } catch {
+        return;
+      }
+      this.onFrame(frame);
+    };
+    end.onClose = () => {
       this.open = false;
       this.failPending('link closed');
       this.emit('close');
-    });
-    // An 'error' is always followed by 'close'; listening keeps it from crashing the process.
-    ws.on('error', () => {});
+    };
   }
 
   static connect(baseUrl: string): Promise<ImClientLink> {
@@ -73,10 +78,15 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
     return new Promise((resolve, reject) => {
       ws.once('open', () => {
         ws.off('error', reject);
-        resolve(new ImClientLink(ws));
+        resolve(new ImClientLink(wsWire(ws)));
       });
       ws.once('error', reject);
     });
+  }
+
+  /** A link over an open wire end whose other end the IM server accepted (apps on phones in the lab process). */
+  static over(end: WireEnd & { cut?(): void }): ImClientLink {
+    return new ImClientLink(end);
   }
 
   get connected(): boolean {
@@ -111,6 +121,16 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
     this.post({ op: 'heartbeat' });
   }
 
+  /**
+   * Keeps the link alive every `everyMs` without a frame per period, where the wire can (in-process:
+   * it reports a cut network to the server). Returns false over a socket: the caller must beat.
+   */
+  keepAlive(everyMs: number): boolean {
+    if (!this.end.reportsSilence) return false;
+    this.post({ op: 'heartbeat', every: everyMs });
+    return true;
+  }
+
   /** Resolves once the server has processed every frame sent before it. */
   sync(): Promise<void> {
     const id = String(this.nextId++);
@@ -119,11 +139,11 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
 
   /** The process is killed: the socket closes without logout. */
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (!this.open) return Promise.resolve();
     return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      if (this.dropped) this.ws.terminate();
-      else this.ws.close();
+      this.once('close', () => resolve());
+      if (this.dropped) this.end.terminate();
+      else this.end.close();
     });
   }
 
@@ -131,6 +151,7 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
   drop(): void {
     if (this.dropped) return;
     this.dropped = true;
+    this.end.cut?.();
     this.failPending('link dropped');
   }
 
@@ -148,7 +169,7 @@ export class ImClientLink extends EventEmitter<ImClientLinkEvents> {
   }
 
   private post(frame: ClientToServer): void {
-    if (this.connected) this.ws.send(JSON.stringify(frame));
+    if (this.connected) this.end.send(JSON.stringify(frame));
   }
 
   private onFrame(frame: ServerToClient): void {

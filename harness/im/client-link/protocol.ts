@@ -7,6 +7,13 @@
  * the real SDK would surface (e.g. 6206/70001 expired UserSig, 21005, 22001, 22003, 22004, 6014).
  * `sync` is a barrier: the server answers `synced` once every earlier frame was processed.
  * Closing the socket without `logout` is what a killed process looks like (state PushOnline).
+ *
+ * Keep-alive: over a socket the client sends `heartbeat` every period (the server drops a link silent
+ * for `heartbeatTimeout`). Over an in-process wire (phones in the lab process, which report a cut
+ * network) one `heartbeat` with `every` (ms, below the timeout) is a lease instead: the server treats
+ * the link as beating on every multiple of `every` ms of the clock (the grid the socket SDK beats on)
+ * until it closes or goes silent, when the dead-peer timer starts from the last beat the lease implies. Same outcome at the same virtual instant, without an event per
+ * beat — so advancing ten years costs what happens in them, not 2.6 million heartbeats a phone.
  */
 
 export interface LinkMessage {
@@ -42,7 +49,7 @@ export type ClientToServer =
   | { op: 'set_offline_push_config'; id: string; businessId: number; token: string }
   | { op: 'do_background'; id: string; unreadCount: number }
   | { op: 'do_foreground'; id: string }
-  | { op: 'heartbeat'; id?: string }
+  | { op: 'heartbeat'; id?: string; every?: number }
   | { op: 'sync'; id: string };
 
 export type ServerToClient =

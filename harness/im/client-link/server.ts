@@ -4,8 +4,9 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { WebSocketServer } from 'ws';
 import { upgradeOnlyOn } from '../../../mock-oppo/transport/upgrade.ts';
+import { wsWire, type WireEnd } from '../../../mock-oppo/transport/wire.ts';
 import type { ImCore } from '../core.ts';
 import { IM_ERRORS, IM_LIMITS, type ImErrorName } from '../errors.ts';
 import { isConnectedState, type Platform, type Session, type SessionLink } from '../rules/sessions.ts';
@@ -20,29 +21,49 @@ class LinkConnection {
   private session: Session | undefined;
   /** setOfflinePushConfig arrived before login on this link (rejected with 21005). */
   private tokenBeforeLogin = false;
+  /** The client's keep-alive lease: it beats on every multiple of `every` ms of the clock (only on a wire that reports silence). */
+  private lease: { every: number } | undefined;
   readonly link: SessionLink;
 
   constructor(
     private readonly core: ImCore,
-    private readonly ws: WebSocket,
+    private readonly end: WireEnd,
+    onClose: () => void,
   ) {
     this.link = {
       deliver: (message) => this.send({ op: 'message', message }),
       kicked: (reason) => this.send({ op: 'kicked_offline', reason }),
       userSigExpired: () => this.send({ op: 'user_sig_expired' }),
-      terminate: () => ws.terminate(),
+      terminate: () => end.terminate(),
     };
-    ws.on('message', (data) => this.onFrame(data));
-    // ws reports a protocol error (a frame over MAX_FRAME_BYTES, bad UTF-8) here and closes the
-    // link itself; without a listener the error would be thrown and take the whole server down.
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
+    end.onMessage = (data) => {
+      try {
+        this.onFrame(data);
+      } catch (err) {
+        // A bug in one frame's handling must not take the lab down; the client sees a server error.
+        console.error(`im client link: ${(err as Error).stack ?? err}`);
+        this.result('', 'INTERNAL_ERROR', (err as Error).message);
+      }
+    };
+    end.onSilent = () => this.silent();
+    end.onClose = () => {
+      onClose();
       if (this.session) core.sessions.linkClosed(this.session, this.link);
-    });
+    };
   }
 
   private send(frame: ServerToClient): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    if (this.end.open) this.end.send(JSON.stringify(frame));
+  }
+
+  /** The client's network went silent: its last beat went out on the last multiple of the lease's period. */
+  private silent(): void {
+    const lease = this.lease;
+    this.lease = undefined;
+    const live = this.live();
+    if (!lease || !live) return;
+    const lastBeat = Math.floor(this.core.clock.now() / lease.every) * lease.every;
+    this.core.sessions.keepAlive(live, false, lastBeat);
   }
 
   private result(id: string, name: ImErrorName, detail?: string): void {
@@ -56,17 +77,18 @@ class LinkConnection {
     return s && s.link === this.link && isConnectedState(s.state) ? s : undefined;
   }
 
-  private onFrame(data: RawData): void {
+  private onFrame(data: string): void {
     let frame: Record<string, unknown>;
     try {
-      const parsed: unknown = JSON.parse(data.toString());
+      const parsed: unknown = JSON.parse(data);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       frame = parsed as Record<string, unknown>;
     } catch {
       return this.result('', 'BAD_FRAME', 'frame is not a JSON object');
     }
     const live = this.live();
-    if (live) this.core.sessions.touch(live);
+    // `sync` is the lab's barrier, not something an SDK sends: it must not count as a sign of life.
+    if (live && frame.op !== 'sync') this.core.sessions.touch(live);
     const id = typeof frame.id === 'string' ? frame.id : '';
     switch (frame.op as ClientToServer['op']) {
       case 'login':
@@ -90,6 +112,7 @@ class LinkConnection {
         this.core.sessions.setForeground(live);
         return this.result(id, 'OK');
       case 'heartbeat': {
+        if (frame.every !== undefined) return this.keepAlive(id, frame.every, live);
         const ack: ServerToClient = { op: 'heartbeat_ack', serverTime: this.core.clock.now() };
         if (typeof frame.id === 'string') ack.id = frame.id;
         return this.send(ack);
@@ -129,9 +152,22 @@ class LinkConnection {
       userSigExpiresAt: (time + expire + 1) * 1000,
       link: this.link,
       tokenReportedBeforeLogin: this.tokenBeforeLogin,
+      keptAlive: this.lease !== undefined,
     });
     this.tokenBeforeLogin = false;
     this.result(id, 'OK');
+  }
+
+  /** `{op:'heartbeat', every}`: a lease, honoured only where the wire reports silence (else the client must beat). */
+  private keepAlive(id: string, every: unknown, live: Session | undefined): void {
+    const timeout = this.core.settings.heartbeatTimeoutMs;
+    if (typeof every !== 'number' || !Number.isInteger(every) || every <= 0 || every >= timeout) {
+      return this.result(id, 'BAD_FRAME', `heartbeat.every must be an integer of ms from 1 to ${timeout - 1} (below the heartbeat timeout)`);
+    }
+    if (!this.end.reportsSilence) return this.result(id, 'BAD_FRAME', 'a keep-alive lease needs an in-process link; over a socket, send a heartbeat every period');
+    this.lease = { every };
+    if (live) this.core.sessions.keepAlive(live, true);
+    this.send({ op: 'heartbeat_ack', ...(id ? { id } : {}), serverTime: this.core.clock.now() });
   }
 
   /** A logout the SDK made offline, delivered now: it ends that device's login if it still stands. */
@@ -170,28 +206,37 @@ class LinkConnection {
   }
 }
 
-export interface ClientLinkServer {
-  /** Drops every open link (a server restart as the SDKs see it); new links are still accepted. */
-  dropAll(): void;
-  close(): Promise<void>;
+/** The client link's rules side over any wire: WebSockets on the IM server, or in-process ends. */
+export class ClientLinkEndpoint {
+  private readonly ends = new Set<WireEnd>();
+
+  constructor(private readonly core: ImCore) {}
+
+  accept(end: WireEnd): void {
+    this.ends.add(end);
+    new LinkConnection(this.core, end, () => this.ends.delete(end));
+  }
+
+  /** Drops every open link, socket or in-process (a server restart as the SDKs see it); new links are still accepted. */
+  closeAll(): void {
+    for (const end of [...this.ends]) end.terminate();
+  }
 }
 
 /**
  * Serves the client link on `server` at CLIENT_LINK_PATH. `admit` (the access guard) may refuse an
  * upgrade first; it then answers the socket itself.
  */
-export function attachClientLink(core: ImCore, server: Server, admit?: (req: IncomingMessage, socket: Duplex) => boolean): ClientLinkServer {
+export function attachClientLink(server: Server, endpoint: ClientLinkEndpoint, admit?: (req: IncomingMessage, socket: Duplex) => boolean): { close(): Promise<void> } {
   // Only the link's path upgrades: REST calls offering `Upgrade: h2c` (Java's HttpClient) stay REST.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const detach = upgradeOnlyOn(server, CLIENT_LINK_PATH, wss, admit);
-  wss.on('connection', (ws) => new LinkConnection(core, ws));
+  wss.on('connection', (ws) => endpoint.accept(wsWire(ws)));
   return {
-    dropAll: () => {
-      for (const ws of wss.clients) ws.terminate();
-    },
     close: () =>
       new Promise<void>((resolve) => {
         detach();
+        endpoint.closeAll();
         for (const ws of wss.clients) ws.terminate();
         wss.close(() => resolve());
       }),

@@ -4,7 +4,7 @@
  * PushOnline lapse, UserSig expiry). No sockets here: a connected session holds a SessionLink.
  */
 import { EventEmitter } from 'node:events';
-import type { Clock, TimerHandle } from '../../../mock-oppo/core/clock.ts';
+import { isEpochMs, type Clock, type TimerHandle } from '../../../mock-oppo/core/clock.ts';
 import { Ring } from '../../../mock-oppo/core/ring.ts';
 import type { ClientToServer, LinkMessage } from '../client-link/protocol.ts';
 import type { MultiTerminalPolicy } from '../settings.ts';
@@ -92,10 +92,18 @@ export function isConnectedState(state: DeviceState): boolean {
   return CONNECTED.has(state);
 }
 
+/**
+ * The clock-driven part of a session. The dead-peer check is lazy: a frame only moves `heardAt`,
+ * and the one armed timer, when it falls due, re-arms itself for `heardAt + timeout` if a frame came
+ * meanwhile — so a frame costs O(1), not a timer re-arm. While the link keeps itself alive (a
+ * keep-alive lease on a wire that reports silence) no timer is armed at all.
+ */
 interface SessionTimers {
   heartbeat?: TimerHandle;
   lapse?: TimerHandle;
   sigExpiry?: TimerHandle;
+  heardAt: number;
+  keptAlive: boolean;
 }
 
 export interface SessionRules {
@@ -118,7 +126,7 @@ export class SessionStore extends EventEmitter {
     super();
   }
 
-  login(p: { userId: string; deviceId: string; platform: Platform; sdkVersion: string; userSigExpiresAt: number; link: SessionLink; tokenReportedBeforeLogin: boolean }): Session {
+  login(p: { userId: string; deviceId: string; platform: Platform; sdkVersion: string; userSigExpiresAt: number; link: SessionLink; tokenReportedBeforeLogin: boolean; keptAlive?: boolean }): Session {
     const mine = this.devices.get(p.userId) ?? new Map<string, Session>();
     this.devices.set(p.userId, mine);
     const previous = mine.get(p.deviceId);
@@ -145,16 +153,36 @@ export class SessionStore extends EventEmitter {
     };
     mine.set(p.deviceId, session);
     this.record(session, null);
+    const t = this.timersOf(session);
+    t.keptAlive = p.keptAlive ?? false;
     this.armHeartbeat(session);
-    this.timersOf(session).sigExpiry = this.clock.setTimer(Math.max(0, p.userSigExpiresAt - now), () => {
-      if (session.link && CONNECTED.has(session.state)) session.link.userSigExpired();
-    });
+    // A ticket valid past the last instant a clock can hold never expires on this clock.
+    if (isEpochMs(p.userSigExpiresAt)) {
+      t.sigExpiry = this.clock.setTimer(Math.max(0, p.userSigExpiresAt - now), () => {
+        if (session.link && CONNECTED.has(session.state)) session.link.userSigExpired();
+      });
+    }
     return session;
   }
 
-  /** Any frame from a connected session proves the link alive. */
-  touch(s: Session): void {
-    if (CONNECTED.has(s.state)) this.armHeartbeat(s);
+  /** Any frame from a connected session proves the link alive (at `at`, default now). */
+  touch(s: Session, at = this.clock.now()): void {
+    if (!CONNECTED.has(s.state)) return;
+    const t = this.timersOf(s);
+    if (at > t.heardAt) t.heardAt = at;
+    if (!t.keptAlive && !t.heartbeat) this.armHeartbeat(s);
+  }
+
+  /**
+   * The link promises its own keep-alive (on) or stops keeping alive (off, e.g. its network went
+   * silent after a last beat at `lastBeatAt`): the dead-peer timer runs only while it is off.
+   */
+  keepAlive(s: Session, on: boolean, lastBeatAt?: number): void {
+    if (!CONNECTED.has(s.state)) return;
+    const t = this.timersOf(s);
+    if (lastBeatAt !== undefined && lastBeatAt > t.heardAt) t.heardAt = lastBeatAt;
+    t.keptAlive = on;
+    this.armHeartbeat(s);
   }
 
   logout(s: Session): void {
@@ -262,7 +290,7 @@ export class SessionStore extends EventEmitter {
 
   /** Cancels every timer this store put on the clock. */
   dispose(): void {
-    for (const t of this.timers.values()) for (const h of Object.values(t)) h?.cancel();
+    for (const t of this.timers.values()) cancelAll(t);
     this.timers.clear();
   }
 
@@ -301,8 +329,11 @@ export class SessionStore extends EventEmitter {
   private armHeartbeat(s: Session): void {
     const t = this.timersOf(s);
     t.heartbeat?.cancel();
-    t.heartbeat = this.clock.setTimer(this.rules.heartbeatTimeoutMs, () => {
+    delete t.heartbeat;
+    if (t.keptAlive) return;
+    t.heartbeat = this.clock.setTimer(Math.max(0, t.heardAt + this.rules.heartbeatTimeoutMs - this.clock.now()), () => {
       delete t.heartbeat;
+      if (this.clock.now() < t.heardAt + this.rules.heartbeatTimeoutMs) return this.armHeartbeat(s);
       const link = s.link;
       delete s.link;
       this.toPushOnline(s, 'heartbeat_timeout');
@@ -326,14 +357,20 @@ export class SessionStore extends EventEmitter {
 
   private timersOf(s: Session): SessionTimers {
     let t = this.timers.get(s.id);
-    if (!t) this.timers.set(s.id, (t = {}));
+    if (!t) this.timers.set(s.id, (t = { heardAt: this.clock.now(), keptAlive: false }));
     return t;
   }
 
   private cancelTimers(s: Session): void {
     const t = this.timers.get(s.id);
     if (!t) return;
-    for (const h of Object.values(t)) h?.cancel();
+    cancelAll(t);
     this.timers.delete(s.id);
   }
+}
+
+function cancelAll(t: SessionTimers): void {
+  t.heartbeat?.cancel();
+  t.lapse?.cancel();
+  t.sigExpiry?.cancel();
 }

@@ -9,9 +9,9 @@ import type { DeviceState, Platform, StateCause } from './sessions.ts';
 export interface OppoAttempt {
   /** Virtual-clock time of the call. */
   at: number;
-  call: 'auth' | 'unicast';
+  call: 'auth' | 'unicast' | 'unicast_batch';
   url: string;
-  /** The form sent, secrets masked (auth_token, sign). The unicast `message` is in `request`. */
+  /** The form sent, secrets masked (auth_token, sign). The unicast `message` (or the batch's `messages`) is in `request`. */
   form: Record<string, string>;
   httpStatus?: number;
   response?: unknown;

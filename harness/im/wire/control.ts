@@ -7,6 +7,7 @@ import { maskSecret } from '../../../mock-oppo/core/apps.ts';
 import type { ImCore } from '../core.ts';
 import { CertificateError, type CertificateConfig } from '../rules/certificates.ts';
 import type { Session } from '../rules/sessions.ts';
+import { MAX_DURATION_MS } from '../../../mock-oppo/core/clock.ts';
 import { genUserSig } from '../usersig.ts';
 import { isFixtureSecretKey } from '../fixtures.ts';
 import { bodyErrorMessage } from '../../../mock-oppo/access/secrets.ts';
@@ -128,8 +129,8 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
     }
     const { userId, expireSeconds } = (req.body ?? {}) as { userId?: unknown; expireSeconds?: unknown };
     if (typeof userId !== 'string' || userId === '') return error(res, 400, 'invalid_request', 'userId must be a non-empty string');
-    if (expireSeconds !== undefined && !(Number.isInteger(expireSeconds) && (expireSeconds as number) > 0)) {
-      return error(res, 400, 'invalid_request', 'expireSeconds must be a positive integer');
+    if (expireSeconds !== undefined && !(Number.isInteger(expireSeconds) && (expireSeconds as number) > 0 && (expireSeconds as number) <= MAX_DURATION_MS / 1000)) {
+      return error(res, 400, 'invalid_request', `expireSeconds must be a positive integer of at most ${MAX_DURATION_MS / 1000}`);
     }
     const opts = { sdkAppId: core.imApp.sdkAppId, secretKey: core.imApp.secretKey, userId, now: clock.now() };
     res.json({ userId, userSig: genUserSig(expireSeconds === undefined ? opts : { ...opts, expireSeconds: expireSeconds as number }) });
@@ -141,6 +142,12 @@ export function controlRouter(core: ImCore, reset: () => void = () => core.reset
   r.post(`${CONTROL_PREFIX}/reset`, (_req, res) => {
     reset();
     res.json({ reset: true, now: clock.now() });
+  });
+
+  // Express would answer OPTIONS itself in text/plain; the lab API answers in its own JSON shape.
+  r.options([CONTROL_PREFIX, `${CONTROL_PREFIX}/*path`], (_req, res) => {
+    res.setHeader('allow', 'GET, POST, PATCH, DELETE');
+    error(res, 405, 'method_not_allowed', 'the IM lab API has no OPTIONS; use GET, POST, PATCH or DELETE');
   });
 
   r.use(CONTROL_PREFIX, ((err, _req, res, _next) => {

@@ -36,7 +36,8 @@ export function restRouter(core: ImCore): express.Router {
     ...accountCommands(core), ...messageCommands(core), ...onlineStatusCommands(core), ...groupCommands(core), ...relationCommands(core), ...pushCommands(core), ...pushTraceCommands(core),
   };
   const router = express.Router();
-  router.all('/v4/*path', express.raw({ type: () => true, limit: IM_LIMITS.requestBodyBytes }), async (req, res) => {
+  // `/v4` and `/v4/` too: a request without a command still gets the envelope, not the lab's 404.
+  router.all(['/v4', '/v4/', '/v4/*path'], express.raw({ type: () => true, limit: IM_LIMITS.requestBodyBytes }), async (req, res) => {
     res.json(await handle(core, commands, req));
   });
   router.use('/v4', ((err, _req, res, _next) => {
@@ -64,7 +65,7 @@ async function handle(core: ImCore, commands: Record<string, RestCommand>, req: 
   if (!verified.ok) return envelope(verified.code, verified.message);
 
   const segments: unknown = req.params.path;
-  const path = Array.isArray(segments) ? segments.join('/') : String(segments);
+  const path = Array.isArray(segments) ? segments.join('/') : typeof segments === 'string' ? segments : '';
   const command = Object.hasOwn(commands, path) ? commands[path] : undefined;
   if (!command) return fail('UNKNOWN_RESOURCE', `/v4/${path}`);
 

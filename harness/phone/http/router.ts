@@ -148,7 +148,9 @@ export function createPhoneRouter(
       // body-parser's own rejections (malformed JSON, too large); never quoting the body (setText may carry a password)
       return sendError(res, status, 'invalid request', bodyErrorMessage(err));
     }
-    sendError(res, 500, errorCode(err), messageOf(err));
+    const code = errorCode(err);
+    // The caller's argument was out of range (the phone refused before changing anything).
+    sendError(res, code === 'invalid argument' ? 400 : 500, code, messageOf(err));
   });
 
   return router;

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:fleet` — a lab full of virtual phones, in one process: each phone boots (its push
+ * service registers the app at OPPO), logs into IM as its own user, and has its app force-stopped
+ * (IM: PushOnline). Then one push to every phone, shown on all of them, two ways:
+ *   - OPPO broadcast: save_message_content + broadcast (target_type 2, 1,000 regIds a call);
+ *   - IM batchsendmsg (500 recipients a call): IM decides per device and pushes through OPPO.
+ * Printed per run: phones, boot, login+kill, RSS at the end, broadcast and batch deliveries/s
+ * (sent until shown on every phone, wall time).
+ *
+ * The baseline in the same run is the same lab with `phoneLinks: 'websocket'` (two real sockets a
+ * phone, the design before in-process wires) at `--baseline-phones`. The OPPO app sits in the top
+ * QPS tier (≥ 100 M users: 30,000 targets/s); `--qps-factor` (default 10) raises its limit so the
+ * lab's own speed is what is measured — flow control itself stays on (a call over the limit is
+ * refused with -2) and is tested in test/mock-oppo/platform.test.ts.
+ *
+ * Bounded: `--time-limit` (default 10m of real time) stops the run wherever it is and prints what it
+ * reached; a phase that cannot finish (a resource limit) is reported with the error it hit.
+ *   npm run bench:fleet -- --phones 100000 --baseline-phones 5000
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { demoApp } from '../mock-oppo/core/apps.ts';
+import { VirtualClock } from '../mock-oppo/core/clock.ts';
+import { authSign } from '../mock-oppo/core/sign.ts';
+import { startLab, type Lab, type PhoneLinks } from '../harness/lab/lab.ts';
+import { genUserSig } from '../harness/im/usersig.ts';
+import { ACTION_VIEW, emptyIntent } from '../harness/phone/intent.ts';
+import { parseDuration } from '../mock-oppo/core/clock.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    phones: { type: 'string', default: '20000' },
+    'baseline-phones': { type: 'string', default: '2000' },
+    'time-limit': { type: 'string', default: '10m' },
+    'qps-factor': { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '256' },
+    'skip-baseline': { type: 'boolean', default: false },
+  },
+});
+
+const PKG = 'com.tencent.qcloud.tim.demo';
+const START = Date.UTC(2026, 0, 5, 8, 0, 0);
+const deadline = performance.now() + parseDuration(args['time-limit']!);
+const CONCURRENCY = Number(args.concurrency);
+
+class OutOfTime extends Error {}
+
+function checkTime(): void {
+  if (performance.now() > deadline) throw new OutOfTime(`--time-limit ${args['time-limit']} reached`);
+}
+
+/** Runs `fn(i)` for i in [0, n) with at most CONCURRENCY in flight. */
+async function pool(n: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      if ((i & 255) === 0) checkTime();
+      await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, worker));
+}
+
+/** CPU seconds of this process per phase, so a loaded machine's numbers can be read too. */
+const cpu: Record<string, number> = {};
+
+async function timed<T>(fn: () => Promise<T>, phase?: string): Promise<[number, T]> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const value = await fn();
+  const c = process.cpuUsage(c0);
+  if (phase) cpu[phase] = (c.user + c.system) / 1e6;
+  return [(performance.now() - t0) / 1000, value];
+}
+
+/** Settles the lab until every phone shows `count` notifications (bounded by the time limit). */
+async function untilShown(lab: Lab, count: number): Promise<void> {
+  for (;;) {
+    await lab.farm.syncAll();
+    const phones = lab.farm.list();
+    if (phones.every((p) => p.notifications.entries.length >= count)) return;
+    checkTime();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function post(url: string, form: Record<string, string>): Promise<any> {
+  const res = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
+  return res.json();
+}
+
+interface Row {
+  links: PhoneLinks;
+  phones: number;
+  boot?: number;
+  loginKill?: number;
+  rssMiB?: number;
+  broadcast?: number;
+  batch?: number;
+  stopped?: string;
+}
+
+async function run(links: PhoneLinks, n: number): Promise<Row> {
+  const row: Row = { links, phones: n };
+  const app = { ...demoApp(), cumulativeUsers: 100_000_000 };
+  const lab = await startLab({
+    clock: new VirtualClock({ start: START }),
+    phoneLinks: links,
+    oppoApps: [app],
+    oppoSettings: { qpsFactor: Number(args['qps-factor']) },
+  });
+  try {
+    [row.boot] = await timed(() => pool(n, async () => void (await lab.farm.boot())), `${links} boot`);
+    const phones = lab.farm.list();
+    [row.loginKill] = await timed(async () => {
+      await pool(n, async (i) => {
+        const phone = phones[i]!;
+        await phone.startIntent({ ...emptyIntent(), action: ACTION_VIEW, data: `timdemo://login?userId=u${i}` });
+        await phone.kill(PKG, 'force-stop');
+      });
+      await lab.farm.syncAll();
+    }, `${links} login+kill`);
+    const pushOnline = lab.im.server.sessions.all().filter((s) => s.state === 'push_online' && s.token).length;
+    if (pushOnline !== n) throw new Error(`${pushOnline} of ${n} sessions are PushOnline with a token after login+kill`);
+
+    // OPPO broadcast, 1,000 regIds a call.
+    const regIds = phones.map((p) => p.registrationId(PKG)!);
+    const base = lab.oppo.url;
+    const timestamp = String(lab.clock.now());
+    const auth = await post(`${base}/server/v1/auth`, { app_key: app.appKey, timestamp, sign: authSign(app.appKey, timestamp, app.masterSecret) });
+    const token: string = auth.data.auth_token;
+    [row.broadcast] = await timed(async () => {
+      const saved = await post(`${base}/server/v1/message/notification/save_message_content`, { auth_token: token, title: 'fleet', content: 'to every phone', channel_id: 'tuikit' });
+      if (saved.code !== 0) throw new Error(`save_message_content: ${JSON.stringify(saved)}`);
+      const calls = Math.ceil(n / 1000);
+      await pool(calls, async (c) => {
+        const answer = await post(`${base}/server/v1/message/notification/broadcast`, {
+          auth_token: token,
+          message_id: saved.data.message_id,
+          target_type: '2',
+          target_value: regIds.slice(c * 1000, (c + 1) * 1000).join(';'),
+        });
+        if (answer.code !== 0) throw new Error(`broadcast: ${JSON.stringify(answer)}`);
+      });
+      await untilShown(lab, 1);
+    }, `${links} broadcast`);
+    row.broadcast = n / row.broadcast;
+
+    // IM batchsendmsg, 500 recipients a call.
+    const im = lab.im.server.imApp;
+    const q = new URLSearchParams({ sdkappid: String(im.sdkAppId), identifier: im.admin, usersig: genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin, now: lab.clock.now() }), random: '1', contenttype: 'json' });
+    const users = phones.map((_, i) => `u${i}`);
+    [row.batch] = await timed(async () => {
+      await pool(Math.ceil(n / 500), async (c) => {
+        const res = await fetch(`${lab.im.url}/v4/openim/batchsendmsg?${q}`, {
+          method: 'POST',
+          body: JSON.stringify({ To_Account: users.slice(c * 500, (c + 1) * 500), MsgRandom: c, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'batch' } }] }),
+        });
+        const answer = (await res.json()) as { ActionStatus: string };
+        if (answer.ActionStatus !== 'OK') throw new Error(`batchsendmsg: ${JSON.stringify(answer)}`);
+      });
+      await untilShown(lab, 2);
+    }, `${links} batch`);
+    row.batch = n / row.batch;
+  } catch (err) {
+    row.stopped = (err as Error).message;
+  } finally {
+    row.rssMiB = process.memoryUsage().rss / 2 ** 20;
+    const [stopS] = await timed(() => lab.stop());
+    console.error(`  (${links}, ${n} phones: lab.stop ${stopS.toFixed(1)} s)`);
+  }
+  return row;
+}
+
+const fmt = (v: number | undefined, unit: string, digits = 1) => (v === undefined ? '—' : `${v.toFixed(digits)}${unit}`);
+const rate = (v: number | undefined) => (v === undefined ? '—' : `${(v / 1000).toFixed(1)}k/s`);
+
+const rows: Row[] = [];
+if (!args['skip-baseline']) rows.push(await run('websocket', Number(args['baseline-phones'])));
+// Let the baseline's memory go before the measured run reads its RSS.
+(globalThis as { gc?: () => void }).gc?.();
+rows.push(await run('in-process', Number(args.phones)));
+
+console.log('');
+console.log('| links | phones | boot | login+kill | RSS at end | OPPO broadcast, all shown | IM batchsendmsg, all shown |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.links} | ${r.phones.toLocaleString('en')} | ${fmt(r.boot, ' s')} | ${fmt(r.loginKill, ' s')} | ${fmt(r.rssMiB, ' MiB', 0)} | ${rate(r.broadcast)} | ${rate(r.batch)} |`);
+}
+console.log('\nCPU seconds of the lab process per phase (wall time above includes waiting for a loaded machine):');
+console.log(Object.entries(cpu).map(([phase, s]) => `${phase} ${s.toFixed(1)} s`).join(' · '));
+for (const r of rows) if (r.stopped) console.log(`\n${r.links} run stopped: ${r.stopped}`);
+console.log('\nGoals: 100,000 phones, boot + login under 60 s, RSS under 2 GiB, ≥ 30k deliveries/s.');
+process.exit(rows.some((r) => r.stopped) ? 1 : 0);
