@@ -15,13 +15,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import imApp from '../../fixtures/im-app.json' with { type: 'json' };
 import oppoApps from '../../fixtures/oppo-apps.json' with { type: 'json' };
 import { generateToken } from '../../mock-oppo/access/guard.ts';
 import { maskSecret } from '../../mock-oppo/core/apps.ts';
 import { LAB_TOKEN_ENV } from '../../harness/lab/access.ts';
 import { genUserSig } from '../../harness/im/usersig.ts';
+import { fixtureSecrets, leaksIn, userSigsIn } from './secret-scan.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DELIBERATE_FAILURE = 'deliberate failure: the secrets run needs a funnel report to grep';
@@ -34,20 +34,6 @@ async function filesUnder(dir: string): Promise<string[]> {
     else out.push(path);
   }
   return out;
-}
-
-/** Strings that decode as a UserSig (base64 with `*-_`, zlib, JSON with TLS.sig). */
-function userSigsIn(text: string): string[] {
-  const found: string[] = [];
-  for (const [candidate] of text.matchAll(/eJ[0-9A-Za-z*\-_+/=]{40,}/g)) {
-    try {
-      const json = inflateSync(Buffer.from(candidate.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64')).toString('utf8');
-      if (json.includes('TLS.sig')) found.push(candidate);
-    } catch {
-      // not zlib: not a UserSig
-    }
-  }
-  return found;
 }
 
 test('the UserSig detector finds a UserSig', () => {
@@ -96,12 +82,6 @@ test('a full run with a lab token: every spec passes through the guard, and no l
   assert.match(state, /"trace [^"]+": \{[\s\S]*"hops"/, 'the dump holds a joined trace');
   assert.ok([...texts.keys()].some((f) => /^logs\/.*appium.*\.log$/.test(f)), `Appium's log is there: ${[...texts.keys()].join(', ')}`);
 
-  const secrets = { 'IM secret key': imApp.secretKey, AppSecret: oppoApps[0]!.appSecret, MasterSecret: oppoApps[0]!.masterSecret, 'lab token': token };
-  const leaks: string[] = [];
-  for (const [file, text] of texts) {
-    for (const [name, value] of Object.entries(secrets)) if (text.includes(value)) leaks.push(`${file}: the ${name}`);
-    for (const sig of userSigsIn(text)) leaks.push(`${file}: a UserSig ${sig.slice(0, 12)}…`);
-    for (const [m] of text.matchAll(/auth_token\W{1,6}[0-9a-f]{24}/g)) leaks.push(`${file}: an auth token (${m.slice(0, 16)}…)`);
-  }
+  const leaks = leaksIn(texts, fixtureSecrets(token));
   assert.deepEqual(leaks, []);
 });
