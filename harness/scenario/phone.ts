@@ -82,6 +82,8 @@ export interface ShownNotification extends NotificationMatch {
   /** When the phone posted it (the phone's clock: virtual in the lab). */
   postTime: number;
   channel?: string;
+  /** The expanded text of a long-text (OPPO `style` 2) notification. */
+  bigText?: string;
   /**
    * Present when the adb delivery agent posted it (emulator, device profiles): then `packageName` is
    * `com.android.shell`, `id` 2020 and `channel` the shell's `shell_cmd`; `channel` here is the one the
@@ -324,6 +326,7 @@ export class Phone {
           shown.delivery = { by: 'adb-agent', ...(channel !== undefined ? { channel } : {}) };
         }
         if (n.notification.text !== null) shown.text = n.notification.text;
+        if (n.notification.bigText !== null) shown.bigText = n.notification.bigText;
         const channel = records.find((r) => r.key === n.key)?.channel;
         if (channel !== undefined) shown.channel = channel;
         if (n.isRemoved) {
