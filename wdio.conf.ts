@@ -6,7 +6,8 @@
  * can honour, and both stop whatever happens.
  */
 import type { Capabilities, Options } from '@wdio/types';
-import { asOneSpecGroup, isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
+import { isVirtualLab, resolveProfile, ProfileError, specFiles, type E2eProfile } from './harness/scenario/profiles.ts';
+import { specGroups } from './harness/scenario/workers.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { startLabForRun } from './harness/scenario/lab-starter.ts';
 import { writeDocSpecs } from './harness/docs/readme-blocks.ts';
@@ -69,8 +70,9 @@ if (profile.appium.kind === 'local') {
 
 export const config: WebdriverIO.MultiremoteConfig = {
   runner: 'local',
-  specs: specGlobs(profile),
-  maxInstances: 1,
+  specs: specFiles(profile),
+  // Each worker runs one spec group with a lab of its own (harness/scenario/workers.ts).
+  maxInstances: profile.workers,
   capabilities,
   logLevel: 'warn',
   outputDir: LOGS_DIR,
@@ -79,7 +81,8 @@ export const config: WebdriverIO.MultiremoteConfig = {
   mochaOpts: { ui: 'bdd', timeout: isVirtualLab(profile) ? 30_000 : 300_000 },
   waitforTimeout: isVirtualLab(profile) ? 10_000 : 60_000,
   connectionRetryCount: 1,
-  // One worker runs every spec file, so the per-line worker preface would only repeat itself.
+  // No per-line worker preface: the spec reporter prints each worker's report as one block (ending in
+  // "N passing"), and for multiremote the preface names no device ("MultiremoteBrowser on  and undefined").
   reporters: [
     ['spec', { showPreface: false }],
     // addWorkerLogs: a failed test's push funnel (printed by its afterTest) lands in its <system-out>.
@@ -87,9 +90,9 @@ export const config: WebdriverIO.MultiremoteConfig = {
     ['allure', { outputDir: ALLURE_DIR, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
   ],
   services,
-  // After the CLI's --spec filter, before workers start (the launcher reads config.specs after this hook).
+  // After the CLI's --spec filter, before the lab service (which starts a lab per group) and the workers.
   onPrepare: (config) => {
-    config.specs = asOneSpecGroup(config.specs ?? []);
+    config.specs = specGroups(config.specs ?? [], profile.workers);
   },
   onComplete: async () => {
     console.log(`run report: ${await writeHtmlReport()}`);

@@ -1,11 +1,12 @@
 /**
- * The WDIO launcher service that owns the lab: started in `onPrepare` (before any worker; a failure
- * aborts the run as a SevereServiceError instead of letting every spec fail on a missing URL), its
- * URLs handed to the workers through the environment, stopped in `onComplete` — which WDIO also
- * runs after a failed run and after Ctrl-C.
+ * The WDIO launcher service that owns the labs: one per spec group (one per worker, see workers.ts),
+ * started in `onPrepare` (before any worker; a failure aborts the run as a SevereServiceError instead
+ * of letting every spec fail on a missing URL), their URLs handed to the workers through the
+ * environment, stopped in `onComplete` — which WDIO also runs after a failed run and after Ctrl-C.
  */
 import { SevereServiceError } from 'webdriverio';
 import './wdio-capabilities.ts';
+import type { Options } from '@wdio/types';
 import { writeLabEnv, type LabUrls } from './lab-env.ts';
 import type { Backend, E2eProfile } from './profiles.ts';
 
@@ -27,7 +28,7 @@ export interface LabLauncherOptions {
 }
 
 export class LabLauncherService {
-  private lab: RunningLab | undefined;
+  private labs: RunningLab[] = [];
   private readonly launch: LabLauncherOptions;
 
   /** WDIO passes the service's options untyped; wdio.conf.ts gives a {@link LabLauncherOptions}. */
@@ -35,20 +36,25 @@ export class LabLauncherService {
     this.launch = options as LabLauncherOptions;
   }
 
-  async onPrepare(): Promise<void> {
+  /** Runs after wdio.conf.ts's onPrepare has made the spec groups, so it knows how many labs to start. */
+  async onPrepare(config?: Options.Testrunner): Promise<void> {
     const { backend } = this.launch.profile;
     if (backend.kind !== 'lab') return;
+    const groups = Array.isArray(config?.specs) ? config.specs.length : 1;
+    const count = Math.max(1, Math.min(groups, this.launch.profile.workers));
     try {
-      this.lab = await this.launch.start(backend);
+      for (let i = 0; i < count; i++) this.labs.push(await this.launch.start(backend));
     } catch (error) {
+      await this.onComplete();
       throw new SevereServiceError(`the lab did not start: ${(error as Error).message}`);
     }
-    writeLabEnv({ ...this.lab.urls, ...(this.lab.token !== undefined ? { token: this.lab.token } : {}) });
+    const token = this.labs[0]!.token;
+    writeLabEnv(this.labs.map((l) => l.urls), token);
   }
 
   async onComplete(): Promise<void> {
-    const lab = this.lab;
-    this.lab = undefined;
-    await lab?.stop();
+    const labs = this.labs;
+    this.labs = [];
+    await Promise.all(labs.map((l) => l.stop()));
   }
 }
