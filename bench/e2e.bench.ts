@@ -166,7 +166,13 @@ function wdioRun(extra: string[], workers = 1): Promise<Run> {
     child.on('close', (code) => {
       const passing = [...output.matchAll(/^(\d+) passing \(/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
       const run = { ms: performance.now() - started, exitCode: code ?? 1, leftovers: leftoversOf(child.pid!), passing };
-      if (run.exitCode !== 0) console.error(output.split('\n').slice(-40).join('\n'));
+      if (run.exitCode !== 0) {
+        // The whole output to a file (with several workers the failing block need not be the last).
+        const log = join(ROOT, '.tmp', 'bench', `failed-run-${Date.now()}.log`);
+        writeFileSync(log, output);
+        const failures = output.split('\n').filter((l) => /✖|failing|Error/.test(l));
+        console.error(`${failures.slice(0, 40).join('\n')}\n(the whole output: ${log})`);
+      }
       for (const line of run.leftovers) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
       resolve(run);
     });

@@ -14,7 +14,10 @@ import { DEMO_APP } from './apps/tim-demo.ts';
 import { DOC_SPECS_DIR } from '../docs/readme-blocks.ts';
 import { specFilesUnder, WORKERS_ENV } from './workers.ts';
 
-/** Two workers on the virtual profile: the suite takes about ... (bench:e2e compares 1 and 2). */
+/**
+ * Two workers on the virtual profile, so every `npm run e2e` shows the suite passes spread over
+ * workers with nothing shared (bench:e2e compares the wall time with one worker).
+ */
 const DEFAULT_WORKERS = 2;
 const MAX_WORKERS = 16;
 
