@@ -14,6 +14,10 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: 'start the lab: mock-oppo, the fake IM server, virtual phones and the lab API (= npm run lab)',
     run: async (argv) => (await import('../lab/cli.ts')).runLab(argv),
   },
+  test: {
+    summary: 'run YAML push flows (default flows/); --dry-run only checks them',
+    run: async (argv) => (await import('../flows/cli.ts')).runTest(argv),
+  },
   doctor: {
     summary: "check why a user's pushes do not arrive: the FAQ's checklist against the lab (or --live), with what to fix",
     run: async (argv) => (await import('../doctor/cli.ts')).runDoctor(argv),

@@ -10,6 +10,7 @@ import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
 import { startLab } from './lab.ts';
+import { startWebView, webViewLine } from '../web/server.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
 import { parseRetention } from '../../mock-oppo/core/settings.ts';
 
@@ -39,6 +40,7 @@ Options:
                    from another machine only with the token: npx push-lab adb-tunnel --lab <lab url>
   --frozen         freeze the clock (time moves only through the control API);
                    by default it flows with real time, so backends can sign with Date.now()
+  --ui             also serve the lab's web view (phones, IM, OPPO, traces, a recorder) and print its URL
   --help           show this help
 
 Docs: harness/im/README.md`;
@@ -69,6 +71,7 @@ export async function runLab(argv: string[]): Promise<number> {
       token: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'allow-usersig': { type: 'boolean' },
+      ui: { type: 'boolean' },
       help: { type: 'boolean' },
     } as const,
     HELP,
@@ -148,10 +151,19 @@ export async function runLab(argv: string[]): Promise<number> {
     console.error(`${inUse} (--port-base, --oppo-port, --im-port, --lab-port, --adb)`);
     return 2;
   }
+  let web: Awaited<ReturnType<typeof startWebView>> | undefined;
+  try {
+    web = values.ui ? await startWebView({ urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url, ...(lab.access.token !== undefined ? { token: lab.access.token } : {}) }, access: lab.access }) : undefined;
+  } catch (err) {
+    await lab.stop();
+    clock.dispose();
+    throw err;
+  }
   // Listening before the ready lines: whoever reads them may press Ctrl-C at once.
   const stopped = untilStopSignal();
   const width = Math.max(...lab.services.map((s) => s.name.length)) + 2;
   for (const s of lab.services) console.log(`${s.name.padEnd(width)}${s.url}`);
+  if (web) console.log(`${'web'.padEnd(width)}${webViewLine(web, lab.access)}`);
   for (const phone of lab.farm.list()) console.log(`${'phone'.padEnd(width)}${phone.serial}`);
   const tokenLine = describeToken(lab.access.token, token, LAB_TOKEN_ENV);
   if (tokenLine) console.log(`${'token'.padEnd(width)}${tokenLine}`);
@@ -164,6 +176,7 @@ export async function runLab(argv: string[]): Promise<number> {
   }
   console.log('Ctrl-C to stop.');
   await stopped;
+  await web?.close();
   await lab.stop();
   lab.clock.dispose();
   console.log('lab stopped.');

@@ -69,6 +69,13 @@ export interface BatchSendMsgRequest extends Omit<SendMsgRequest, 'To_Account'> 
   To_Account: string[];
 }
 
+/** `send_group_msg`: sendmsg's fields with `GroupId` instead of `To_Account`, and `Random` (not `MsgRandom`). */
+export interface SendGroupMsgRequest extends Omit<SendMsgRequest, 'To_Account' | 'MsgRandom' | 'SyncOtherMachine'> {
+  GroupId: string;
+  /** Filled by the client (seeded) unless given. */
+  Random?: number;
+}
+
 export interface BatchSendMsgResult extends SendMsgResult {
   /** Recipients the message did not go to, with the reason (70107: account not imported). */
   ErrorList: Array<{ To_Account: string; ErrorCode: number }>;
@@ -238,20 +245,31 @@ export class ImRestClient {
     await this.ok('group_open_http_svc', 'modify_group_member_info', { GroupId: groupId, Member_Account: member, MsgFlag: flag });
   }
 
+  /** The group's members (`get_group_info` with its MemberList); an unknown group fails with 10010. */
+  async groupMembers(groupId: string): Promise<string[]> {
+    const reply = await this.ok('group_open_http_svc', 'get_group_info', { GroupIdList: [groupId] });
+    const [info] = (reply.GroupInfo ?? []) as Array<{ ErrorCode: number; ErrorInfo?: string; MemberList?: Array<{ Member_Account: string }> }>;
+    if (!info || info.ErrorCode !== 0) throw new ImRestError('group_open_http_svc/get_group_info', info?.ErrorCode ?? -1, info?.ErrorInfo ?? 'no GroupInfo', reply);
+    return (info.MemberList ?? []).map((m) => m.Member_Account);
+  }
+
   /**
-   * A group text message (`send_group_msg`). Group messages have no MsgKey on the wire; the
-   * result's `MsgKey` is `<GroupId>_<MsgSeq>`, the key the lab's traces and OPPO's
-   * app_message_id use for it.
+   * A group message (`send_group_msg`). Group messages have no MsgKey on the wire; the result's
+   * `MsgKey` is `<GroupId>_<MsgSeq>`, the key the lab's traces and OPPO's app_message_id use for it.
    */
-  async sendGroupText(from: string, groupId: string, text: string, push?: OfflinePushInfo): Promise<SendMsgResult> {
-    const reply = await this.ok('group_open_http_svc', 'send_group_msg', {
+  async sendGroupMsg(request: SendGroupMsgRequest): Promise<SendMsgResult> {
+    const reply = await this.ok('group_open_http_svc', 'send_group_msg', { Random: this.nextRandom(), ...request });
+    return { MsgKey: `${request.GroupId}_${Number(reply.MsgSeq)}`, MsgTime: Number(reply.MsgTime) };
+  }
+
+  /** A group text message; `push` is the `OfflinePushInfo`. */
+  sendGroupText(from: string, groupId: string, text: string, push?: OfflinePushInfo): Promise<SendMsgResult> {
+    return this.sendGroupMsg({
       GroupId: groupId,
       From_Account: from,
-      Random: this.nextRandom(),
       MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }],
       ...(push ? { OfflinePushInfo: push } : {}),
     });
-    return { MsgKey: `${groupId}_${Number(reply.MsgSeq)}`, MsgTime: Number(reply.MsgTime) };
   }
 
   /** Invalidates the user's login state (`im_open_login_svc/kick`). */

@@ -14,7 +14,7 @@ import { RemotePhone } from '../phone/http/index.ts';
 import { appPage, appPageFor, appPageOrBase } from './apps/index.ts';
 import type { AppSource } from '../phone/api.ts';
 import { ImConsoleClient } from './im-console.ts';
-import { ImRestClient, type BatchSendMsgRequest, type BatchSendMsgResult, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
+import { ImRestClient, type BatchSendMsgRequest, type BatchSendMsgResult, type SendGroupMsgRequest, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
 import { LabClient } from './lab-client.ts';
 import { OppoServerClient } from './oppo-server.ts';
 import { readLabEnv } from './lab-env.ts';
@@ -24,7 +24,7 @@ import { isVirtualLab, resolveProfile, type E2eProfile, type PhoneName } from '.
 import { describeOppoSends, funnelText, testFunnel, type PhoneRef } from './test-funnel.ts';
 import { currentRecord, step } from './test-record.ts';
 
-/** The IM REST client that notes what the running test sent (sendmsg and batchsendmsg), so its report shows each message's funnel. */
+/** The IM REST client that notes what the running test sent (sendmsg, batchsendmsg, send_group_msg), so its report shows each message's funnel. */
 class RecordingImRestClient extends ImRestClient {
   override sendMsg(request: SendMsgRequest): Promise<SendMsgResult> {
     return step(`send ${request.From_Account ?? 'admin'} → ${request.To_Account}`, async () => {
@@ -39,6 +39,16 @@ class RecordingImRestClient extends ImRestClient {
       const failed = new Set(result.ErrorList.map((e) => e.To_Account));
       for (const to of new Set(request.To_Account)) {
         if (!failed.has(to)) currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to });
+      }
+      return result;
+    });
+  }
+  /** Every member but the sender is a recipient (IM's rule), read back from the group after the send. */
+  override sendGroupMsg(request: SendGroupMsgRequest): Promise<SendMsgResult> {
+    return step(`send ${request.From_Account ?? 'admin'} → group ${request.GroupId}`, async () => {
+      const result = await super.sendGroupMsg(request);
+      for (const to of await this.groupMembers(request.GroupId)) {
+        if (to !== request.From_Account) currentRecord()?.sent.push({ msgKey: result.MsgKey, msgTime: result.MsgTime, from: request.From_Account ?? '', to });
       }
       return result;
     });
@@ -173,6 +183,10 @@ export class Scenario {
       if (virtual) phone.forgetSession();
       else await phone.reset();
     }
+    // The lab's reset needs no Appium command, so a phone a worker's spec files (or the flows spec's
+    // flows) leave unused would idle past Appium's newCommandTimeout and lose its session: one
+    // cheap command per phone at every clean start keeps each session the worker holds alive.
+    if (virtual) await Promise.all([...this.phones.values()].map((phone) => phone.appState()));
   }
 
   /** What wdio.conf.ts's beforeTest runs: a reset when this scenario isolates each test. */

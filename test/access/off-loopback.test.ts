@@ -22,6 +22,7 @@ import { RemotePhone, PhoneHttpError } from '../../harness/phone/http/index.ts';
 import { LAB_TOKEN_ENV } from '../../harness/lab/access.ts';
 import { DEVICE_LINK_PATH } from '../../mock-oppo/device-link/protocol.ts';
 import { tokenHeaders } from '../../mock-oppo/access/client.ts';
+import { WEB_TOKEN_HEADER } from '../../mock-oppo/access/guard.ts';
 import { startAppium, type AppiumServer } from '../driver/appium-server.ts';
 import { createNetns, type Netns } from './netns.ts';
 import { openAdbTunnel } from '../../harness/lab/adb-tunnel.ts';
@@ -62,15 +63,15 @@ after(async () => {
   if (!skip) ns.remove();
 });
 
-let lab: { urls: LabUrls; token: string; serial: string; output: string[]; adbPort: number };
+let lab: { urls: LabUrls; token: string; serial: string; output: string[]; adbPort: number; web: string };
 before(async () => {
   if (skip) return;
-  const { lines } = await startInside(children, 'harness/lab/run-cli.ts', ['--host', ns.inside, '--phones', '1', '--frozen', '--adb']);
+  const { lines } = await startInside(children, 'harness/lab/run-cli.ts', ['--host', ns.inside, '--phones', '1', '--frozen', '--adb', '--ui']);
   const url = (name: string) => lines.map((l) => new RegExp(`^${name}\\s+(http://\\S+)$`).exec(l)?.[1]).find(Boolean)!;
   const token = lines.map((l) => /^token\s+(\S+)\s+\(generated; printed only now/.exec(l)?.[1]).find(Boolean);
   assert.ok(token, `no token line in:\n${lines.join('\n')}`);
   const adbPort = Number(lines.map((l) => /^adb\s+tcp:\/\/127\.0\.0\.1:(\d+)$/.exec(l)?.[1]).find(Boolean));
-  lab = { urls: { oppo: url('mock-oppo'), im: url('im'), lab: url('lab') }, token, serial: /^phone\s+(\S+)/.exec(lines.find((l) => l.startsWith('phone'))!)![1]!, output: lines, adbPort };
+  lab = { urls: { oppo: url('mock-oppo'), im: url('im'), lab: url('lab') }, token, serial: /^phone\s+(\S+)/.exec(lines.find((l) => l.startsWith('phone'))!)![1]!, output: lines, adbPort, web: lines.map((l) => /^web\s+(http:\/\/\S+)/.exec(l)?.[1]).find(Boolean)! };
 });
 
 test('a lab off loopback: every control call without the token is 401 and changes nothing; the server APIs keep their own auth', { skip }, async () => {
@@ -104,6 +105,32 @@ test('a lab off loopback: every control call without the token is 401 and change
     assert.ok(reply.status >= 200 && reply.status < 300, `${probe.method} ${probe.path} with the token: ${reply.status} ${reply.text}`);
   }
   assert.notDeepEqual(await snapshot(urls, serial, token), before);
+});
+
+test('the web view off loopback: nothing without the token; ?token= logs a browser in, and its changes still carry the page\'s web token', { skip }, async () => {
+  const { urls, token, web } = lab;
+  assert.ok(web?.startsWith(`http://${ns.inside}:`), lab.output.join('\n'));
+  assert.ok(lab.output.some((l) => l.startsWith('web') && l.includes('?token=<the lab token>')), 'the web line says how to log in, without the token');
+  for (const path of ['/', '/events', '/recording.yaml']) {
+    const bare = await send(web, 'GET', path);
+    assert.equal(bare.status, 401, path);
+    assert.equal(errorCode(bare), 'token_required');
+  }
+  assert.equal((await send(web, 'POST', '/api/advance', { body: { by: '1m' } })).status, 401);
+  assert.equal((await send(web, 'GET', `/?token=${token.slice(1)}x`)).status, 401);
+  const login = await send(web, 'GET', `/?token=${token}`);
+  assert.equal(login.status, 303);
+  const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+  const page = await send(web, 'GET', '/', { headers: { cookie } });
+  assert.equal(page.status, 200);
+  const webToken = /<meta name="push-lab-web-token" content="([^"]+)">/.exec(page.text)![1]!;
+  const clock = async () => (await send(urls.lab, 'GET', '/_lab/v1/clock', { headers: tokenHeaders(token) })).json<{ value: { now: number } }>().value.now;
+  const before = await clock();
+  assert.equal((await send(web, 'POST', '/api/advance', { headers: { cookie }, body: { by: '1m' } })).status, 403, 'the cookie alone does not change anything');
+  assert.equal(await clock(), before);
+  const advanced = await send(web, 'POST', '/api/advance', { headers: { cookie, [WEB_TOKEN_HEADER]: webToken }, body: { by: '1m' } });
+  assert.equal(advanced.status, 200, advanced.text);
+  assert.equal(await clock(), before + 60_000, "the view's own call reached the lab with the token");
 });
 
 test('our typed clients pass the token on; without it they fail with the 401 message', { skip }, async () => {

@@ -28,8 +28,8 @@ test('push-lab --help lists the commands; an unknown command is a usage error na
   assert.match(bad.err(), /start/);
 });
 
-test('push-lab start runs the lab (one line per service and phone) and stops on SIGTERM', async (t) => {
-  const child = spawn(process.execPath, [BIN, 'start', '--phones', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+test('push-lab start --ui runs the lab and its web view (one line per service and phone) and stops on SIGTERM', async (t) => {
+  const child = spawn(process.execPath, [BIN, 'start', '--phones', '1', '--ui'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -40,6 +40,10 @@ test('push-lab start runs the lab (one line per service and phone) and stops on 
   }
   assert.ok(seen.some((l) => /^lab\s+http:\/\/127\.0\.0\.1:\d+$/.test(l)), seen.join('\n'));
   assert.ok(seen.some((l) => /^phone\s+virtual-oppo-5554$/.test(l)), seen.join('\n'));
+  // --ui: the web view is served and shows the lab's phone
+  const web = seen.map((l) => /^web\s+(http:\/\/127\.0\.0\.1:\d+\/)$/.exec(l)?.[1]).find(Boolean);
+  assert.ok(web, seen.join('\n'));
+  assert.match(await (await fetch(web)).text(), /oppo-push-harness lab/);
   const closed = once(child, 'close');
   child.kill('SIGTERM');
   const [code] = await closed;

@@ -5,7 +5,7 @@ import { RemotePhone } from '../../harness/phone/http/index.ts';
 import { LabClient } from '../../harness/scenario/lab-client.ts';
 import { LAB_ENV, LABS_ENV, readLabEnv } from '../../harness/scenario/lab-env.ts';
 import { LabLauncherService, type LabBackend } from '../../harness/scenario/lab-service.ts';
-import { startLabForRun } from '../../harness/scenario/lab-starter.ts';
+import { startLabForRun, WEB_VIEW_ENV } from '../../harness/scenario/lab-starter.ts';
 import { resolveProfile } from '../../harness/scenario/profiles.ts';
 
 const VIRTUAL: LabBackend = { kind: 'lab', clock: 'virtual', host: '127.0.0.1', portBase: 0 };
@@ -97,4 +97,29 @@ test('the run lab: phones boot over HTTP, the clock advances through the lab, ph
   await client.phone(phone.serial).setNotificationPermission('com.tencent.qcloud.tim.demo', false);
   await assert.rejects(client.phone('nope').setNetwork(false), /no phone 'nope' in the lab/);
   await assert.rejects(client.advance('ten minutes'), /lab POST \/clock\/advance: cannot parse duration/);
+});
+
+test('E2E_WEB_VIEW=1: the run lab also serves the web view of that lab, prints its URL, and closes it with the lab', async (t) => {
+  const saved = process.env[WEB_VIEW_ENV];
+  process.env[WEB_VIEW_ENV] = '1';
+  const printed: string[] = [];
+  t.mock.method(console, 'log', (line: unknown) => void printed.push(String(line)));
+  let lab: Awaited<ReturnType<typeof startLabForRun>> | undefined;
+  try {
+    lab = await startLabForRun(VIRTUAL);
+  } finally {
+    if (saved === undefined) delete process.env[WEB_VIEW_ENV];
+    else process.env[WEB_VIEW_ENV] = saved;
+    t.mock.restoreAll();
+  }
+  let stopped = false;
+  t.after(() => (stopped ? undefined : lab.stop()));
+  const url = /^lab web view: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(printed.find((l) => l.startsWith('lab web view: ')) ?? '')?.[1];
+  assert.ok(url, `the URL is printed: ${printed.join(' | ')}`);
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<div id="panel-phones">/);
+  await lab.stop();
+  stopped = true;
+  await assert.rejects(fetch(url), 'the view closed with the lab');
 });
