@@ -12,6 +12,21 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import adbkit from '@devicefarmer/adbkit';
 import { startLab } from '../harness/lab/lab.ts';
+import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
+
+const HELP = `Usage: npm run bench:adb [-- --help]
+
+The lab's ADB endpoint against the in-process phone it fronts: shell round trips (phone.shell()
+baseline, adbkit, Debian's adb CLI when installed) and installs of the UiAutomator2 server APK.
+Medians and p95; no target.
+
+Environment:
+  BENCH_SHELL_ROUNDS    shell round trips per row (default 200)
+  BENCH_CLI_ROUNDS      adb CLI round trips (default 20)
+  BENCH_INSTALL_ROUNDS  installs per row (default 3)`;
+
+const parsed = readCliArgs({ help: { type: 'boolean' } } as const, HELP);
+if ('exit' in parsed) process.exit(parsed.exit);
 
 const { Adb } = adbkit;
 const SHELL_ROUNDS = Number(process.env.BENCH_SHELL_ROUNDS ?? 200);

@@ -17,7 +17,6 @@
  * reached; a phase that cannot finish (a resource limit) is reported with the error it hit.
  *   npm run bench:fleet -- --phones 100000 --baseline-phones 5000
  */
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { demoApp } from '../mock-oppo/core/apps.ts';
 import { VirtualClock } from '../mock-oppo/core/clock.ts';
@@ -26,17 +25,36 @@ import { startLab, type Lab, type PhoneLinks } from '../harness/lab/lab.ts';
 import { genUserSig } from '../harness/im/usersig.ts';
 import { ACTION_VIEW, emptyIntent } from '../harness/phone/intent.ts';
 import { parseDuration } from '../mock-oppo/core/clock.ts';
+import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
-const { values: args } = parseArgs({
-  options: {
+const HELP = `Usage: npm run bench:fleet [-- --phones N] [--baseline-phones N] [--time-limit 10m]
+                           [--qps-factor 10] [--concurrency 256] [--skip-baseline] [--help]
+
+A lab full of virtual phones in one process: boot, login + kill, RSS, then one push to every phone
+by OPPO broadcast and by IM batchsendmsg (deliveries/s, until shown on every phone). The baseline in
+the same run is the same lab with websocket phone links at --baseline-phones.
+
+  --phones N           phones of the measured lab (default 20000)
+  --baseline-phones N  phones of the websocket baseline (default 2000)
+  --time-limit D       stop wherever the run is after this much real time (default 10m)
+  --qps-factor F       raise the app's OPPO QPS limit F times (default 10)
+  --concurrency N      logins and kills in flight (default 256)
+  --skip-baseline      measure only the in-process lab`;
+
+const parsed = readCliArgs(
+  {
     phones: { type: 'string', default: '20000' },
     'baseline-phones': { type: 'string', default: '2000' },
     'time-limit': { type: 'string', default: '10m' },
     'qps-factor': { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '256' },
     'skip-baseline': { type: 'boolean', default: false },
-  },
-});
+    help: { type: 'boolean' },
+  } as const,
+  HELP,
+);
+if ('exit' in parsed) process.exit(parsed.exit);
+const args = parsed.values;
 
 const PKG = 'com.tencent.qcloud.tim.demo';
 const START = Date.UTC(2026, 0, 5, 8, 0, 0);

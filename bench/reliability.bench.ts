@@ -7,11 +7,22 @@
  * only the newest messages. Prints both counts and the throughput; exits 1 on any mismatch.
  */
 import { Agent, request } from 'node:http';
-import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createMockOppo, DeviceLinkClient, demoApp, MockOppoControl, authSign, type NotificationFrame } from '../mock-oppo/index.ts';
+import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
-const { values: args } = parseArgs({ options: { messages: { type: 'string', default: '100000' }, connections: { type: 'string', default: '64' } } });
+const HELP = `Usage: npm run bench:reliability [-- --messages N] [--connections N] [--help]
+
+Unicasts to a standalone mock-oppo whose phone acks each push; the mock's totals
+(GET /_mock/v1/totals) must count exactly the accepted targets the load generator counted, although
+retention keeps only the newest messages. Exits 1 on any mismatch.
+
+  --messages N     unicasts sent (default 100000)
+  --connections N  keep-alive HTTP connections (default 64)`;
+
+const parsed = readCliArgs({ messages: { type: 'string', default: '100000' }, connections: { type: 'string', default: '64' }, help: { type: 'boolean' } } as const, HELP);
+if ('exit' in parsed) process.exit(parsed.exit);
+const args = parsed.values;
 const TOTAL = Number(args.messages);
 const CONNECTIONS = Number(args.connections);
 

@@ -13,13 +13,28 @@
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { remote } from 'webdriverio';
 import { startLab } from '../harness/lab/lab.ts';
+import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
-const RUNS = Number(args.runs);
+const HELP = `Usage: npm run bench:uia2 [-- --runs N] [-- --help]
+
+Appium session start against one lab: VirtualOppo attaching to a phone (baseline), the real
+UiAutomator2 driver over the lab's ADB endpoint with skip capabilities, and with default
+capabilities on a fresh phone each time. Medians; no target. Needs apt-get install -y adb aapt.
+
+Options:
+  --runs N   sessions per row (default 5)
+  --help     show this help`;
+
+const parsed = readCliArgs({ runs: { type: 'string', default: '5' }, help: { type: 'boolean' } } as const, HELP);
+if ('exit' in parsed) process.exit(parsed.exit);
+const RUNS = Number(parsed.values.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  console.error(`--runs takes a whole number of at least 1, got '${parsed.values.runs}'\n\n${HELP}`);
+  process.exit(2);
+}
 const ANDROID_HOME = '/usr/lib/android-sdk';
 if (!existsSync(`${ANDROID_HOME}/platform-tools/adb`) || !existsSync(`${ANDROID_HOME}/build-tools/debian/aapt2`)) {
   console.error(`bench:uia2 needs Debian's adb and aapt under ${ANDROID_HOME}: apt-get install -y adb aapt`);

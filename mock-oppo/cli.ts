@@ -4,14 +4,13 @@
  * credentials when no --apps file is given) and serves until SIGINT/SIGTERM.
  */
 import { readFile } from 'node:fs/promises';
+import { MOCK_TOKEN_ENV } from './access/client.ts';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import { parseRetention, type MockSettings } from './core/settings.ts';
 import { contractMain } from './contract/cli.ts';
 import { createMockOppo } from './index.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from './transport/cli-args.ts';
 import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
-
-const TOKEN_ENV = 'MOCK_OPPO_TOKEN';
 
 const HELP = `Usage: npm run mock-oppo -- [options]
        npm run mock-oppo -- contract record|verify ...   (the contract check; contract --help)
@@ -22,7 +21,7 @@ Options:
   --port <n>       port to listen on (default 0 = any free port)
   --host <addr>    address to bind (default 127.0.0.1); any other address makes the
                    control API need a token (generated and printed once unless given)
-  --token <t>      the control API's token, also on loopback (or MOCK_OPPO_TOKEN; 16+ chars)
+  --token <t>      the control API's token, also on loopback (or ${MOCK_TOKEN_ENV}; 16+ chars)
   --allow-host <name>  a Host name a loopback mock also answers (repeatable; a tunnel's name)
   --apps <file>    JSON array of apps, each at least {"appId","appKey","appSecret","masterSecret"};
                    replaces the built-in demo app (their secrets are never printed)
@@ -70,7 +69,7 @@ async function main(): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  const token = tokenFromCli(values.token, TOKEN_ENV);
+  const token = tokenFromCli(values.token, MOCK_TOKEN_ENV);
   if (typeof token === 'number') return token;
 
   if (retention !== undefined) settings.messageRetention = retention;
@@ -90,7 +89,7 @@ async function main(): Promise<number> {
   console.log(`  server API   ${server.url}/server/v1/...   (intl: ${server.url}/intl/server/v1/...)`);
   console.log(`  control API  ${server.url}/_mock/v1/...`);
   console.log(`  device link  ${server.url.replace(/^http/, 'ws')}/_device/v1/link`);
-  const tokenLine = describeToken(server.token, token, TOKEN_ENV);
+  const tokenLine = describeToken(server.token, token, MOCK_TOKEN_ENV);
   if (tokenLine) console.log(`  token        ${tokenLine}`);
   if (apps) {
     for (const app of mock.platform.listApps()) console.log(`  app ${app.appId} (appKey ${app.appKey}) loaded from ${values.apps}`);

@@ -1,5 +1,5 @@
 /** A typed client for the mock's control API (`/_mock/v1`), for specs and the lab. */
-import { controlInit, type ClientAccess } from './access/client.ts';
+import { accessFromEnv, controlInit, MOCK_TOKEN_ENV, type ClientAccess } from './access/client.ts';
 import type { App, AppConfig } from './core/apps.ts';
 import type { Duration } from './core/clock.ts';
 import type { Fault, FaultSpec } from './core/faults.ts';
@@ -13,6 +13,7 @@ import type { JournalEntry, ResetScope } from './wire/http.ts';
 
 export type AppView = App & { quota?: QuotaStatus };
 export type { ClockView, DeviceView };
+export { MOCK_TOKEN_ENV } from './access/client.ts';
 
 export class MockOppoControlError extends Error {
   constructor(
@@ -29,9 +30,12 @@ type Query = Record<string, string | number | undefined>;
 
 export class MockOppoControl {
   private readonly base: string;
+  private readonly access: ClientAccess;
 
-  constructor(baseUrl: string, private readonly access: ClientAccess = {}) {
+  /** `access.token` defaults to MOCK_OPPO_TOKEN (a lab's mock takes the lab token: pass it). */
+  constructor(baseUrl: string, access: ClientAccess = {}) {
     this.base = `${baseUrl.replace(/\/$/, '')}/_mock/v1`;
+    this.access = accessFromEnv(access, MOCK_TOKEN_ENV);
   }
 
   apps(): Promise<AppView[]> {

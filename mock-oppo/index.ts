@@ -20,6 +20,7 @@ import type { WireEnd } from './transport/wire.ts';
 import { HttpCore, mockSurfaces, type JournalEntry, type ResetScope } from './wire/http.ts';
 import { AccessGuard } from './access/guard.ts';
 import { admitUpgrade, flatDenial, guardListener } from './access/node.ts';
+import { MOCK_TOKEN_ENV } from './access/client.ts';
 
 export interface MockOppoOptions {
   /** Default: a flowing VirtualClock (real time plus whatever the control API jumps). */
@@ -101,7 +102,7 @@ export function createMockOppo(options: MockOppoOptions = {}): MockOppo {
     reset: (scope) => core.reset(scope),
     acceptDeviceLink: (end) => deviceLinks.accept(end),
     async listen({ port = 0, host = '127.0.0.1', token, allowedHosts, guard: shared } = {}) {
-      const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: '--token / MOCK_OPPO_TOKEN' });
+      const guard = shared ?? new AccessGuard({ host, ...(token !== undefined ? { token } : {}), ...(allowedHosts ? { allowedHosts } : {}), tokenSource: `--token / ${MOCK_TOKEN_ENV}` });
       host = guard.host;
       const server = createServer(guardListener(guard, mockSurfaces, listener, flatDenial));
       server.keepAliveTimeout = 5_000;

@@ -6,13 +6,16 @@
  */
 import { parseDuration } from '../../mock-oppo/core/clock.ts';
 import { MockOppoControl } from '../../mock-oppo/control-client.ts';
-import { readCliArgs } from '../../mock-oppo/transport/cli-args.ts';
+import type { ClientAccess } from '../../mock-oppo/access/client.ts';
+import { readCliArgs, tokenFromCli } from '../../mock-oppo/transport/cli-args.ts';
+import { genUserSig } from '../im/usersig.ts';
+import { LAB_TOKEN_ENV } from '../lab/access.ts';
 import { DEMO_APP } from '../scenario/apps/tim-demo.ts';
-import { ImConsoleClient } from '../scenario/im-console.ts';
+import { ImConsoleClient, ImConsoleError } from '../scenario/im-console.ts';
 import { ImRestClient } from '../scenario/im-rest.ts';
 import { LabClient } from '../scenario/lab-client.ts';
 import { LAB_ENV } from '../scenario/lab-env.ts';
-import { ProfileError, resolveProfile } from '../scenario/profiles.ts';
+import { IM_SECRET_KEY_ENV, ProfileError, resolveProfile } from '../scenario/profiles.ts';
 import { runChecks, type CheckResult, type DoctorOptions } from './checks.ts';
 import { labProbes, type LabClients } from './lab-probes.ts';
 import type { DoctorProbes } from './probes.ts';
@@ -28,6 +31,7 @@ killed app followed to the shade.
 Options:
   --user <id>          the IM user whose pushes do not arrive (required)
   --lab <url>          the lab's URL (default $${LAB_ENV.lab}; \`npx push-lab start\` prints it)
+  --token <t>          the lab token, for a lab off loopback or started with one (or $${LAB_TOKEN_ENV})
   --live               check the real services instead, with the live profile's settings
                        (TIM_SDKAPPID, TIM_SECRET_KEY, OPPO_APP_KEY, OPPO_MASTER_SECRET, E2E_UDID)
   --serial <serial>    the phone (default: the lab phone the user last logged in on; live: E2E_UDID)
@@ -54,18 +58,33 @@ export function formatResults(results: readonly CheckResult[], header: string): 
   return lines.join('\n');
 }
 
-async function labClients(labUrl: string): Promise<LabClients> {
-  const lab = new LabClient(labUrl);
+/**
+ * The admin's UserSig for the lab's IM REST API: minted by the lab, or — when the lab mints none
+ * (its IM key is not the fixtures', so `/_im/v1/usersig` is off) — signed here with TIM_SECRET_KEY.
+ */
+async function adminUserSig(console: ImConsoleClient, lab: LabClient, app: { sdkAppId: number; admin: string }): Promise<string> {
+  try {
+    return (await console.userSig(app.admin)).userSig;
+  } catch (err) {
+    if (!(err instanceof ImConsoleError && err.code === 'usersig_disabled')) throw err;
+    const secretKey = process.env[IM_SECRET_KEY_ENV]?.trim();
+    if (!secretKey) throw new Error(`the lab mints no UserSigs (its IM secret key is not the fixtures' test key): give that key in ${IM_SECRET_KEY_ENV} and the doctor signs the admin's UserSig itself`);
+    return genUserSig({ sdkAppId: app.sdkAppId, secretKey, userId: app.admin, now: await lab.now() });
+  }
+}
+
+async function labClients(labUrl: string, access: ClientAccess): Promise<LabClients> {
+  const lab = new LabClient(labUrl, access);
   const services = await lab.services();
   const url = (name: string) => {
     const found = services.find((s) => s.name === name)?.url;
     if (!found) throw new Error(`the lab at ${labUrl} runs no ${name}`);
     return found;
   };
-  const console = new ImConsoleClient(url('im'));
+  const console = new ImConsoleClient(url('im'), access);
   const app = await console.app();
-  const { userSig } = await console.userSig(app.admin);
-  return { labUrl, lab, console, rest: new ImRestClient({ baseUrl: url('im'), sdkAppId: app.sdkAppId, admin: app.admin, userSig: () => userSig }), oppo: new MockOppoControl(url('mock-oppo')) };
+  const userSig = await adminUserSig(console, lab, app);
+  return { labUrl, access, lab, console, rest: new ImRestClient({ baseUrl: url('im'), sdkAppId: app.sdkAppId, admin: app.admin, userSig: () => userSig }), oppo: new MockOppoControl(url('mock-oppo'), access) };
 }
 
 export async function runDoctor(argv: string[]): Promise<number> {
@@ -73,6 +92,7 @@ export async function runDoctor(argv: string[]): Promise<number> {
     {
       user: { type: 'string' },
       lab: { type: 'string' },
+      token: { type: 'string' },
       live: { type: 'boolean' },
       serial: { type: 'string' },
       package: { type: 'string' },
@@ -120,9 +140,11 @@ export async function runDoctor(argv: string[]): Promise<number> {
   } else {
     const labUrl = values.lab ?? process.env[LAB_ENV.lab];
     if (!labUrl) return usage(`give --lab <url> (or set ${LAB_ENV.lab}), or --live for the real services`);
+    const token = tokenFromCli(values.token, LAB_TOKEN_ENV);
+    if (typeof token === 'number') return token;
     let clients: LabClients;
     try {
-      clients = await labClients(labUrl);
+      clients = await labClients(labUrl, { token });
     } catch (err) {
       console.error(`push-lab doctor: cannot reach the lab at ${labUrl}: ${(err as Error).message}`);
       return 2;

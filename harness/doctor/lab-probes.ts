@@ -3,6 +3,7 @@
  * lab's joined traces and clock, and the user's phone through the lab's phone API (its `adb shell`
  * and logcat, the same commands a real phone answers).
  */
+import type { ClientAccess } from '../../mock-oppo/access/client.ts';
 import type { MockOppoControl } from '../../mock-oppo/control-client.ts';
 import { RemotePhone } from '../phone/http/index.ts';
 import { deviceFunnel, describeFunnel } from '../scenario/funnel.ts';
@@ -13,6 +14,8 @@ import type { DoctorProbes, ImProbe, OppoProbe, PhoneProbe } from './probes.ts';
 
 export interface LabClients {
   labUrl: string;
+  /** The lab token, when its control APIs need one. */
+  access: ClientAccess;
   lab: LabClient;
   console: ImConsoleClient;
   rest: ImRestClient;
@@ -81,8 +84,8 @@ export function labOppoProbe(c: LabClients): OppoProbe {
   };
 }
 
-export function labPhoneProbe(labUrl: string, serial: string): PhoneProbe {
-  const phone = new RemotePhone(labUrl, serial);
+export function labPhoneProbe(labUrl: string, serial: string, access: ClientAccess = {}): PhoneProbe {
+  const phone = new RemotePhone(labUrl, serial, access);
   return {
     serial,
     shell: async (command) => (await phone.shell(command)).stdout,
@@ -92,7 +95,7 @@ export function labPhoneProbe(labUrl: string, serial: string): PhoneProbe {
 
 /** The phone of the user in the lab: `serial` if given, else the lab phone of the user's newest Android session. */
 export async function findLabPhone(c: LabClients, userId: string, serial?: string): Promise<string | undefined> {
-  const phones = (await RemotePhone.list(c.labUrl)).map((p) => p.serial);
+  const phones = (await RemotePhone.list(c.labUrl, c.access)).map((p) => p.serial);
   if (serial) return phones.includes(serial) ? serial : undefined;
   const sessions = (await c.console.sessions(userId)).filter((s) => s.platform === 'Android' && phones.includes(s.deviceId));
   return sessions.sort((a, b) => b.loginAt - a.loginAt)[0]?.deviceId;
@@ -104,7 +107,7 @@ export async function labProbes(c: LabClients, userId: string, options: { serial
     target: 'lab',
     im: labImProbe(c),
     oppo: labOppoProbe(c),
-    ...(serial ? { phone: labPhoneProbe(c.labUrl, serial) } : {}),
+    ...(serial ? { phone: labPhoneProbe(c.labUrl, serial, c.access) } : {}),
     withinMs: options.withinMs,
     now: () => c.lab.now(),
     pause: async (ms) => void (await c.lab.advance(ms)),

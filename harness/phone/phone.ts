@@ -313,6 +313,8 @@ export class VirtualPhone implements PhoneApi {
       }
       return removed;
     }
+    // Its notifications leave as an uninstall's, not as the force-stop's that the removal includes.
+    this.notifications.cancelPackage(packageName, 'uninstall');
     await this.stopProcess(app, 'force-stop', 'uninstall pkg');
     this.installed.delete(packageName);
     this.notifications.forgetPackage(packageName);

@@ -4,6 +4,7 @@
  * Only the lab has it; the real console is a web page.
  */
 import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
+import { labAccess } from '../lab/access.ts';
 import type { CertificateConfig, CertificateView, ClickAction } from '../im/rules/certificates.ts';
 import { CONTROL_PREFIX, type SessionView } from '../im/wire/control.ts';
 import type { PushTrace } from '../im/rules/traces.ts';
@@ -30,9 +31,12 @@ export interface CertificateEdit {
 
 export class ImConsoleClient {
   private readonly base: string;
+  private readonly access: ClientAccess;
 
-  constructor(imUrl: string, private readonly access: ClientAccess = {}) {
+  /** `access.token` defaults to PUSH_LAB_TOKEN. */
+  constructor(imUrl: string, access: ClientAccess = {}) {
     this.base = `${imUrl.replace(/\/+$/, '')}${CONTROL_PREFIX}`;
+    this.access = labAccess(access);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

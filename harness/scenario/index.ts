@@ -8,6 +8,7 @@ export type { LabTrace, TraceHop, TraceDevice } from '../trace/trace.ts';
 export { ImRestClient, ImRestError, type OfflinePushInfo, type SendMsgResult } from './im-rest.ts';
 export { ImConsoleClient, type CertificateConfig, type CertificateView, type ClickAction, type PushTrace, type SessionView } from './im-console.ts';
 export { LabClient } from './lab-client.ts';
+export { OppoServerClient, type OppoNotification, type OppoUnicastMessage, type OppoReply, type OppoBatchItem, type OppoSend } from './oppo-server.ts';
 export { resolveProfile, ProfileError, PROFILE_ENV, type E2eProfile, type ProfileName, type PhoneName } from './profiles.ts';
 export { appPage, type AppPage } from './apps/index.ts';
 export { DEMO_APP } from './apps/tim-demo.ts';

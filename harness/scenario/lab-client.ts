@@ -3,6 +3,7 @@
  * timer by timer and lets every link settle in between) and the phones' lab-only switches.
  */
 import { controlInit, type ClientAccess } from '../../mock-oppo/access/client.ts';
+import { labAccess } from '../lab/access.ts';
 import type { Duration } from '../../mock-oppo/core/clock.ts';
 import { LAB_API_PATH } from '../lab/control-api.ts';
 import type { LabTrace } from '../trace/trace.ts';
@@ -20,9 +21,12 @@ export class LabClientError extends Error {
 
 export class LabClient {
   private readonly base: string;
+  private readonly access: ClientAccess;
 
-  constructor(labUrl: string, private readonly access: ClientAccess = {}) {
+  /** `access.token` defaults to PUSH_LAB_TOKEN. */
+  constructor(labUrl: string, access: ClientAccess = {}) {
     this.base = `${labUrl.replace(/\/+$/, '')}${LAB_API_PATH}`;
+    this.access = labAccess(access);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

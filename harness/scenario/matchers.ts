@@ -15,7 +15,7 @@ import type { SendMsgResult } from './im-rest.ts';
 import type { LabClient } from './lab-client.ts';
 import { NotificationTimeoutError, type Phone, type ShownNotification } from './phone.ts';
 import { matchesNotification, type NotificationMatch } from './shade.ts';
-import { funnelText, testFunnel } from './test-funnel.ts';
+import { describeOppoSends, funnelText, testFunnel } from './test-funnel.ts';
 import { currentRecord, step } from './test-record.ts';
 
 /** Where the matchers look besides the phone: the lab's joined traces, IM's console and mock-oppo (absent on `live`). */
@@ -53,11 +53,18 @@ async function whereItStopped(observers: Observers | undefined, phone: Phone, se
   if (!lab) return '  (no lab on this profile: the IM, OPPO and phone hops are not observable)';
   const record = currentRecord();
   const messages = sent ? (record?.sent.filter((m) => m.msgKey === sent.MsgKey) ?? []) : (record?.sent ?? []);
-  if (messages.length === 0) return '  (this test sent no messages through the scenario)';
-  const entries = (await testFunnel(lab, messages, [{ name: phone.name, serial: phone.serial }], new Set([phone.name])).catch((e: unknown) => {
-    throw new Error(`reading the push trace failed: ${(e as Error).message}`);
-  }));
-  return entries.length ? funnelText(entries).replace(/^/gm, '  ') : `  (no message of this test was for a user on ${phone.name})`;
+  // Without `sent` the question is about the whole test, which includes its pushes straight to OPPO.
+  const direct = sent ? [] : (record?.oppoSends ?? []);
+  if (messages.length === 0 && direct.length === 0) return '  (this test sent no messages through the scenario)';
+  const parts: string[] = [];
+  if (messages.length > 0) {
+    const entries = await testFunnel(lab, messages, [{ name: phone.name, serial: phone.serial }], new Set([phone.name])).catch((e: unknown) => {
+      throw new Error(`reading the push trace failed: ${(e as Error).message}`);
+    });
+    parts.push(entries.length ? funnelText(entries) : `(no message of this test was for a user on ${phone.name})`);
+  }
+  if (direct.length > 0) parts.push(await describeOppoSends(observers?.oppo, direct));
+  return parts.join('\n\n').replace(/^/gm, '  ');
 }
 
 /** Why a shown notification does not match, or undefined when it does. */

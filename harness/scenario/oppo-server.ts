@@ -82,6 +82,8 @@ export interface OppoServerClientOptions {
   /** The time auth signs with (epoch ms): the lab's clock in a Scenario. */
   now: () => number | Promise<number>;
   fetch?: typeof fetch;
+  /** Told of every send as it is recorded (a Scenario files it under the running test). */
+  onSend?: (send: OppoSend) => void;
 }
 
 /** OPPO tokens live 24 h; renew a little earlier (clock time) instead of spending a call on code 11. */
@@ -149,7 +151,9 @@ export class OppoServerClient {
   }
 
   private record(endpoint: OppoSend['endpoint'], targets: string[], code: number, messageIds: string[]): void {
-    this.sent.push({ endpoint, targets, messageIds, code });
+    const send: OppoSend = { endpoint, targets, messageIds, code };
+    this.sent.push(send);
+    this.options.onSend?.(send);
   }
 
   private async authorized<T>(path: string, form: Record<string, string>): Promise<OppoReply<T>> {

@@ -62,6 +62,8 @@ export interface ShownNotification extends NotificationMatch {
   /** When the phone posted it (the phone's clock: virtual in the lab). */
   postTime: number;
   channel?: string;
+  /** The expanded text of a long-text (OPPO `style` 2) notification. */
+  bigText?: string;
   /**
    * Present on an entry that left the shade (only with `notifications({ removed: true })`): the
    * reason — `click`, `show_ttl`, `force_stop`, `uninstall`, `cancel` — where the phone tells it
@@ -235,6 +237,7 @@ export class Phone {
           postTime: n.postTime,
         };
         if (n.notification.text !== null) shown.text = n.notification.text;
+        if (n.notification.bigText !== null) shown.bigText = n.notification.bigText;
         const channel = records.find((r) => r.key === n.key)?.channel;
         if (channel !== undefined) shown.channel = channel;
         if (n.isRemoved) {

@@ -168,11 +168,14 @@ function uiautomator2(udid: string): WebdriverIO.Capabilities {
   return { ...appCaps(), 'appium:automationName': 'UiAutomator2', 'appium:udid': udid };
 }
 
+/** The IM app's secret key: the live profile's, and what `push-lab doctor` signs with when a lab mints no UserSigs. */
+export const IM_SECRET_KEY_ENV = 'TIM_SECRET_KEY';
+
 function imFromEnv(s: Settings): Required<ImBackendSettings> {
   return {
     url: s.optional('TIM_URL') ?? 'https://console.tim.qq.com',
     sdkAppId: s.int('TIM_SDKAPPID', 'the IM app id from the Tencent console', undefined, [1, 2 ** 32 - 1]),
-    secretKey: s.required('TIM_SECRET_KEY', 'the IM app secret key (console → app → key)'),
+    secretKey: s.required(IM_SECRET_KEY_ENV, 'the IM app secret key (console → app → key)'),
     admin: s.optional('TIM_ADMIN') ?? 'administrator',
   };
 }
@@ -271,7 +274,21 @@ export function resolveProfile(env: Env = process.env): E2eProfile {
   const built = build(name, s);
   const profile: E2eProfile = { ...built, workers: workersOf(built, s) };
   if (s.problems.length) throw new ProfileError(name, s.problems);
-  return profile;
+  return withRunScopedSessions(profile);
+}
+
+/**
+ * Appium ends a session that gets no command for `newCommandTimeout` seconds, taking its client for
+ * dead. A run's phoneB gets none while the single-phone spec groups run — minutes, more on a loaded
+ * machine — and the two-phone specs then find its session gone ("invalid session id"). An Appium the
+ * run starts itself ends with the run (the appium service stops it, also on failure), so its
+ * sessions need no such timeout: 0, off. A remote Appium (a farm, a grid) keeps appCaps()'s value,
+ * as a dead client's device must be freed there.
+ */
+function withRunScopedSessions(profile: E2eProfile): E2eProfile {
+  if (profile.appium.kind !== 'local') return profile;
+  const phones = Object.fromEntries(Object.entries(profile.phones).map(([name, caps]) => [name, { ...caps, 'appium:newCommandTimeout': 0 }]));
+  return { ...profile, phones: phones as E2eProfile['phones'] };
 }
 
 /**

@@ -11,7 +11,6 @@ import { addAttachment } from '@wdio/allure-reporter';
 import { addProperty } from '@wdio/junit-reporter';
 import { DATA_DIR, FUNNEL_DIR, reportFileName, type TestReport } from '../reports/model.ts';
 import { Scenario } from './scenario.ts';
-import type { OppoSend } from './oppo-server.ts';
 import { describeOppoSends, funnelText, testFunnel, type FunnelEntry } from './test-funnel.ts';
 import { beginRecord, currentRecord, type TestRecord } from './test-record.ts';
 
@@ -30,8 +29,6 @@ export interface WdioResult {
 }
 
 let written = 0;
-/** Pushes sent straight to OPPO that an earlier test's or hook's report already showed. */
-const reportedOppoSends = new WeakSet<OppoSend>();
 
 export function onTestStart(test: WdioTestInfo): void {
   beginRecord(`${test.parent ?? ''} ${test.title ?? ''}`.trim(), 'test');
@@ -90,9 +87,7 @@ async function finish(record: TestRecord, test: WdioTestInfo, result: WdioResult
     const lines = await phone.logcatExcerpt().catch(() => undefined);
     if (lines?.length) logcat.push({ phone: phone.name, lines });
   }
-  const oppoSends = (scenario?.oppoApi.sent ?? []).filter((send) => !reportedOppoSends.has(send));
-  for (const send of oppoSends) reportedOppoSends.add(send);
-  const oppoText = oppoSends.length ? await describeOppoSends(scenario?.observers.oppo, oppoSends) : '';
+  const oppoText = record.oppoSends.length ? await describeOppoSends(scenario?.observers.oppo, record.oppoSends) : '';
   const error = messageOf(result.error);
   const report: TestReport = {
     spec: test.file ? relative(process.cwd(), test.file) : '',

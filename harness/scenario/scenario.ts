@@ -16,7 +16,7 @@ import type { AppSource } from '../phone/api.ts';
 import { ImConsoleClient } from './im-console.ts';
 import { ImRestClient, type BatchSendMsgRequest, type BatchSendMsgResult, type SendGroupMsgRequest, type SendMsgRequest, type SendMsgResult } from './im-rest.ts';
 import { LabClient } from './lab-client.ts';
-import { OppoServerClient } from './oppo-server.ts';
+import { OppoServerClient, type OppoSend } from './oppo-server.ts';
 import { readLabEnv } from './lab-env.ts';
 import type { Observers } from './matchers.ts';
 import { Phone } from './phone.ts';
@@ -56,6 +56,9 @@ class RecordingImRestClient extends ImRestClient {
 }
 
 type AnyBrowser = WebdriverIO.Browser | WebdriverIO.MultiRemoteBrowser;
+
+/** Files a push sent straight to OPPO under the running test, for its report and its matchers' failures. */
+const recordOppoSend = (send: OppoSend) => void currentRecord()?.oppoSends.push(send);
 
 /**
  * How much a scenario starts clean. `spec-file` (default): once, when the spec file opens it, so its
@@ -145,7 +148,7 @@ export class Scenario {
     if (profile.backend.kind === 'live') {
       const { im } = profile.backend;
       const signer = () => genUserSig({ sdkAppId: im.sdkAppId, secretKey: im.secretKey, userId: im.admin });
-      const oppoApi = new OppoServerClient({ ...profile.backend.oppo, now: () => Date.now() });
+      const oppoApi = new OppoServerClient({ ...profile.backend.oppo, now: () => Date.now(), onSend: recordOppoSend });
       const scenario = new Scenario(tag, profile, isolation, browser, { im: new RecordingImRestClient({ baseUrl: im.url, sdkAppId: im.sdkAppId, admin: im.admin, userSig: signer }), oppoApi });
       await scenario.reset();
       return scenario;
@@ -159,7 +162,7 @@ export class Scenario {
     const im = new RecordingImRestClient({ baseUrl: urls.im, sdkAppId: imAppFixture.sdkAppId, admin: imAppFixture.admin, userSig: () => userSig });
     const lab = new LabClient(urls.lab, access);
     const [oppoApp] = oppoAppsFixture;
-    const oppoApi = new OppoServerClient({ baseUrl: urls.oppo, appKey: oppoApp!.appKey, masterSecret: oppoApp!.masterSecret, now: () => lab.now() });
+    const oppoApi = new OppoServerClient({ baseUrl: urls.oppo, appKey: oppoApp!.appKey, masterSecret: oppoApp!.masterSecret, now: () => lab.now(), onSend: recordOppoSend });
     const scenario = new Scenario(tag, profile, isolation, browser, { im, oppoApi, console, oppo: new MockOppoControl(urls.oppo, access), lab });
     await scenario.reset();
     return scenario;
@@ -279,14 +282,14 @@ export class Scenario {
 
   /**
    * The push funnel of the running test: each message it sent through IM (sendmsg, batchsendmsg)
-   * on the phones involved, and each push sent straight to OPPO since the last reset with each
-   * target's state. The same text its reports carry.
+   * on the phones involved, and each push it sent straight to OPPO (outside a test: since the last
+   * reset) with each target's state. The same text its reports carry.
    */
   async funnelReport(): Promise<string> {
     if (!this.lab) return '(no push funnel: the run has no lab)';
     const record = currentRecord();
     const im = record && record.sent.length ? funnelText(await testFunnel(this.lab, record.sent, this.phoneRefs(), record.phones)) : '';
-    const oppo = await describeOppoSends(this.observers.oppo, this.oppoApi.sent);
+    const oppo = await describeOppoSends(this.observers.oppo, record?.oppoSends ?? this.oppoApi.sent);
     return [im, oppo].filter(Boolean).join('\n\n') || '(no messages sent)';
   }
 

@@ -5,6 +5,7 @@
  */
 import { endStep, startStep } from '@wdio/allure-reporter';
 import { Status as AllureStatus } from 'allure-js-commons';
+import type { OppoSend } from './oppo-server.ts';
 
 export interface StepRecord {
   title: string;
@@ -39,6 +40,8 @@ export interface SentRecord {
 export class TestRecord {
   readonly steps: StepRecord[] = [];
   readonly sent: SentRecord[] = [];
+  /** Pushes it sent straight to OPPO (`s.oppoApi`). */
+  readonly oppoSends: OppoSend[] = [];
   /** Names of the phones the test acted on. */
   readonly phones = new Set<string>();
   readonly shades: ShadeSnapshot[] = [];

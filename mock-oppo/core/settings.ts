@@ -112,6 +112,9 @@ const CHOICES: Partial<Record<keyof MockSettings, readonly unknown[]>> = {
  */
 export const START_ONLY_SETTINGS: ReadonlySet<keyof MockSettings> = new Set(['journalCapacity', 'receiptLogCapacity', 'maxBodyBytes', 'seed']);
 
+/** Numbers for which 0 is a meaning of its own (no window, seed 0, no default show_ttl), not a size. */
+const ZERO_ALLOWED: ReadonlySet<keyof MockSettings> = new Set(['authTimestampWindowMs', 'seed', 'defaultShowTtl']);
+
 /**
  * Checks settings from outside (a --settings file, a flag, the control API): known names, the
  * default's type, a listed choice, numbers finite and not negative (sizes positive). Throws a
@@ -128,7 +131,7 @@ export function checkSettings(input: unknown): Partial<MockSettings> {
       if (!choices.includes(value)) throw new TypeError(`${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
     } else if (typeof value !== typeof DEFAULT_SETTINGS[key]) {
       throw new TypeError(`${name} must be a ${typeof DEFAULT_SETTINGS[key]}`);
-    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0 || (value === 0 && key !== 'authTimestampWindowMs' && key !== 'seed'))) {
+    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0 || (value === 0 && !ZERO_ALLOWED.has(key)))) {
       throw new TypeError(`${name} must be a positive number`);
     } else if (CAPACITIES.includes(key as Capacity) && !capacityOk(value as number)) {
       throw new TypeError(capacityProblem(key as Capacity, value));

@@ -3,6 +3,7 @@
  * and exits 0, a bad flag prints the problem plus the usage and exits 2 (a usage error, not a crash).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { tokenFromEnv } from '../access/client.ts';
 import { checkToken } from '../access/guard.ts';
 import { maskSecret } from '../core/apps.ts';
 
@@ -55,7 +56,7 @@ export function untilStopSignal(): Promise<NodeJS.Signals> {
  * Undefined when neither; a number (the exit code 2) after printing why a token is unusable.
  */
 export function tokenFromCli(flag: string | undefined, envName: string, env: Record<string, string | undefined> = process.env): string | undefined | number {
-  const token = flag ?? (env[envName]?.trim() || undefined);
+  const token = flag ?? tokenFromEnv(envName, env);
   if (token === undefined) return undefined;
   try {
     return checkToken(token);

@@ -3,6 +3,7 @@
  * and these tests must send what a DNS-rebinding or cross-site page would.
  */
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 
 export interface RawReply {
@@ -50,5 +51,24 @@ export function upgradeStatus(url: string, origin?: string): Promise<number> {
       resolve(res.statusCode ?? 0);
     });
     ws.on('error', reject);
+  });
+}
+
+/** One request with its request target written as given (no URL normalisation: `/v4/../x` stays so); the status line and body. */
+export function sendRawTarget(base: string, method: string, target: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname.replace(/^\[|\]$/g, ''), () => {
+      const lines = Object.entries({ host: url.host, connection: 'close', 'content-length': '0', ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+      socket.end(`${method} ${target} HTTP/1.1\r\n${lines.join('')}\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('close', () => {
+      const answer = Buffer.concat(chunks).toString('utf8');
+      const at = answer.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0), text: at === -1 ? '' : answer.slice(at + 4) });
+    });
+    socket.on('error', reject);
   });
 }

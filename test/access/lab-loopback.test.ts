@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import adbkit from '@devicefarmer/adbkit';
 import { ADB_TUNNEL_PATH, openAdbTunnel } from '../../harness/lab/adb-tunnel.ts';
-import { send, upgradeStatus } from './http.ts';
+import { send, sendRawTarget, upgradeStatus } from './http.ts';
 import { controlProbes, isStateChanging, sendProbe, seed, serverApisAnswer, snapshot } from './probes.ts';
 
 const { Adb } = adbkit;
@@ -139,4 +139,35 @@ test('a call that offers another protocol (Upgrade: h2c, as Java sends) is still
     assert.equal((await send(base, 'POST', path, { headers: { ...h2c, authorization: `Bearer ${token}` } })).status, 200, path);
   }
   assert.deepEqual(await serverApisAnswer(urls, h2c, lab.clock.now()), { oppoCode: 0, imStatus: 'OK' });
+});
+
+test('a control path dressed as a server API path (dot segments, encodings, absolute form, case) never reaches a control handler', async (t) => {
+  const token = 'loopback-given-token-0123456789';
+  const lab = await startLab({ clock: new VirtualClock({ start: START }), token, phones: 1 });
+  t.after(() => lab.stop());
+  const urls = { oppo: lab.oppo.url, im: lab.im.url, lab: lab.url };
+  const serial = lab.farm.list()[0]!.serial;
+  await seed(urls, serial, token);
+  const before = await snapshot(urls, serial, token);
+  const dressed: Array<[string, string]> = [
+    [urls.oppo, '/server/v1/../_mock/v1/reset'],
+    [urls.oppo, '/server/v1/%2e%2e/_mock/v1/reset'],
+    [urls.oppo, '/intl/server/v1/../../_mock/v1/reset'],
+    [urls.oppo, `${urls.oppo}/_mock/v1/reset`],
+    [urls.oppo, '//_mock/v1/reset'],
+    [urls.im, '/v4/../_im/v1/reset'],
+    [urls.im, '/v4/%2e%2e/_im/v1/reset'],
+    [urls.im, '/v4/..%2f_im/v1/reset'],
+    [urls.im, '/V4/../_im/v1/reset'],
+    [urls.im, '/_IM/v1/reset'],
+    [urls.im, `${urls.im}/v4/../_im/v1/reset`],
+    [urls.im, `${urls.im}/_im/v1/reset`],
+  ];
+  for (const [base, target] of dressed) {
+    const reply = await sendRawTarget(base, 'POST', target);
+    // Either the guard refused it, or it reached the server API, which knows no such call.
+    assert.ok(reply.status === 401 || reply.status === 404 || /ActionStatus|"code":\s*\d/.test(reply.text), `${target}: ${reply.status} ${reply.text}`);
+    assert.doesNotMatch(reply.text, /"reset":\s*true/, target);
+  }
+  assert.deepEqual(await snapshot(urls, serial, token), before, 'no dressed path reset anything');
 });

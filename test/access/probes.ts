@@ -32,6 +32,11 @@ export function controlProbes(serial: string): Probe[] {
     { service: 'oppo', method: 'POST', path: '/_mock/v1/clock', body: { advance: '1h' } },
     { service: 'oppo', method: 'POST', path: '/_mock/v1/registrations', body: { deviceId: 'intruder' } },
     { service: 'oppo', method: 'GET', path: '/_mock/v1/journal' },
+    // Pages and totals (exact counts at any volume): reads a query string does not open.
+    { service: 'oppo', method: 'GET', path: '/_mock/v1/journal?endpoint=auth&limit=1&offset=0' },
+    { service: 'oppo', method: 'GET', path: '/_mock/v1/messages?limit=1&offset=1' },
+    { service: 'oppo', method: 'GET', path: '/_mock/v1/receipts?limit=1' },
+    { service: 'oppo', method: 'GET', path: '/_mock/v1/totals' },
     { service: 'oppo', method: 'POST', path: '/_mock/v1/reset' },
     { service: 'im', method: 'PATCH', path: '/_im/v1/console/certificates/7005', body: { channelId: 'marketing' } },
     { service: 'im', method: 'POST', path: '/_im/v1/usersig', body: { userId: 'administrator' } },

@@ -15,13 +15,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import imApp from '../../fixtures/im-app.json' with { type: 'json' };
 import oppoApps from '../../fixtures/oppo-apps.json' with { type: 'json' };
 import { generateToken } from '../../mock-oppo/access/guard.ts';
 import { maskSecret } from '../../mock-oppo/core/apps.ts';
 import { LAB_TOKEN_ENV } from '../../harness/lab/access.ts';
 import { genUserSig } from '../../harness/im/usersig.ts';
+import { fixtureSecrets, leaksIn, userSigsIn } from './secret-scan.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DELIBERATE_FAILURE = 'deliberate failure: the secrets run needs a funnel report to grep';
@@ -36,20 +36,6 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Strings that decode as a UserSig (base64 with `*-_`, zlib, JSON with TLS.sig). */
-function userSigsIn(text: string): string[] {
-  const found: string[] = [];
-  for (const [candidate] of text.matchAll(/eJ[0-9A-Za-z*\-_+/=]{40,}/g)) {
-    try {
-      const json = inflateSync(Buffer.from(candidate.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '='), 'base64')).toString('utf8');
-      if (json.includes('TLS.sig')) found.push(candidate);
-    } catch {
-      // not zlib: not a UserSig
-    }
-  }
-  return found;
-}
-
 test('the UserSig detector finds a UserSig', () => {
   const sig = genUserSig({ sdkAppId: imApp.sdkAppId, secretKey: imApp.secretKey, userId: imApp.admin });
   assert.deepEqual(userSigsIn(`usersig=${sig}&random=1`), [sig]);
@@ -59,10 +45,12 @@ test('the UserSig detector finds a UserSig', () => {
 test('a full run with a lab token: every spec passes through the guard, and no log, report or journal holds a secret', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'secrets-run-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
+  // The run empties its reports folder as it starts: its output goes beside it, and is searched too.
+  const reports = join(dir, 'reports');
   const token = generateToken();
   const child = spawn(process.execPath, [join(ROOT, 'node_modules/@wdio/cli/bin/wdio.js'), 'run', 'test/access/run/secrets.conf.ts'], {
     cwd: ROOT,
-    env: { ...process.env, [LAB_TOKEN_ENV]: token, E2E_REPORTS_DIR: dir, E2E_PROFILE: 'virtual' },
+    env: { ...process.env, [LAB_TOKEN_ENV]: token, E2E_REPORTS_DIR: reports, E2E_PROFILE: 'virtual' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(createWriteStream(join(dir, 'run.stdout.txt')));
@@ -72,7 +60,8 @@ test('a full run with a lab token: every spec passes through the guard, and no l
   });
   const [code] = await once(child, 'close');
   const files = await filesUnder(dir);
-  const texts = new Map(await Promise.all(files.map(async (f) => [f.slice(dir.length + 1), await readFile(f, 'utf8')] as const)));
+  // Named as in the reports folder (`junit/…`, `index.html`); the run's output as `run.stdout.txt`.
+  const texts = new Map(await Promise.all(files.map(async (f) => [f.slice((f.startsWith(`${reports}/`) ? reports : dir).length + 1), await readFile(f, 'utf8')] as const)));
   const output = `${texts.get('run.stdout.txt')}\n${texts.get('run.stderr.txt')}`;
 
   // The run: every suite spec passed with the token enforced; only the deliberate failure failed.
@@ -88,14 +77,11 @@ test('a full run with a lab token: every spec passes through the guard, and no l
   assert.ok(state.includes(`"masterSecret": "${maskSecret(oppoApps[0]!.masterSecret)}"`), 'the dump holds the masked certificate');
   assert.match(state, /"auth_token": "\w{4}\*{4}"/, 'the dump holds masked auth tokens');
   assert.ok([...texts.keys()].some((f) => f.startsWith('funnels/')), 'a funnel report was written');
+  assert.ok(texts.has('index.html'), 'the HTML report was written');
+  assert.ok([...texts.keys()].some((f) => f.startsWith('allure-results/')), 'Allure results were written');
+  assert.match(state, /"trace [^"]+": \{[\s\S]*"hops"/, 'the dump holds a joined trace');
   assert.ok([...texts.keys()].some((f) => /^logs\/.*appium.*\.log$/.test(f)), `Appium's log is there: ${[...texts.keys()].join(', ')}`);
 
-  const secrets = { 'IM secret key': imApp.secretKey, AppSecret: oppoApps[0]!.appSecret, MasterSecret: oppoApps[0]!.masterSecret, 'lab token': token };
-  const leaks: string[] = [];
-  for (const [file, text] of texts) {
-    for (const [name, value] of Object.entries(secrets)) if (text.includes(value)) leaks.push(`${file}: the ${name}`);
-    for (const sig of userSigsIn(text)) leaks.push(`${file}: a UserSig ${sig.slice(0, 12)}…`);
-    for (const [m] of text.matchAll(/auth_token\W{1,6}[0-9a-f]{24}/g)) leaks.push(`${file}: an auth token (${m.slice(0, 16)}…)`);
-  }
+  const leaks = leaksIn(texts, fixtureSecrets(token));
   assert.deepEqual(leaks, []);
 });

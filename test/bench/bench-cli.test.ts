@@ -3,8 +3,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+/** Every `npm run bench:*` script's file under bench/. */
+const BENCH_FILES = Object.entries((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
+  .filter(([name]) => name.startsWith('bench:'))
+  .map(([name, command]) => {
+    const file = /\bbench\/([\w.-]+\.ts)\b/.exec(command)?.[1];
+    assert.ok(file, `${name} runs no file of bench/: ${command}`);
+    return file;
+  });
 
 async function bench(file: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', `bench/${file}`, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -16,14 +26,15 @@ async function bench(file: string, args: string[], env: Record<string, string> =
   return { code, stdout, stderr };
 }
 
-test('--help prints the usage and exits 0 without measuring; a bad flag is a usage error (exit 2), not a stack trace', async () => {
-  for (const file of ['e2e.bench.ts', 'oppo-unicast.bench.ts']) {
+test('every benchmark: --help prints the usage and exits 0 without measuring; a bad flag is a usage error (exit 2), not a stack trace', async () => {
+  assert.ok(BENCH_FILES.length >= 5, `bench scripts: ${BENCH_FILES}`);
+  for (const file of BENCH_FILES) {
     const help = await bench(file, ['--help']);
-    assert.equal(help.code, 0, help.stderr);
-    assert.match(help.stdout, /^Usage: npm run bench:/);
-    assert.doesNotMatch(help.stdout, /autocannon:|Push latency:/, 'nothing was measured');
+    assert.equal(help.code, 0, `${file}: ${help.stderr}`);
+    assert.match(help.stdout, /^Usage: npm run bench:/, file);
+    assert.doesNotMatch(help.stdout, /autocannon:|Push latency:|median/, `${file}: nothing was measured`);
     const bad = await bench(file, ['--no-such-flag']);
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 2, file);
     assert.match(bad.stderr, /Unknown option '--no-such-flag'/);
     assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
   }

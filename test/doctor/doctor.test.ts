@@ -5,30 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { startLab, type Lab } from '../../harness/lab/lab.ts';
 import type { CheckResult } from '../../harness/doctor/checks.ts';
 import { PKG, loginThroughUi } from '../phone/fakes.ts';
-
-const BIN = new URL('../../bin/push-lab.js', import.meta.url).pathname;
-
-interface DoctorRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function doctor(args: string[]): Promise<DoctorRun> {
-  const child = spawn(process.execPath, [BIN, 'doctor', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = await once(child, 'close');
-  return { code: code as number, stdout, stderr };
-}
+import { doctor } from './run.ts';
 
 async function json(lab: Lab, user: string, extra: string[] = []): Promise<{ code: number; ok: boolean; phone: string | null; checks: CheckResult[] }> {
   const run = await doctor(['--lab', lab.url, '--user', user, '--json', ...extra]);

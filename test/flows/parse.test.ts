@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { COMMAND_NAMES } from '../../harness/flows/commands.ts';
 import { flowFiles, loadFlows, tagOf } from '../../harness/flows/load.ts';
 import { FlowError, parseFlow } from '../../harness/flows/parse.ts';
-import { cannotRun } from '../../harness/flows/runner.ts';
+import { cannotRun, runFlow } from '../../harness/flows/runner.ts';
+import type { Scenario } from '../../harness/scenario/scenario.ts';
 import { flowSchema, flowSchemaText } from '../../harness/flows/schema.ts';
 
 const BIN = new URL('../../bin/push-lab.js', import.meta.url).pathname;
@@ -145,4 +146,25 @@ test('README "Write a flow": its example is flows/00-readme-example.yaml (run by
   const said = problemsOf(text, 'flows/my-check.yaml');
   assert.equal(said.length, shown.length);
   shown.forEach((line, i) => assert.ok(said[i]!.startsWith(line.replace(/\.\.\.$/, '')), `${said[i]} vs README ${line}`));
+});
+
+test('a step that fails while the flow runs names its file:line:column, also inside a subflow or a repeat, and nothing after it runs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flows-'));
+  try {
+    writeFileSync(join(dir, 'main.yaml'), ['- user: alice', '- runFlow: sub.yaml', '- user: never'].join('\n'));
+    writeFileSync(join(dir, 'sub.yaml'), ['- repeat:', '    times: 2', '    commands:', '      - user: bob', '      - send: { from: alice, to: carol, text: hi }'].join('\n'));
+    const [loaded] = loadFlows([join(dir, 'main.yaml')]);
+    assert.ok(loaded && 'flow' in loaded, loaded && 'error' in loaded ? loaded.error.message : '');
+    // These steps reach the scenario only to declare users: a scenario that records what it was asked.
+    const asked: string[] = [];
+    const scenario = { phone: () => ({}), im: {}, user: async (name: string) => (asked.push(name), `${name}_t`) } as unknown as Scenario;
+    await assert.rejects(runFlow(scenario, loaded.flow), (err: Error) => {
+      assert.equal(err.message.split('\n')[0], `${relative(process.cwd(), join(dir, 'sub.yaml'))}:5:9: send failed: no user 'carol' in this flow; declare it first with \`- user: carol\` (declared: alice, bob)`);
+      return true;
+    });
+    assert.deepEqual(asked, ['alice', 'bob'], 'the first pass of the repeat stopped at the failing step');
+    await assert.rejects(runFlow(scenario, parseFlow('- user: dave\n- removeFromGroup: { group: team, users: [dave] }\n', 'flows/g.yaml')), { message: /^flows\/g\.yaml:2:3: removeFromGroup failed: no group 'team' in this flow/ });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

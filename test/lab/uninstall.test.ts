@@ -25,12 +25,15 @@ test('pm uninstall invalidates the regId at OPPO (10001, feedback list); cmd pac
   await loginBob();
   const first = phone.registrationId(PKG)!;
   assert.equal((await send(1)).oppo?.outcome, 'accepted');
+  await phone.sync();
+  assert.deepEqual(phone.notifications.entries.map((e) => e.text), ['message 1']);
 
   assert.deepEqual(await phone.shell(`pm uninstall ${PKG}`), { stdout: 'Success\n', stderr: '', exitCode: 0 });
   await phone.sync();
   assert.equal(await phone.isAppInstalled(PKG), false);
   assert.equal(mock.platform.registration(first)?.state, 'uninstalled');
   assert.equal(phone.notifications.entries.length, 0, 'its notifications went with it');
+  assert.deepEqual(phone.notifications.removed.map((r) => [r.entry.text, r.reason]), [['message 1', 'uninstall']], 'as an uninstall, not as the force-stop it includes');
   const afterUninstall = await send(2);
   assert.deepEqual([afterUninstall.decision, afterUninstall.oppo?.outcome, afterUninstall.oppo?.code], ['vendor_push', 'rejected', 10001]);
   const app = mock.platform.listApps()[0]!;

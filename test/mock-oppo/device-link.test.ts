@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { CODES, DeviceLinkClient, DeviceLinkError, DEVICE_LINK_PATH, type NotificationFrame } from '../../mock-oppo/index.ts';
+import { checkSettings } from '../../mock-oppo/core/settings.ts';
 import { DEMO, makeLab, postForm, tokenFor, unicastMessage } from './helpers.ts';
 
 const APP = { appKey: DEMO.appKey, appSecret: DEMO.appSecret, packageName: DEMO.packageName! };
@@ -123,4 +124,22 @@ test('malformed frames get an error frame and the link keeps working; unknown up
   const stray = new WebSocket(`${server.url.replace('http', 'ws')}/elsewhere`);
   const [err] = await once(stray, 'error');
   assert.match(String(err), /404/);
+});
+
+test("show_ttl: a push without one reaches the phone with OPPO's default of one day (setting defaultShowTtl); a sender's own is kept; 0 gives none", async (t) => {
+  const { mock, send, connect } = await start(t);
+  const phone = await connect('phone-ttl');
+  const regId = await phone.register(APP);
+  const showTtlOf = async (notification: Record<string, unknown>) => {
+    const arrived = once(phone, 'notification') as Promise<[NotificationFrame]>;
+    assert.equal((await send(regId, notification)).body.code, 0);
+    const [frame] = await arrived;
+    phone.ack(frame.messageId, regId, { displayed: true });
+    return frame.notification.showTtl;
+  };
+  assert.equal(await showTtlOf({}), 86_400);
+  assert.equal(await showTtlOf({ show_ttl: 600 }), 600);
+  mock.platform.updateSettings(checkSettings({ defaultShowTtl: 0 }));
+  assert.equal(await showTtlOf({}), undefined);
+  assert.throws(() => checkSettings({ defaultShowTtl: -1 }), /defaultShowTtl must be a positive number/);
 });

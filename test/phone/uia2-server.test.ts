@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import { Uia2Server } from '../../harness/phone/uia2/server.ts';
 import { W3C_ELEMENT_KEY } from '../../harness/phone/uia2/protocol.ts';
 import { bootPhone, PKG } from './fakes.ts';
+import { send } from '../access/http.ts';
 
 interface Answer {
   status: number;
@@ -41,7 +42,7 @@ async function rig(t: TestContext) {
     });
     return { status: res.status, body: (await res.json()) as Answer['body'] };
   };
-  return { phone, server, call, deleted: () => deleted };
+  return { phone, server, call, base, deleted: () => deleted };
 }
 
 async function session(call: (m: string, p: string, b?: unknown) => Promise<Answer>, caps: Record<string, unknown> = {}) {
@@ -244,4 +245,21 @@ test('W3C actions: a tap on an element origin clicks it, a swipe down from the s
   assert.equal(await phone.orientation(), 'LANDSCAPE');
   assert.deepEqual((await call('GET', s('/window/current/size'))).body.value, await phone.windowSize());
   assert.equal((await call('POST', s('/orientation'), { orientation: 'SIDEWAYS' })).status, 400);
+});
+
+test('a web page cannot drive the phone through a forwarded port: a foreign Origin or Host gets 403 and no session starts; drivers are served', async (t) => {
+  const { call, base, server } = await rig(t);
+  const caps = JSON.stringify({ capabilities: { firstMatch: [{ platformName: 'Android' }], alwaysMatch: {} } });
+  // What a cross-site form or fetch can send without a preflight: text/plain, which the server would parse as JSON.
+  const crossSite = await send(base, 'POST', '/session', { headers: { origin: 'http://attacker.example', 'content-type': 'text/plain' }, body: caps });
+  assert.equal(crossSite.status, 403);
+  assert.equal(crossSite.json<{ value: { error: string } }>().value.error, 'forbidden_origin');
+  const rebound = await send(base, 'POST', '/session', { headers: { host: 'attacker.example', 'content-type': 'text/plain' }, body: caps });
+  assert.equal(rebound.status, 403);
+  assert.equal((await send(base, 'GET', '/status', { headers: { host: 'attacker.example' } })).status, 403, 'a rebound page cannot read it either');
+  assert.equal(server.sessionId, undefined, 'no session was created');
+  assert.deepEqual((await call('GET', '/sessions')).body.value, []);
+  const driver = await send(base, 'POST', '/session', { headers: { 'content-type': 'application/json; charset=utf-8' }, body: caps });
+  assert.equal(driver.status, 200);
+  assert.equal(server.sessionId, driver.json<{ sessionId: string }>().sessionId);
 });

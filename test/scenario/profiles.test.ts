@@ -123,3 +123,14 @@ test('virtual phones are checked against the fixtures: an unknown device or app 
   assert.match(problemsOf({ E2E_APP_PROFILE: 'wechat' })[0]!, /^E2E_APP_PROFILE='wechat': no app page object for app profile 'wechat'/);
   assert.equal(resolveProfile({ E2E_DEVICE_PROFILE: 'r15', E2E_APP_PROFILE: 'tim-demo-no-channel' }).phones.phoneA['appium:deviceProfile'], 'r15');
 });
+
+test("an Appium the run starts never ends a session for idling (phoneB idles through the single-phone specs); a remote one keeps its timeout", () => {
+  for (const env of [{}, { [PROFILE_ENV]: 'device', E2E_UDID: 'R5CT1', E2E_UDID_B: 'R5CT2' }]) {
+    const profile = resolveProfile(env);
+    assert.equal(profile.appium.kind, 'local');
+    for (const caps of Object.values(profile.phones)) assert.equal(caps['appium:newCommandTimeout'], 0, profile.name);
+  }
+  const remote = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'R5CT1', E2E_APPIUM_URL: 'http://127.0.0.1:4723/' });
+  assert.equal(remote.appium.kind, 'remote');
+  assert.ok(Number(remote.phones.phoneA['appium:newCommandTimeout']) > 0);
+});

@@ -17,6 +17,7 @@ import type {
   UiNode,
 } from '../api.ts';
 import { controlInit, type ClientAccess } from '../../../mock-oppo/access/client.ts';
+import { labAccess } from '../../lab/access.ts';
 import { PHONES_PATH, PHONE_ROUTES } from './routes.ts';
 import type { ErrorBody, PhoneArgs, PhoneListing, PhoneMethod, PhoneResult } from './routes.ts';
 
@@ -54,32 +55,34 @@ async function request<T>(url: string, init?: RequestInit): Promise<T> {
 
 /**
  * A phone of a lab at `labUrl`; `access` carries the lab's token (needed when the lab listens off
- * loopback, or was started with one).
+ * loopback, or was started with one; default PUSH_LAB_TOKEN's).
  */
 export class RemotePhone implements PhoneApi {
   private readonly base: string;
+  private readonly access: ClientAccess;
 
   constructor(
     labUrl: string,
     readonly serial: string,
-    private readonly access: ClientAccess = {},
+    access: ClientAccess = {},
   ) {
     this.base = `${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`;
+    this.access = labAccess(access);
   }
 
   /** Asks the lab for a fresh phone. */
   static async boot(labUrl: string, options: BootOptions = {}, access: ClientAccess = {}): Promise<RemotePhone> {
-    const { serial } = await request<{ serial: string }>(phonesUrl(labUrl), controlInit('POST', access, options));
+    const { serial } = await request<{ serial: string }>(phonesUrl(labUrl), controlInit('POST', labAccess(access), options));
     return new RemotePhone(labUrl, serial, access);
   }
 
   static async list(labUrl: string, access: ClientAccess = {}): Promise<PhoneListing[]> {
-    return await request<PhoneListing[]>(phonesUrl(labUrl), controlInit('GET', access));
+    return await request<PhoneListing[]>(phonesUrl(labUrl), controlInit('GET', labAccess(access)));
   }
 
   /** Shuts the phone down in its lab (its links close; the serial is free again). */
   static async shutdown(labUrl: string, serial: string, access: ClientAccess = {}): Promise<void> {
-    await request(`${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`, controlInit('DELETE', access));
+    await request(`${phonesUrl(labUrl)}/${encodeURIComponent(serial)}`, controlInit('DELETE', labAccess(access)));
   }
 
   private async call<M extends PhoneMethod>(method: M, ...args: PhoneArgs<M>): Promise<PhoneResult<M>> {

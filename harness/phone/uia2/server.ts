@@ -7,8 +7,15 @@
  *
  * It is an http.Server that never listens: whoever owns the port hands it sockets (`accept`), so
  * it can sit behind the phone's DevicePorts (reached through `adb forward`) or a test's listener.
+ *
+ * An `adb forward` listens on the host's loopback, where any web page in a browser can send to it,
+ * and the real server parses any body as JSON. So, unlike the real one, it answers only what a
+ * driver sends: a loopback Host and no foreign Origin on a change (the lab's access guard, browser
+ * rules only — whoever reaches the forward already passed ADB's own gate).
  */
 import { randomUUID } from 'node:crypto';
+import { AccessGuard } from '../../../mock-oppo/access/guard.ts';
+import { guardListener, type DenialBody } from '../../../mock-oppo/access/node.ts';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -48,6 +55,9 @@ interface Session {
   elements: ElementRefs;
 }
 
+/** A refusal in the server's envelope. */
+const uia2Denial: DenialBody = (d) => envelope(null, { error: d.code, message: d.message });
+
 /** Android's BACK key. */
 const KEYCODE_BACK = 4;
 
@@ -86,7 +96,7 @@ export class Uia2Server {
   private readonly sockets = new Set<Duplex>();
 
   constructor(private readonly options: Uia2ServerOptions) {
-    this.http = createServer({ keepAlive: true }, this.app());
+    this.http = createServer({ keepAlive: true }, guardListener(new AccessGuard({ host: '127.0.0.1' }), () => 'control', this.app(), uia2Denial));
   }
 
   /** Serves HTTP on a connection the port's owner accepted. */

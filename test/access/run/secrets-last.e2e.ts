@@ -38,6 +38,9 @@ describe('secrets run: the last spec file', () => {
       imSettings: await get(lab.im, '/_im/v1/settings'),
       lab: await get(lab.lab, '/_lab/v1'),
     };
+    // The joined trace of every message IM pushed (what `s.lab.trace` and the reports show).
+    const msgKeys = new Set(((state.imTraces as { traces: Array<{ msgKey: string }> }).traces ?? []).map((trace) => trace.msgKey));
+    for (const msgKey of msgKeys) state[`trace ${msgKey}`] = await get(lab.lab, `/_lab/v1/traces/${encodeURIComponent(msgKey)}`);
     for (const { serial } of phones) {
       state[`logcat ${serial}`] = await get(lab.lab, `/_lab/v1/phones/${serial}/logcat`);
       state[`shade ${serial}`] = await get(lab.lab, `/_lab/v1/phones/${serial}/notifications`);
