@@ -16,7 +16,7 @@ import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenar
 import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
-import { ensureLabToken } from './harness/scenario/lab-env.ts';
+import { adoptWorkerLab, ensureLabToken } from './harness/scenario/lab-env.ts';
 import { freeLoopbackPort } from './harness/scenario/free-port.ts';
 import { Scenario } from './harness/scenario/scenario.ts';
 
@@ -43,6 +43,8 @@ writeDocSpecs();
 // Each run starts with an empty reports/: cleaned by the launcher (workers load this file too) while
 // it reads its configuration, before it opens its own log file there.
 if (process.env.WDIO_WORKER_ID === undefined) cleanReports();
+// A worker's lab is its own (see harness/scenario/workers.ts): the single-lab variables name it too.
+else adoptWorkerLab();
 
 const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromEntries(
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),

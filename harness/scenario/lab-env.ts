@@ -68,3 +68,15 @@ export function ensureLabToken(backend: Backend, env: Record<string, string | un
   if (backend.kind !== 'lab' || isLoopback(backend.host) || labTokenFromEnv(env) !== undefined) return;
   env[LAB_TOKEN_ENV] = generateToken();
 }
+
+/**
+ * In a worker, E2E_LAB_URL / E2E_IM_URL / E2E_OPPO_URL are made to name the worker's own lab (the
+ * launcher set them to the first), so a spec or tool that reads them directly agrees with readLabEnv.
+ */
+export function adoptWorkerLab(env: Record<string, string | undefined> = process.env): void {
+  if (!env[LABS_ENV]) return;
+  const own = readLabEnv(env);
+  env[LAB_ENV.lab] = own.lab;
+  env[LAB_ENV.im] = own.im;
+  env[LAB_ENV.oppo] = own.oppo;
+}

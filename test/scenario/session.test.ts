@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { capabilityObjects } from '../../harness/scenario/session.ts';
-import { LAB_ENV, readLabEnv, writeLabEnv } from '../../harness/scenario/lab-env.ts';
+import { LAB_ENV, adoptWorkerLab, readLabEnv, writeLabEnv } from '../../harness/scenario/lab-env.ts';
 import { appPage } from '../../harness/scenario/apps/index.ts';
 
 test('capability objects of standalone, W3C and multiremote requests are the live objects (so they can be filled in)', () => {
@@ -34,6 +34,10 @@ test('a lab per worker: each worker reads the lab of its spec group (WDIO_WORKER
   assert.deepEqual(readLabEnv({ ...env, WDIO_WORKER_ID: '0-1' }), { ...labs[1], token: 'tok' });
   // The launcher itself (no worker id) is worker 0's.
   assert.deepEqual(readLabEnv(env), { ...labs[0], token: 'tok' });
+  // In worker 0-1 the single-lab variables name its own lab too.
+  const worker: Record<string, string | undefined> = { ...env, WDIO_WORKER_ID: '0-1' };
+  adoptWorkerLab(worker);
+  assert.deepEqual([worker[LAB_ENV.lab], worker[LAB_ENV.im], worker[LAB_ENV.oppo]], [labs[1]!.lab, labs[1]!.im, labs[1]!.oppo]);
   // A later one-lab run in the same environment forgets the list.
   writeLabEnv([labs[1]!], undefined, env);
   assert.equal(readLabEnv({ ...env, WDIO_WORKER_ID: '0-0' }).lab, 'http://127.0.0.1:21');
