@@ -6,7 +6,8 @@
  * can honour, and both stop whatever happens.
  */
 import type { Capabilities, Options } from '@wdio/types';
-import { asOneSpecGroup, isVirtualLab, resolveProfile, ProfileError, specGlobs, type E2eProfile } from './harness/scenario/profiles.ts';
+import { isVirtualLab, resolveProfile, ProfileError, specFiles, type E2eProfile } from './harness/scenario/profiles.ts';
+import { specGroups } from './harness/scenario/workers.ts';
 import { LabLauncherService, type LabLauncherOptions } from './harness/scenario/lab-service.ts';
 import { androidHomeFor, startLabForRun } from './harness/scenario/lab-starter.ts';
 import { appPage } from './harness/scenario/apps/index.ts';
@@ -16,7 +17,7 @@ import { onHookEnd, onHookStart, onTestEnd, onTestStart } from './harness/scenar
 import { ALLURE_DIR, JUNIT_DIR, LOGS_DIR, cleanReports } from './harness/reports/model.ts';
 import { writeHtmlReport } from './harness/reports/html.ts';
 import { prepareSession } from './harness/scenario/session.ts';
-import { ensureLabToken } from './harness/scenario/lab-env.ts';
+import { adoptWorkerLab, ensureLabToken } from './harness/scenario/lab-env.ts';
 import { freeLoopbackPort } from './harness/scenario/free-port.ts';
 import { Scenario } from './harness/scenario/scenario.ts';
 
@@ -43,6 +44,8 @@ writeDocSpecs();
 // Each run starts with an empty reports/: cleaned by the launcher (workers load this file too) while
 // it reads its configuration, before it opens its own log file there.
 if (process.env.WDIO_WORKER_ID === undefined) cleanReports();
+// A worker's lab is its own (see harness/scenario/workers.ts): the single-lab variables name it too.
+else adoptWorkerLab();
 
 const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromEntries(
   Object.entries(profile.phones).map(([name, caps]) => [name, { ...profile.appium.connection, capabilities: caps }]),
@@ -74,8 +77,9 @@ if (profile.appium.kind === 'local') {
 
 export const config: WebdriverIO.MultiremoteConfig = {
   runner: 'local',
-  specs: specGlobs(profile),
-  maxInstances: 1,
+  specs: specFiles(profile),
+  // Each worker runs one spec group with a lab of its own (harness/scenario/workers.ts).
+  maxInstances: profile.workers,
   capabilities,
   logLevel: 'warn',
   outputDir: LOGS_DIR,
@@ -84,7 +88,8 @@ export const config: WebdriverIO.MultiremoteConfig = {
   mochaOpts: { ui: 'bdd', timeout: isVirtualLab(profile) ? 30_000 : 300_000 },
   waitforTimeout: isVirtualLab(profile) ? 10_000 : 60_000,
   connectionRetryCount: 1,
-  // One worker runs every spec file, so the per-line worker preface would only repeat itself.
+  // No per-line worker preface: the spec reporter prints each worker's report as one block (ending in
+  // "N passing"), and for multiremote the preface names no device ("MultiremoteBrowser on  and undefined").
   reporters: [
     ['spec', { showPreface: false }],
     // addWorkerLogs: a failed test's push funnel (printed by its afterTest) lands in its <system-out>.
@@ -92,9 +97,9 @@ export const config: WebdriverIO.MultiremoteConfig = {
     ['allure', { outputDir: ALLURE_DIR, disableWebdriverStepsReporting: true, disableWebdriverScreenshotsReporting: true }],
   ],
   services,
-  // After the CLI's --spec filter, before workers start (the launcher reads config.specs after this hook).
+  // After the CLI's --spec filter, before the lab service (which starts a lab per group) and the workers.
   onPrepare: (config) => {
-    config.specs = asOneSpecGroup(config.specs ?? []);
+    config.specs = specGroups(config.specs ?? [], profile.workers);
   },
   onComplete: async () => {
     console.log(`run report: ${await writeHtmlReport()}`);

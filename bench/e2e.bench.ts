@@ -5,8 +5,10 @@
  *    (`mobile: getNotifications`) on a virtual phone, over `--messages` messages (default 500):
  *    median, p90, p99, max. Target: p99 < 50 ms.
  * 2. Harness overhead: the suite's wall time (`npm run e2e`, `--runs` times in a row, default 10)
- *    next to an empty WDIO run (same config, lab, Appium, driver and sessions; one empty test).
- *    Target: suite < 3 × empty. Every suite run must pass, and leave no process behind.
+ *    next to an empty WDIO run (same config, lab, Appium, driver and sessions; one empty test), the
+ *    suite on one worker and on two (E2E_WORKERS) in each round. Targets: suite on one worker < 3 ×
+ *    empty; two workers pass the same tests as one. Every suite run must pass, and leave no process
+ *    behind.
  *
  * `--skip-latency` / `--skip-suite` run one half only.
  */
@@ -31,13 +33,14 @@ import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 const HELP = `Usage: npm run bench:e2e -- [options]
 
 The end-to-end numbers, each next to its baseline in the same run: push latency (sendmsg → the
-notification visible through WebDriver) and the suite's wall time next to an empty WDIO run.
-Exits 1 when a target is missed (p99 < 50 ms, suite < 3 × empty, no failed run, no leftover process).
+notification visible through WebDriver) and the suite's wall time on one and on two workers next to
+an empty WDIO run. Exits 1 when a target is missed (p99 < 50 ms, one-worker suite < 3 × empty, both
+worker counts pass the same number of tests, no failed run, no leftover process).
 
 Options:
   --messages <n>   latency samples (default 500)
   --warmup <n>     messages sent before measuring (default 20)
-  --runs <n>       suite and empty runs, alternating (default 10)
+  --runs <n>       rounds of empty run, suite on 1 worker, suite on 2 (default 10)
   --skip-latency   only the suite half
   --skip-suite     only the latency half
   --help           show this help`;
@@ -133,6 +136,8 @@ interface Run {
   ms: number;
   exitCode: number;
   leftovers: string[];
+  /** Tests passed, summed over the workers' "N passing" lines. */
+  passing: number;
 }
 
 /**
@@ -149,17 +154,25 @@ function leftoversOf(pgid: number): string[] {
 }
 
 /** One `wdio run` in its own process group; ports die with processes, so no leftover process means no leftover port. */
-function wdioRun(extra: string[]): Promise<Run> {
+function wdioRun(extra: string[], workers = 1): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(join(ROOT, 'node_modules/.bin/wdio'), ['run', 'wdio.conf.ts', ...extra], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, E2E_WORKERS: String(workers) };
+    const child = spawn(join(ROOT, 'node_modules/.bin/wdio'), ['run', 'wdio.conf.ts', ...extra], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const run = { ms: performance.now() - started, exitCode: code ?? 1, leftovers: leftoversOf(child.pid!) };
-      if (run.exitCode !== 0) console.error(output.split('\n').slice(-40).join('\n'));
+      const passing = [...output.matchAll(/^(\d+) passing \(/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      const run = { ms: performance.now() - started, exitCode: code ?? 1, leftovers: leftoversOf(child.pid!), passing };
+      if (run.exitCode !== 0) {
+        // The whole output to a file (with several workers the failing block need not be the last).
+        const log = join(ROOT, '.tmp', 'bench', `failed-run-${Date.now()}.log`);
+        writeFileSync(log, output);
+        const failures = output.split('\n').filter((l) => /✖|failing|Error/.test(l));
+        console.error(`${failures.slice(0, 40).join('\n')}\n(the whole output: ${log})`);
+      }
       for (const line of run.leftovers) process.kill(Number(line.split(' ')[0]), 'SIGKILL');
       resolve(run);
     });
@@ -176,32 +189,45 @@ function emptySpec(): string {
 
 const seconds = (n: number) => `${(n / 1000).toFixed(1)} s`;
 
-/** Empty run and suite run alternate, so both see the same machine load (it is shared). */
-/** Whether the suite half met its targets. */
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+/**
+ * Whether the suite half met its targets. Empty run, suite on one worker and suite on two alternate
+ * in every round, so all three see the same machine load (it is shared).
+ */
 async function suite(runs: number): Promise<boolean> {
   const spec = emptySpec();
   const empties: number[] = [];
-  const results: Run[] = [];
+  const byWorkers: Record<1 | 2, Run[]> = { 1: [], 2: [] };
+  const describe = (r: Run) => `${seconds(r.ms)} (${r.passing} passing, exit ${r.exitCode}${r.leftovers.length ? `, LEFTOVERS: ${r.leftovers.join('; ')}` : ''})`;
   for (let i = 0; i < runs; i++) {
     const empty = await wdioRun(['--spec', spec]);
     if (empty.exitCode !== 0) throw new Error('the empty WDIO run failed');
     empties.push(empty.ms);
-    const run = await wdioRun([]);
-    results.push(run);
-    console.log(`  run ${i + 1}/${runs}: empty ${seconds(empty.ms)}, suite ${seconds(run.ms)}, exit ${run.exitCode}${run.leftovers.length ? `, LEFTOVERS: ${run.leftovers.join('; ')}` : ''}`);
+    const one = await wdioRun([], 1);
+    const two = await wdioRun([], 2);
+    byWorkers[1].push(one);
+    byWorkers[2].push(two);
+    console.log(`  run ${i + 1}/${runs}: empty ${seconds(empty.ms)}, suite on 1 worker ${describe(one)}, on 2 workers ${describe(two)}`);
   }
-  const times = results.map((r) => r.ms).sort((a, b) => a - b);
-  const median = percentile(times, 50);
-  const emptyMedian = percentile(empties.sort((a, b) => a - b), 50);
-  const failed = results.filter((r) => r.exitCode !== 0).length;
-  const leaked = results.filter((r) => r.leftovers.length > 0).length;
+  const emptyMedian = median(empties);
+  const all = [...byWorkers[1], ...byWorkers[2]];
+  const failed = all.filter((r) => r.exitCode !== 0).length;
+  const leaked = all.filter((r) => r.leftovers.length > 0).length;
+  const passingCounts = new Set(all.map((r) => r.passing));
+  const [one, two] = [median(byWorkers[1].map((r) => r.ms)), median(byWorkers[2].map((r) => r.ms))];
   console.log(`\nSuite wall time (virtual profile), medians of ${runs}`);
   console.log(`  empty WDIO run         ${seconds(emptyMedian)}`);
-  console.log(`  suite                  ${seconds(median)} (min ${seconds(times[0]!)}, max ${seconds(times.at(-1)!)})`);
-  console.log(`  ratio                  ${(median / emptyMedian).toFixed(2)} × (target < 3 ×)`);
-  console.log(`  failed suite runs      ${failed} of ${runs}`);
-  console.log(`  runs leaving processes ${leaked} of ${runs}`);
-  return failed === 0 && leaked === 0 && median / emptyMedian < 3;
+  for (const w of [1, 2] as const) {
+    const times = byWorkers[w].map((r) => r.ms).sort((a, b) => a - b);
+    console.log(`  suite on ${w} worker${w > 1 ? 's' : ' '}     ${seconds(median(times))} (min ${seconds(times[0]!)}, max ${seconds(times.at(-1)!)})`);
+  }
+  console.log(`  ratio 1 worker / empty ${(one / emptyMedian).toFixed(2)} × (target < 3 ×)`);
+  console.log(`  2 workers vs 1         ${(one / two).toFixed(2)} × as fast`);
+  console.log(`  tests passing          ${[...passingCounts].join(', ')} (target: one number for every run)`);
+  console.log(`  failed suite runs      ${failed} of ${all.length}`);
+  console.log(`  runs leaving processes ${leaked} of ${all.length}`);
+  return failed === 0 && leaked === 0 && passingCounts.size === 1 && one / emptyMedian < 3;
 }
 
 async function mainBench(): Promise<void> {

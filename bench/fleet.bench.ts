@@ -4,8 +4,8 @@
  * (IM: PushOnline). Then one push to every phone, shown on all of them, two ways:
  *   - OPPO broadcast: save_message_content + broadcast (target_type 2, 1,000 regIds a call);
  *   - IM batchsendmsg (500 recipients a call): IM decides per device and pushes through OPPO.
- * Printed per run: phones, boot, login+kill, RSS at the end, broadcast and batch deliveries/s
- * (sent until shown on every phone, wall time).
+ * Printed per run: phones, boot, login+kill, RSS at the end (and its growth from the empty lab per
+ * phone), broadcast and batch deliveries/s (sent until shown on every phone, wall time).
  *
  * The baseline in the same run is the same lab with `phoneLinks: 'websocket'` (two real sockets a
  * phone, the design before in-process wires) at `--baseline-phones`. The OPPO app sits in the top
@@ -114,6 +114,8 @@ interface Row {
   boot?: number;
   loginKill?: number;
   rssMiB?: number;
+  /** RSS growth from the empty lab to the end, per phone. */
+  kibPerPhone?: number;
   broadcast?: number;
   batch?: number;
   stopped?: string;
@@ -128,6 +130,8 @@ async function run(links: PhoneLinks, n: number): Promise<Row> {
     oppoApps: [app],
     oppoSettings: { qpsFactor: Number(args['qps-factor']) },
   });
+  (globalThis as { gc?: () => void }).gc?.();
+  const emptyRss = process.memoryUsage().rss;
   try {
     [row.boot] = await timed(() => pool(n, async () => void (await lab.farm.boot())), `${links} boot`);
     const phones = lab.farm.list();
@@ -184,7 +188,9 @@ async function run(links: PhoneLinks, n: number): Promise<Row> {
   } catch (err) {
     row.stopped = (err as Error).message;
   } finally {
-    row.rssMiB = process.memoryUsage().rss / 2 ** 20;
+    const rss = process.memoryUsage().rss;
+    row.rssMiB = rss / 2 ** 20;
+    row.kibPerPhone = (rss - emptyRss) / 1024 / n;
     const [stopS] = await timed(() => lab.stop());
     console.error(`  (${links}, ${n} phones: lab.stop ${stopS.toFixed(1)} s)`);
   }
@@ -201,10 +207,10 @@ if (!args['skip-baseline']) rows.push(await run('websocket', Number(args['baseli
 rows.push(await run('in-process', Number(args.phones)));
 
 console.log('');
-console.log('| links | phones | boot | login+kill | RSS at end | OPPO broadcast, all shown | IM batchsendmsg, all shown |');
+console.log('| links | phones | boot | login+kill | RSS at end (per phone) | OPPO broadcast, all shown | IM batchsendmsg, all shown |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.links} | ${r.phones.toLocaleString('en')} | ${fmt(r.boot, ' s')} | ${fmt(r.loginKill, ' s')} | ${fmt(r.rssMiB, ' MiB', 0)} | ${rate(r.broadcast)} | ${rate(r.batch)} |`);
+  console.log(`| ${r.links} | ${r.phones.toLocaleString('en')} | ${fmt(r.boot, ' s')} | ${fmt(r.loginKill, ' s')} | ${fmt(r.rssMiB, ' MiB', 0)} (${fmt(r.kibPerPhone, ' KiB', 1)}) | ${rate(r.broadcast)} | ${rate(r.batch)} |`);
 }
 console.log('\nCPU seconds of the lab process per phase (wall time above includes waiting for a loaded machine):');
 console.log(Object.entries(cpu).map(([phase, s]) => `${phase} ${s.toFixed(1)} s`).join(' · '));

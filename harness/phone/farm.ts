@@ -17,6 +17,7 @@ import {
   type AppProfile,
   type DeviceProfile,
 } from './profiles.ts';
+import { atResourceLimit, fileUse } from './resource-limits.ts';
 import { resolveSettings, type PhoneSettings } from './settings.ts';
 import type { ImTransport, PushTransport, UserSigSigner } from './transports.ts';
 
@@ -63,8 +64,13 @@ export class PhoneFarm {
   private readonly sign: UserSigSigner;
 
   constructor(private readonly options: PhoneFarmOptions) {
-    this.pushTransport = options.pushTransport ?? ((opts) => DeviceLinkClient.connect(options.oppoUrl, opts));
-    this.imTransport = options.imTransport ?? (() => ImClientLink.connect(options.imUrl));
+    const pushTransport: PushTransport = options.pushTransport ?? ((opts) => DeviceLinkClient.connect(options.oppoUrl, opts));
+    const imTransport: ImTransport = options.imTransport ?? (() => ImClientLink.connect(options.imUrl));
+    // A link refused at the process's open-file limit says so (instead of a bare "socket hang up");
+    // the limit is read now, while a descriptor is still free to read it with.
+    fileUse();
+    this.pushTransport = (opts) => pushTransport(opts).catch((error: unknown) => Promise.reject(atResourceLimit(error, `the push link of ${opts.deviceId}`)));
+    this.imTransport = () => imTransport().catch((error: unknown) => Promise.reject(atResourceLimit(error, 'an IM client link')));
     // Signed at the lab's virtual time, so the IM server (on the same clock) sees a fresh ticket.
     this.sign = (userId, sdkAppId) => genUserSig({ sdkAppId, secretKey: options.im.secretKey, userId, now: options.clock.now() });
     resolveSettings(options.settings);

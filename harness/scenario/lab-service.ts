@@ -1,11 +1,12 @@
 /**
- * The WDIO launcher service that owns the lab: started in `onPrepare` (before any worker; a failure
- * aborts the run as a SevereServiceError instead of letting every spec fail on a missing URL), its
- * URLs handed to the workers through the environment, stopped in `onComplete` — which WDIO also
- * runs after a failed run and after Ctrl-C.
+ * The WDIO launcher service that owns the labs: one per spec group (one per worker, see workers.ts),
+ * started in `onPrepare` (before any worker; a failure aborts the run as a SevereServiceError instead
+ * of letting every spec fail on a missing URL), their URLs handed to the workers through the
+ * environment, stopped in `onComplete` — which WDIO also runs after a failed run and after Ctrl-C.
  */
 import { SevereServiceError } from 'webdriverio';
 import './wdio-capabilities.ts';
+import type { Options } from '@wdio/types';
 import { writeLabEnv, type LabUrls } from './lab-env.ts';
 import type { AdbServerAddress } from '../device/adb-client.ts';
 import { EXIT_ENV_NOT_READY, failed, type CheckResult } from '../device/checks.ts';
@@ -46,7 +47,7 @@ export interface LabLauncherOptions {
 }
 
 export class LabLauncherService {
-  private lab: RunningLab | undefined;
+  private labs: RunningLab[] = [];
   private readonly launch: LabLauncherOptions;
 
   /** WDIO passes the service's options untyped; wdio.conf.ts gives a {@link LabLauncherOptions}. */
@@ -54,33 +55,40 @@ export class LabLauncherService {
     this.launch = options as LabLauncherOptions;
   }
 
-  async onPrepare(): Promise<void> {
+  /** Runs after wdio.conf.ts's onPrepare has made the spec groups, so it knows how many labs to start. */
+  async onPrepare(config?: Options.Testrunner): Promise<void> {
     const { backend } = this.launch.profile;
     if (backend.kind !== 'lab') return;
+    const groups = Array.isArray(config?.specs) ? config.specs.length : 1;
+    const count = Math.max(1, Math.min(groups, this.launch.profile.workers));
     try {
-      this.lab = await this.launch.start(backend, this.launch.run);
+      for (let i = 0; i < count; i++) this.labs.push(await this.launch.start(backend, this.launch.run));
     } catch (error) {
+      await this.onComplete();
       throw new SevereServiceError(`the lab did not start: ${(error as Error).message}`);
     }
-    const checks = this.lab.checks;
-    if (checks) {
+    // Real-phone profiles run one worker (workers.ts), so one lab holds the checks and the adb server.
+    const first = this.labs[0]!;
+    const checks = this.labs.flatMap((l) => l.checks ?? []);
+    if (checks.length > 0) {
       const report = formatResults(checks, 'Checks before the run:');
       if (failed(checks).length > 0) {
         // Not a failed test: nothing of the app was tried. Its own exit code, set as the launcher exits.
         process.once('exit', () => (process.exitCode = EXIT_ENV_NOT_READY));
         console.error(`${report}\n\nenvironment not ready: fix the failed checks above (exit code ${EXIT_ENV_NOT_READY})`);
+        await this.onComplete();
         throw new SevereServiceError(`environment not ready: ${failed(checks).map((c) => c.title).join('; ')}`);
       }
       console.log(report);
     }
-    writeLabEnv({ ...this.lab.urls, ...(this.lab.token !== undefined ? { token: this.lab.token } : {}) });
+    writeLabEnv(this.labs.map((l) => l.urls), first.token);
     // Workers read the profile again: the stand-in phones' adb port (ephemeral) must be the one they see.
-    if (this.lab.adb) process.env[ADB_PORT_ENV] = String(this.lab.adb.port);
+    if (first.adb) process.env[ADB_PORT_ENV] = String(first.adb.port);
   }
 
   async onComplete(): Promise<void> {
-    const lab = this.lab;
-    this.lab = undefined;
-    await lab?.stop();
+    const labs = this.labs;
+    this.labs = [];
+    await Promise.all(labs.map((l) => l.stop()));
   }
 }

@@ -12,6 +12,14 @@ import { loadAppProfile, loadDeviceProfile } from '../phone/profiles.ts';
 import { APP_PROFILE_ENV, appPage } from './apps/index.ts';
 import { DEMO_APP } from './apps/tim-demo.ts';
 import { DOC_SPECS_DIR } from '../docs/readme-blocks.ts';
+import { specFilesUnder, WORKERS_ENV } from './workers.ts';
+
+/**
+ * Two workers on the virtual profile, so every `npm run e2e` shows the suite passes spread over
+ * workers with nothing shared (bench:e2e compares the wall time with one worker).
+ */
+const DEFAULT_WORKERS = 2;
+const MAX_WORKERS = 16;
 
 export const PROFILE_ENV = 'E2E_PROFILE';
 /** The adb server port of the emulator and device profiles (the run sets it for its stand-in phones). */
@@ -93,10 +101,12 @@ export interface E2eProfile {
   phones: Partial<Record<PhoneName, WebdriverIO.Capabilities>> & { phoneA: WebdriverIO.Capabilities };
   /** Spec groups this target can run. */
   runs: SpecRequirement[];
+  /** WDIO workers the suite is spread over (`E2E_WORKERS`), each with a lab of its own (see workers.ts). */
+  workers: number;
 }
 
 /** Whether the run's phones live in the lab on its frozen virtual clock (the `virtual` profile): specs may move time. */
-export function isVirtualLab(profile: E2eProfile): boolean {
+export function isVirtualLab(profile: Pick<E2eProfile, 'backend'>): boolean {
   return profile.backend.kind === 'lab' && profile.backend.clock === 'virtual';
 }
 
@@ -289,7 +299,8 @@ export function resolveProfile(env: Env = process.env): E2eProfile {
   if (s.problems.length) throw new ProfileError(env[PROFILE_ENV] ?? '', s.problems);
   const appProfile = s.optional(APP_PROFILE_ENV);
   if (appProfile) s.check(APP_PROFILE_ENV, appProfile, appPage);
-  const profile = build(name, s);
+  const built = build(name, s);
+  const profile: E2eProfile = { ...built, workers: workersOf(built, s) };
   if (s.problems.length) throw new ProfileError(name, s.problems);
   return withRunScopedSessions(profile);
 }
@@ -308,7 +319,21 @@ function withRunScopedSessions(profile: E2eProfile): E2eProfile {
   return { ...profile, phones: phones as E2eProfile['phones'] };
 }
 
-function build(name: ProfileName, s: Settings): E2eProfile {
+/**
+ * Workers need phones of their own: virtual phones are booted per worker in the worker's own lab,
+ * but a real phone (emulator, device, farm, live) is one set the workers would fight over.
+ */
+function workersOf(profile: Omit<E2eProfile, 'workers'>, s: Settings): number {
+  const virtual = isVirtualLab(profile);
+  const workers = s.int(WORKERS_ENV, 'the WDIO workers the suite is spread over, each with a lab of its own', virtual ? DEFAULT_WORKERS : 1, [1, MAX_WORKERS]);
+  if (workers > 1 && !virtual) {
+    s.problems.push(`${WORKERS_ENV}=${workers} needs the virtual profile (each worker boots its own virtual phones in a lab of its own); '${profile.name}' runs on the phones you gave, so use 1`);
+    return 1;
+  }
+  return workers;
+}
+
+function build(name: ProfileName, s: Settings): Omit<E2eProfile, 'workers'> {
   const withSecond = (phones: E2eProfile['phones'], runs: SpecRequirement[]): SpecRequirement[] =>
     phones.phoneB ? [...runs, 'two-phones'] : runs;
   switch (name) {
@@ -395,22 +420,22 @@ function remoteOrLocal(s: Settings, drivers: string[]): AppiumTarget {
   };
 }
 
+/** The directories of a profile's spec files: each group it can honour, in specs/ and in the README specs. */
+function specDirs(profile: E2eProfile, root: string, docSpecs: string): string[] {
+  // The README examples that are specs (written there by writeDocSpecs) run with the group they name.
+  return [...profile.runs.map((r) => `${root}/${r}`), ...profile.runs.map((r) => `${docSpecs}/${r}`)];
+}
+
 /**
  * The spec files a profile runs (`specs/<requirement>/*.e2e.ts` for each group it can honour), as
  * one WDIO spec group: they share one worker and one pair of sessions, so a run pays the worker and
  * session start-up once instead of once per file (each spec file resets the phones it uses).
  */
 export function specGlobs(profile: E2eProfile, root = './specs', docSpecs = `./${DOC_SPECS_DIR}`): string[][] {
-  // The README examples that are specs (written there by writeDocSpecs) run with the group they name.
-  return [[...profile.runs.map((r) => `${root}/${r}/**/*.e2e.ts`), ...profile.runs.map((r) => `${docSpecs}/${r}/**/*.e2e.ts`)]];
+  return [specDirs(profile, root, docSpecs).map((d) => `${d}/**/*.e2e.ts`)];
 }
 
-/**
- * `wdio run --spec a --spec b` replaces the config's spec group with a flat list, one worker per file
- * (a second pair of sessions each, and "200% completed"). Put back as one group, so a few spec files
- * run the way the whole suite does: in one worker, one after another, in the order given.
- */
-export function asOneSpecGroup(specs: ReadonlyArray<string | string[]>): string[][] {
-  if (specs.every((s) => Array.isArray(s))) return specs as string[][];
-  return [specs.flatMap((s) => (Array.isArray(s) ? s : [s]))];
+/** The same files as {@link specGlobs}, listed: what the run splits over its workers (see workers.ts). */
+export function specFiles(profile: E2eProfile, root = './specs', docSpecs = `./${DOC_SPECS_DIR}`): string[][] {
+  return [specFilesUnder(specDirs(profile, root, docSpecs))];
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SevereServiceError } from 'webdriverio';
 import { RemotePhone } from '../../harness/phone/http/index.ts';
 import { LabClient } from '../../harness/scenario/lab-client.ts';
-import { LAB_ENV } from '../../harness/scenario/lab-env.ts';
+import { LAB_ENV, LABS_ENV, readLabEnv } from '../../harness/scenario/lab-env.ts';
 import { LabLauncherService, type LabBackend } from '../../harness/scenario/lab-service.ts';
 import { startLabForRun, WEB_VIEW_ENV } from '../../harness/scenario/lab-starter.ts';
 import { resolveProfile } from '../../harness/scenario/profiles.ts';
@@ -32,6 +32,41 @@ test('the launcher service starts the lab, hands its URLs to the workers, and st
   await service.onComplete();
   await service.onComplete();
   assert.deepEqual(calls, ['start virtual', 'stop']);
+});
+
+test('on two workers the service starts a lab per spec group (fewer when there are fewer groups) and stops them all', async (t) => {
+  const names = [...Object.values(LAB_ENV), LABS_ENV];
+  const saved = names.map((name) => [name, process.env[name]] as const);
+  t.after(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  const profile = resolveProfile({ E2E_WORKERS: '2' });
+  let started = 0;
+  const stopped: number[] = [];
+  const start = async () => {
+    const i = ++started;
+    return { urls: { lab: `http://127.0.0.1:${i}1`, im: `http://127.0.0.1:${i}2`, oppo: `http://127.0.0.1:${i}3` }, stop: async () => void stopped.push(i) };
+  };
+  const two = new LabLauncherService({ profile, start });
+  await two.onPrepare({ specs: [['/a.e2e.ts'], ['/b.e2e.ts']] } as never);
+  assert.equal(started, 2);
+  assert.equal(readLabEnv({ ...process.env, WDIO_WORKER_ID: '0-1' }).lab, 'http://127.0.0.1:21');
+  await two.onComplete();
+  assert.deepEqual(stopped.sort(), [1, 2]);
+  // One spec file (`--spec a`): one group, one lab.
+  const one = new LabLauncherService({ profile, start });
+  await one.onPrepare({ specs: [['/a.e2e.ts']] } as never);
+  assert.equal(started, 3);
+  assert.equal(process.env[LABS_ENV], undefined);
+  await one.onComplete();
+  // A lab that fails to start stops the ones already running.
+  let calls = 0;
+  const failing = new LabLauncherService({ profile, start: async () => (++calls === 2 ? Promise.reject(new Error('EMFILE')) : start()) });
+  await assert.rejects(failing.onPrepare({ specs: [['/a.e2e.ts'], ['/b.e2e.ts']] } as never), /the lab did not start: EMFILE/);
+  assert.deepEqual(stopped.sort(), [1, 2, 3, 4]);
 });
 
 test('a lab that cannot start aborts the run (SevereServiceError), and live profiles start no lab', async () => {

@@ -1,7 +1,8 @@
 /**
- * Running a few spec files (`npm run e2e -- --spec a --spec b`) behaves like the full run: one
- * worker and one pair of sessions for all of them, in the order given, "1 total (100% completed)",
- * and the same reports (per-test data, JUnit, index.html) holding exactly those files' tests.
+ * Running a few spec files (`npm run e2e -- --spec a --spec b`) behaves like the full run: on one
+ * worker (E2E_WORKERS=1), one pair of sessions for all of them, in the order given, "1 total (100%
+ * completed)", and the same reports (per-test data, JUnit, index.html) holding exactly those files'
+ * tests; on more, spread over the workers as the full run is (test/scenario/workers.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,24 +11,24 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asOneSpecGroup } from '../../harness/scenario/profiles.ts';
+import { specGroups } from '../../harness/scenario/workers.ts';
 import { REPORTS_DIR_ENV, readTestReports } from '../../harness/reports/model.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-test('asOneSpecGroup: the flat list --spec leaves becomes one group; groups stay as they are', () => {
-  assert.deepEqual(asOneSpecGroup(['/a.e2e.ts', '/b.e2e.ts']), [['/a.e2e.ts', '/b.e2e.ts']]);
-  assert.deepEqual(asOneSpecGroup([['/a.e2e.ts', '/b.e2e.ts']]), [['/a.e2e.ts', '/b.e2e.ts']]);
-  assert.deepEqual(asOneSpecGroup(['/a.e2e.ts', ['/b.e2e.ts']]), [['/a.e2e.ts', '/b.e2e.ts']]);
+test('one worker: the flat list --spec leaves becomes one group, in the order given', () => {
+  assert.deepEqual(specGroups(['/a.e2e.ts', '/b.e2e.ts'], 1), [['/a.e2e.ts', '/b.e2e.ts']]);
+  assert.deepEqual(specGroups([['/a.e2e.ts', '/b.e2e.ts']], 1), [['/a.e2e.ts', '/b.e2e.ts']]);
+  assert.deepEqual(specGroups(['/a.e2e.ts', ['/b.e2e.ts']], 1), [['/a.e2e.ts', '/b.e2e.ts']]);
 });
 
-test('wdio run --spec a --spec b: one worker runs both files, in the order given, reports 100% and writes the reports of both', async (t) => {
+test('wdio run --spec a --spec b on E2E_WORKERS=1: one worker runs both files, in the order given, reports 100% and writes the reports of both', async (t) => {
   const specs = ['specs/fakes/logout-and-kick.e2e.ts', 'specs/any/killed-app.e2e.ts'];
   const reports = await mkdtemp(join(tmpdir(), 'spec-subset-'));
   t.after(() => rm(reports, { recursive: true, force: true }));
   const child = spawn(join(ROOT, 'node_modules/.bin/wdio'), ['run', 'wdio.conf.ts', ...specs.flatMap((s) => ['--spec', s])], {
     cwd: ROOT,
-    env: { ...process.env, [REPORTS_DIR_ENV]: reports },
+    env: { ...process.env, [REPORTS_DIR_ENV]: reports, E2E_WORKERS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

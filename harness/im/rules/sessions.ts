@@ -116,6 +116,12 @@ export class SessionStore extends EventEmitter {
   /** userId → deviceId → latest session of that device. */
   private readonly devices = new Map<string, Map<string, Session>>();
   private readonly timers = new Map<number, SessionTimers>();
+  /**
+   * token → the sessions it was reported by, so moving a token looks at its holders, not at every
+   * session (a scan per login made logging in N phones O(N²)). Entries may be stale (the token was
+   * cleared, replaced, or the session retired): readers check, and drop what no longer holds.
+   */
+  private readonly tokenHolders = new Map<string, Set<Session>>();
   private readonly journalEntries = new Ring<SessionEvent>(JOURNAL_LIMIT);
   private nextId = 1;
 
@@ -201,6 +207,9 @@ export class SessionStore extends EventEmitter {
   setToken(s: Session, businessId: number, token: string): void {
     s.token = { businessId, token, reportedAt: this.clock.now() };
     delete s.tokenMovedTo;
+    const holders = this.tokenHolders.get(token);
+    if (holders) holders.add(s);
+    else this.tokenHolders.set(token, new Set([s]));
   }
 
   /**
@@ -208,8 +217,14 @@ export class SessionStore extends EventEmitter {
    * (remembering to whom it moved, for the decision's reason). Returns the logins it was taken from.
    */
   moveTokenTo(s: Session, token: string): Session[] {
-    const holders = this.all().filter((o) => o !== s && o.userId !== s.userId && o.token?.token === token);
+    const holders: Session[] = [];
+    const indexed = this.tokenHolders.get(token);
+    for (const o of indexed ?? []) {
+      if (o.token?.token !== token || this.devices.get(o.userId)?.get(o.deviceId) !== o) indexed!.delete(o);
+      else if (o !== s && o.userId !== s.userId) holders.push(o);
+    }
     for (const o of holders) {
+      indexed!.delete(o);
       delete o.token;
       o.tokenMovedTo = { userId: s.userId, at: this.clock.now() };
     }
@@ -285,6 +300,7 @@ export class SessionStore extends EventEmitter {
     this.dispose();
     for (const s of this.all()) delete s.link;
     this.devices.clear();
+    this.tokenHolders.clear();
     this.journalEntries.clear();
   }
 
