@@ -1,6 +1,6 @@
 /**
- * A full run leaves no secret behind: the whole e2e suite (test/access/run/secrets.conf.ts: the
- * suite plus a last spec file that fails on purpose and dumps the lab's journals), with a lab token
+ * A run leaves no secret behind: a cut of the e2e suite (test/access/run/secrets.conf.ts: a spec
+ * file per kind of client, plus a last spec file that fails on purpose and dumps the lab's journals), with a lab token
  * enforced on loopback — so every client of the run (the WDIO service and workers, the typed
  * clients, RemotePhone, the VirtualOppo driver in the Appium the run spawns) must pass it on, or its
  * spec fails. Then every file the run wrote, and its output, is searched for every configured secret
@@ -42,7 +42,7 @@ test('the UserSig detector finds a UserSig', () => {
   assert.deepEqual(userSigsIn('eJ' + 'x'.repeat(60)), []);
 });
 
-test('a full run with a lab token: every spec passes through the guard, and no log, report or journal holds a secret', async (t) => {
+test('a run with a lab token: every kind of client passes through the guard, and no log, report or journal holds a secret', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'secrets-run-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   // The run empties its reports folder as it starts: its output goes beside it, and is searched too.
