@@ -54,7 +54,7 @@ const capabilities: Capabilities.RequestedMultiremoteCapabilities = Object.fromE
 // UiAutomator2's adb layer finds adb and aapt through ANDROID_HOME; Debian's adb/aapt packages lay the SDK out there.
 if (profile.appium.drivers.includes('uiautomator2')) process.env.ANDROID_HOME = androidHomeFor();
 
-const run = { appProfile: appPage().profile, localAppium: profile.appium.kind === 'local', androidHome: process.env.ANDROID_HOME };
+const run = { appProfile: appPage().profile, localAppium: profile.appium.kind === 'local', androidHome: process.env.ANDROID_HOME, shell: profile.shell };
 const services: NonNullable<Options.Testrunner['services']> = [[LabLauncherService, { profile, start: startLabForRun, run } satisfies LabLauncherOptions]];
 if (profile.appium.kind === 'local') {
   services.push([
@@ -66,7 +66,8 @@ if (profile.appium.kind === 'local') {
         port: await freeLoopbackPort(),
         // Lists as comma strings: the service JSON-stringifies arrays, which Appium misparses.
         useDrivers: profile.appium.drivers.join(','),
-        allowInsecure: profile.appium.drivers.map((d) => `${d}:adb_shell`).join(','),
+        // E2E_SHELL=off: started as a farm runs it, without adb_shell (no mobile: shell).
+        ...(profile.shell ? { allowInsecure: profile.appium.drivers.map((d) => `${d}:adb_shell`).join(',') } : {}),
         // No quieter than info: the service waits for Appium's "listener started" info line.
       },
       logPath: LOGS_DIR,

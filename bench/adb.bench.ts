@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import adbkit from '@devicefarmer/adbkit';
 import { startLab } from '../harness/lab/lab.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
+import { ADB_NO_AUTOSTART } from '../harness/device/adb-client.ts';
 
 const HELP = `Usage: npm run bench:adb [-- --help]
 
@@ -60,7 +61,7 @@ try {
   const device = client.getDevice(phone.serial);
   const env = { ...process.env, ANDROID_ADB_SERVER_PORT: String(port) };
   const adb = (args: string[]) =>
-    new Promise<string>((resolve, reject) => execFile('adb', ['-P', String(port), ...args], { env, maxBuffer: 1 << 20 }, (e, out) => (e ? reject(e) : resolve(out))));
+    new Promise<string>((resolve, reject) => execFile('adb', [...ADB_NO_AUTOSTART, '-P', String(port), ...args], { env, maxBuffer: 1 << 20 }, (e, out) => (e ? reject(e) : resolve(out))));
 
   console.log(`ADB endpoint ${lab.adb.info()!.host}:${port}, phone ${phone.serial}; UiAutomator2 server APK ${(readFileSync(SERVER_APK).length / 1e6).toFixed(1)} MB`);
   console.log('shell round trip (echo ping):');

@@ -34,3 +34,11 @@ export function adbServerError(address: AdbServerAddress, error: unknown): Error
   if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') return undefined;
   return new Error(`no adb server at ${address.host}:${address.port} (start it with \`adb -P ${address.port} start-server\`, or point ANDROID_ADB_SERVER_PORT / E2E_ADB_PORT at yours)`);
 }
+
+/**
+ * Arguments that keep Debian's `adb` client from starting a server of its own: with no server at
+ * its `-P` port, `adb` forks one there (`adb -L tcp:<port> fork-server server`), which outlives the
+ * test that stopped ours. A host named with `-H` is "remote" to `adb`, and it never starts a server
+ * on a remote host ("cannot start server on remote host"), so a stopped endpoint stays stopped.
+ */
+export const ADB_NO_AUTOSTART = ['-H', '127.0.0.1'] as const;

@@ -39,6 +39,12 @@ export interface DeviceCheckOptions {
   localAppium: boolean;
   /** The SDK directory appium-adb uses (default ANDROID_HOME, then ANDROID_SDK_ROOT). */
   androidHome?: string | undefined;
+  /**
+   * `E2E_SHELL` (default on). Off (a farm that forbids `mobile: shell`): adb serves only the delivery
+   * agent, so only the checks of its route run (server, phone reachable, Android version); the
+   * others are listed as skipped, each with what it would have run.
+   */
+  shell?: boolean;
 }
 
 const pass = (id: string, title: string, detail: string): CheckResult => ({ id, title, status: 'pass', detail });
@@ -59,8 +65,8 @@ export function hostToolsMissing(androidHome: string | undefined): string[] {
 function hostChecks(o: DeviceCheckOptions): CheckResult[] {
   if (!o.localAppium) {
     return [
-      skip('host_tools', 'adb and aapt next to Appium', 'Appium runs elsewhere (E2E_APPIUM_URL): its machine needs them'),
-      skip('uiautomator2_driver', 'the UiAutomator2 driver', 'Appium runs elsewhere (E2E_APPIUM_URL): `appium driver list --installed` there must list uiautomator2'),
+      skip('host_tools', 'adb and aapt next to Appium', 'Appium runs elsewhere (a farm, a Grid, E2E_APPIUM_URL): its machine needs them'),
+      skip('uiautomator2_driver', 'the UiAutomator2 driver', 'Appium runs elsewhere (a farm, a Grid, E2E_APPIUM_URL): `appium driver list --installed` there must list uiautomator2'),
     ];
   }
   const results: CheckResult[] = [];
@@ -104,6 +110,8 @@ async function deviceChecks(o: DeviceCheckOptions, serial: string): Promise<Chec
           'use an Android 10+ emulator image or phone; on Android 8/9 only the real OPPO push service can show the push (live profile)',
         ),
   );
+
+  if (o.shell === false) return [...results, ...shellOffSkips(o, serial)];
 
   if (!(await device.isInstalled(o.packageName))) {
     results.push(fail(`${serial}:app`, at('app installed'), `${o.packageName} is not installed`, `adb -s ${serial} install <your app>.apk, then open it once and allow notifications`));
@@ -166,12 +174,38 @@ async function deviceChecks(o: DeviceCheckOptions, serial: string): Promise<Chec
   return results;
 }
 
+/** The checks that need adb shell on the phone, listed (never silently dropped) when `E2E_SHELL=off`. */
+function shellOffSkips(o: DeviceCheckOptions, serial: string): CheckResult[] {
+  const off = (command: string) => `cannot run without shell (E2E_SHELL=off: only Appium commands reach the phone): it reads \`${command}\``;
+  const at = (title: string) => `${serial}: ${title}`;
+  return [
+    skip(`${serial}:app`, at('app installed'), off(`pm list packages ${o.packageName}`)),
+    skip(`${serial}:permission`, at('notification permission on'), off('dumpsys notification')),
+    ...(o.channelId !== undefined ? [skip(`${serial}:channel`, at(`the app's channel ${o.channelId}`), off('dumpsys notification'))] : []),
+    skip(`${serial}:listener`, at('notification access for mobile: getNotifications'), off('settings get secure enabled_notification_listeners')),
+    ...(o.labPorts ?? []).map((port) => skip(`${serial}:lab:${port}`, at(`lab port ${port} reachable from the phone`), off(`nc 127.0.0.1 ${port}`))),
+  ];
+}
+
+/**
+ * The check a run fails with when no push can reach its phones (a farm phone with the lab backend
+ * and no adb route for the delivery agent), instead of every push test timing out.
+ */
+export function noDeliveryRouteCheck(why: string): CheckResult {
+  return fail(
+    'delivery_route',
+    'a route for the pushes to the phone',
+    why,
+    "give the farm's adb route to the phone (E2E_ADB_HOST, E2E_ADB_PORT, E2E_UDID: STF, Sauce Labs Virtual USB), or run E2E_FARM_BACKEND=live so the phone's own OPPO push service delivers",
+  );
+}
+
 /** Every check, host first, then each phone's in turn. */
 export async function runDeviceChecks(o: DeviceCheckOptions): Promise<CheckResult[]> {
   const results = hostChecks(o);
   try {
     await o.client.version();
-    results.push(pass('adb_server', 'adb server', `${o.adb.host}:${o.adb.port}`));
+    results.push(pass('adb_server', 'adb server', `${o.adb.host}:${o.adb.port}${o.shell === false ? " (only the delivery agent's posts use it: E2E_SHELL=off)" : ''}`));
   } catch (error) {
     results.push(fail('adb_server', 'adb server', `no adb server at ${o.adb.host}:${o.adb.port}: ${(error as Error).message}`, `start it (\`adb -P ${o.adb.port} start-server\`) or point E2E_ADB_HOST/E2E_ADB_PORT at yours`));
     return results;

@@ -35,9 +35,18 @@ export class FlowStepError extends Error {
   }
 }
 
-/** Why a profile cannot run a flow, or undefined when it can. */
-export function cannotRun(flow: Flow, runs: readonly SpecRequirement[]): string | undefined {
+/** Commands a phone without `mobile: shell` (E2E_SHELL=off) cannot run, with why. */
+const NEEDS_SHELL: Partial<Record<Step['command'], string>> = { killApp: 'killApp (a process death is am kill, a shell command)' };
+
+function shellSteps(steps: readonly Step[]): string[] {
+  return steps.flatMap((s) => [...(NEEDS_SHELL[s.command] ? [`${NEEDS_SHELL[s.command]} at ${formatPos(s.at)}`] : []), ...shellSteps(s.steps ?? [])]);
+}
+
+/** Why a profile cannot run a flow, or undefined when it can (`shell`: whether `mobile: shell` is allowed, E2E_SHELL). */
+export function cannotRun(flow: Flow, runs: readonly SpecRequirement[], shell = true): string | undefined {
   const missing = flow.requires.filter((r) => !runs.includes(r));
+  const needsShell = shell ? [] : shellSteps(flow.steps);
+  if (missing.length === 0 && needsShell.length > 0) return `needs mobile: shell (E2E_SHELL=off) for ${needsShell[0]}`;
   if (missing.length === 0) return undefined;
   const why: Record<SpecRequirement, string> = {
     any: 'a phone',
@@ -250,7 +259,8 @@ export class FlowRun {
         return;
       }
       case 'assertOnlineMessage':
-        return phone.app.waitForOnlineMessage(phone.driver, arg);
+        // The Phone knows where an online message lands: the app's screen, or the lab's model of its IM session (emulator, device).
+        return phone.waitForOnlineMessage(arg);
       case 'assertTrace': {
         const a = arg as { decision?: string; reason?: string; unicast?: number[]; ignored?: string; clickActionType?: number };
         const trace = await this.trace();

@@ -1,6 +1,6 @@
 /** The scenario layer a spec imports: context, page objects, matchers, funnel. */
 export { Scenario, openScenario, type Isolation, type ScenarioOptions } from './scenario.ts';
-export { Phone, type ShownNotification, type NotificationQuery, type RemovedNotificationView, type RemoveReason, type KillMode, type AppState } from './phone.ts';
+export { Phone, ShellForbiddenError, skipWithoutShell, type ShownNotification, type NotificationQuery, type RemovedNotificationView, type RemoveReason, type KillMode, type AppState } from './phone.ts';
 export { expectNotification, expectExtras, expectNotPushed, funnelFor, type Observers, type ExpectedNotification, type NotPushedExpectation } from './matchers.ts';
 export { describeFunnel, deviceFunnel, type DeviceFunnel, type Layer, type Outcome } from './funnel.ts';
 export { REASONS, type Reason, type Because } from '../../mock-oppo/core/reasons.ts';
@@ -9,7 +9,7 @@ export { ImRestClient, ImRestError, type OfflinePushInfo, type SendMsgResult } f
 export { ImConsoleClient, type CertificateConfig, type CertificateView, type ClickAction, type PushTrace, type SessionView } from './im-console.ts';
 export { LabClient } from './lab-client.ts';
 export { OppoServerClient, type OppoNotification, type OppoUnicastMessage, type OppoReply, type OppoBatchItem, type OppoSend } from './oppo-server.ts';
-export { resolveProfile, ProfileError, PROFILE_ENV, type E2eProfile, type ProfileName, type PhoneName } from './profiles.ts';
+export { resolveProfile, ProfileError, PROFILE_ENV, SHELL_ENV, type E2eProfile, type ProfileName, type PhoneName } from './profiles.ts';
 export { appPage, type AppPage } from './apps/index.ts';
 export { DEMO_APP } from './apps/tim-demo.ts';
 export { DEFAULT_NOTIFICATION_SOUND, type NotificationMatch, type NotificationRecord } from './shade.ts';

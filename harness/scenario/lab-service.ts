@@ -35,6 +35,8 @@ export interface RunContext {
   localAppium: boolean;
   /** The SDK directory Appium's adb layer uses. */
   androidHome?: string | undefined;
+  /** `E2E_SHELL` (profiles.ts): off, the lab uses no adb to the phones but the delivery agent's posts (no `adb reverse`, no adb-side checks). */
+  shell?: boolean;
 }
 
 export type LabStarter = (backend: LabBackend, run?: RunContext) => Promise<RunningLab>;

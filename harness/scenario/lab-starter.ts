@@ -8,7 +8,7 @@
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
 import { connectAdb } from '../device/adb-client.ts';
 import { AndroidDevice } from '../device/android-device.ts';
-import { runDeviceChecks, DEBIAN_ANDROID_HOME } from '../device/checks.ts';
+import { noDeliveryRouteCheck, runDeviceChecks, DEBIAN_ANDROID_HOME } from '../device/checks.ts';
 import { labTokenFromEnv } from '../lab/access.ts';
 import { startLab, type Lab } from '../lab/lab.ts';
 import { startVirtualDevices, type VirtualDevices } from '../lab/virtual-devices.ts';
@@ -59,11 +59,14 @@ export const startLabForRun: LabStarter = async (backend, run) => {
       console.log(`lab web view: ${webViewLine(web, lab.access)}`);
     }
     const running = { urls, token: lab.access.token, stop };
+    if (backend.noDeliveryRoute && run) return { ...running, checks: [noDeliveryRouteCheck(backend.noDeliveryRoute)] };
     if (!side || !adb || !run) return running;
     const ports = labPorts(lab);
     const client = connectAdb(adb);
-    // A phone that cannot be reached gets no reverse: the checks below say so.
-    await Promise.allSettled(side.serials.map(async (serial) => Promise.all(ports.map((p) => new AndroidDevice(client, serial).reverse(p, p)))));
+    const shell = run.shell ?? true;
+    // A phone that cannot be reached gets no reverse: the checks below say so. Without shell the phone
+    // reaches the lab through the farm's tunnel, not through adb of ours.
+    if (shell) await Promise.allSettled(side.serials.map(async (serial) => Promise.all(ports.map((p) => new AndroidDevice(client, serial).reverse(p, p)))));
     const profile = loadAppProfile(run.appProfile);
     const certificateId = profile.behaviour.reportedCertificateId ?? profile.im.certificateId;
     const certificate = lab.im.server.certificates.lookup(certificateId);
@@ -77,6 +80,7 @@ export const startLabForRun: LabStarter = async (backend, run) => {
       labPorts: ports,
       localAppium: run.localAppium,
       androidHome: run.androidHome,
+      shell,
     });
     return { ...running, adb, checks };
   } catch (error) {

@@ -18,6 +18,7 @@ import type { AgentDelivery } from '../device/delivery-agent.ts';
 import { parseAgentTag } from '../device/delivery-agent.ts';
 import type { AppEvent, ModelledAppState } from '../device/modelled-app.ts';
 import { SHELL_PACKAGE } from '../phone/system.ts';
+import { SHELL_ENV } from './profiles.ts';
 
 export type { AppState, KillMode, RemoveReason };
 
@@ -105,6 +106,24 @@ export interface NotificationQuery {
   removed?: boolean;
 }
 
+/** A call that needs `mobile: shell` on a run with `E2E_SHELL=off` (a farm that forbids it). */
+export class ShellForbiddenError extends Error {
+  constructor(phone: string, command: string, what?: string) {
+    super(`${phone}: ${what ? `${what} needs` : 'needs'} mobile: shell (${command}), which is off (${SHELL_ENV}=off: only Appium commands reach the phone)`);
+    this.name = 'ShellForbiddenError';
+  }
+}
+
+/**
+ * Skips the running test, with a printed line saying why, when `phone` may not use `mobile: shell`
+ * (`E2E_SHELL=off`) and the test needs it for `what`.
+ */
+export function skipWithoutShell(test: { skip(): void; test?: { fullTitle(): string } | undefined }, phone: Phone, what: string): void {
+  if (phone.shellAllowed) return;
+  console.log(`# skipped: ${test.test?.fullTitle() ?? 'a test'}: ${what} needs mobile: shell (${SHELL_ENV}=off)`);
+  test.skip();
+}
+
 /** No matching notification showed before the wait ran out (expectNotification turns it into an assertion failure). */
 export class NotificationTimeoutError extends Error {
   constructor(
@@ -133,6 +152,8 @@ export class Phone {
     readonly observers?: Observers,
     /** A phone outside the lab: the agent delivers, the lab models the app's IM session. */
     private readonly modelled?: ModelledDevice,
+    /** Whether `mobile: shell` may be used (`E2E_SHELL`, profiles.ts): off, only Appium commands reach the phone. */
+    readonly shellAllowed = true,
   ) {}
 
   /** Tells the lab's model of the app what was just done to it (no-op unless the phone is outside the lab). */
@@ -282,10 +303,20 @@ export class Phone {
     return activity.startsWith('.') ? `${this.app.packageName}${activity}` : activity;
   }
 
-  /** `mobile: shell` (needs the `adb_shell` insecure feature, like UiAutomator2). */
+  /**
+   * `mobile: shell` (needs the `adb_shell` insecure feature, like UiAutomator2). With `E2E_SHELL=off`
+   * it is never sent: {@link ShellForbiddenError}, naming what needed it.
+   */
   async shell(command: string): Promise<string> {
+    if (!this.shellAllowed) throw new ShellForbiddenError(this.name, command);
     const [cmd, ...args] = command.split(/\s+/);
-    return String(await this.driver.execute('mobile: shell', { command: cmd, args }));
+    try {
+      return String(await this.driver.execute('mobile: shell', { command: cmd, args }));
+    } catch (error) {
+      // Appium's refusal names the feature; say which setting fits such an Appium (a farm's).
+      if (/adb_shell/.test((error as Error).message)) throw new Error(`${this.name}: this Appium forbids mobile: shell (${command}): run with ${SHELL_ENV}=off, under which the page objects use only Appium commands\n${(error as Error).message}`);
+      throw error;
+    }
   }
 
   // ---- the notification shade
@@ -306,7 +337,9 @@ export class Phone {
   async notifications(query: NotificationQuery | boolean = {}): Promise<ShownNotification[]> {
     const { withChannel = false, removed = false } = typeof query === 'boolean' ? { withChannel: query } : query;
     const all = await this.statusBar();
-    const records = withChannel ? await this.records() : [];
+    // Outside the lab the channel is the agent's record of the push; dumpsys adds only the shell's own.
+    if (withChannel && !this.shellAllowed && !this.modelled) throw new ShellForbiddenError(this.name, 'dumpsys notification --noredact', 'the channel of a notification');
+    const records = withChannel && this.shellAllowed ? await this.records() : [];
     const history = removed && this.lab ? await this.lab.removedNotifications() : [];
     const posts = withChannel && this.modelled ? await this.modelled.deliveries() : [];
     return all

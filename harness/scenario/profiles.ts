@@ -24,6 +24,16 @@ const MAX_WORKERS = 16;
 export const PROFILE_ENV = 'E2E_PROFILE';
 /** The adb server port of the emulator and device profiles (the run sets it for its stand-in phones). */
 export const ADB_PORT_ENV = 'E2E_ADB_PORT';
+/**
+ * `E2E_SHELL=off`: the phones are reached only through Appium commands, as on a farm that forbids
+ * `mobile: shell` (BrowserStack, Sauce Labs and LambdaTest real devices do). A named setting, not
+ * detected from the first refused `mobile: shell`: the checks before the run (before any session)
+ * must list what they cannot run, and the Appium the run starts must be started without
+ * `--allow-insecure adb_shell`; a refusal found mid-run would switch modes half-way through a test.
+ * A refused `mobile: shell` with the setting on names it (Phone.shell). Default: `off` on `farm`,
+ * `on` elsewhere.
+ */
+export const SHELL_ENV = 'E2E_SHELL';
 export const PROFILE_NAMES = ['virtual', 'emulator', 'device', 'live', 'farm'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
@@ -68,6 +78,11 @@ export type Backend =
        * where the delivery agent posts pushes; the lab holds their apps' IM sessions.
        */
       devices?: DeviceSide;
+      /**
+       * Why no push can reach the phones (a farm phone with the lab backend and no adb route for the
+       * delivery agent): the checks before the run fail with it, instead of every push test timing out.
+       */
+      noDeliveryRoute?: string;
     }
   | { kind: 'live'; im: Required<ImBackendSettings>; oppo: { appKey: string; masterSecret: string } };
 
@@ -103,6 +118,12 @@ export interface E2eProfile {
   runs: SpecRequirement[];
   /** WDIO workers the suite is spread over (`E2E_WORKERS`), each with a lab of its own (see workers.ts). */
   workers: number;
+  /**
+   * Whether the page objects and the lab's device side may use `mobile: shell` and adb to the phone
+   * ({@link SHELL_ENV}); without it only Appium commands reach the phone (the delivery agent's posts
+   * excepted: they are the push's route, not the test's).
+   */
+  shell: boolean;
 }
 
 /** Whether the run's phones live in the lab on its frozen virtual clock (the `virtual` profile): specs may move time. */
@@ -215,7 +236,7 @@ function oppoFromEnv(s: Settings) {
   };
 }
 
-function labBackend(s: Settings, clock: 'virtual' | 'system', fixedPorts: boolean): Backend {
+function labBackend(s: Settings, clock: 'virtual' | 'system', fixedPorts: boolean): Extract<Backend, { kind: 'lab' }> {
   const allowedHosts = (s.optional('E2E_LAB_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
   return {
     kind: 'lab',
@@ -245,6 +266,8 @@ function farmTarget(s: Settings): { appium: AppiumTarget; phones: E2eProfile['ph
   const key = farm === 'grid' ? s.optional('E2E_FARM_KEY') : s.required('E2E_FARM_KEY', `your ${farm} access key`);
   const app = farm === 'grid' ? s.optional('E2E_FARM_APP') : s.required('E2E_FARM_APP', `the uploaded app id (bs://…, storage:filename=…, lt://…)`);
   const deviceName = s.optional('E2E_FARM_DEVICE') ?? (farm === 'lambdatest' ? 'Find X5' : 'Oppo .*');
+  // A Grid whose node serves several phones routes a request to one by its udid (the node's stereotypes).
+  const udid = s.optional('E2E_UDID');
   const platformVersion = s.optional('E2E_FARM_PLATFORM_VERSION');
   const defaults: Record<Farm, { protocol: 'http' | 'https'; hostname: string; port: number; path: string }> = {
     browserstack: { protocol: 'https', hostname: 'hub-cloud.browserstack.com', port: 443, path: '/wd/hub' },
@@ -268,6 +291,7 @@ function farmTarget(s: Settings): { appium: AppiumTarget; phones: E2eProfile['ph
     'appium:deviceName': deviceName,
     ...(platformVersion ? { 'appium:platformVersion': platformVersion } : {}),
     ...(app ? { 'appium:app': app } : {}),
+    ...(udid ? { 'appium:udid': udid } : {}),
   };
   const vendor: Record<Farm, WebdriverIO.Capabilities> = {
     browserstack: { 'bstack:options': { userName: user, accessKey: key, projectName: 'oppo-push-harness', buildName: s.optional('E2E_FARM_BUILD') } },
@@ -300,7 +324,7 @@ export function resolveProfile(env: Env = process.env): E2eProfile {
   const appProfile = s.optional(APP_PROFILE_ENV);
   if (appProfile) s.check(APP_PROFILE_ENV, appProfile, appPage);
   const built = build(name, s);
-  const profile: E2eProfile = { ...built, workers: workersOf(built, s) };
+  const profile: E2eProfile = { ...built, workers: workersOf(built, s), shell: shellOf(built, s) };
   if (s.problems.length) throw new ProfileError(name, s.problems);
   return withRunScopedSessions(profile);
 }
@@ -319,11 +343,20 @@ function withRunScopedSessions(profile: E2eProfile): E2eProfile {
   return { ...profile, phones: phones as E2eProfile['phones'] };
 }
 
+type Built = Omit<E2eProfile, 'workers' | 'shell'>;
+
+/** {@link SHELL_ENV}: for the UiAutomator2 profiles (the VirtualOppo driver's phones live in the lab). */
+function shellOf(profile: Built, s: Settings): boolean {
+  const value = s.oneOf(SHELL_ENV, ['on', 'off'] as const, profile.name === 'farm' ? 'off' : 'on');
+  if (value === 'off' && profile.name === 'virtual') s.problems.push(`${SHELL_ENV}=off is for the UiAutomator2 profiles (emulator, device, live, farm); the virtual profile's phones live in the lab`);
+  return value === 'on';
+}
+
 /**
  * Workers need phones of their own: virtual phones are booted per worker in the worker's own lab,
  * but a real phone (emulator, device, farm, live) is one set the workers would fight over.
  */
-function workersOf(profile: Omit<E2eProfile, 'workers'>, s: Settings): number {
+function workersOf(profile: Built, s: Settings): number {
   const virtual = isVirtualLab(profile);
   const workers = s.int(WORKERS_ENV, 'the WDIO workers the suite is spread over, each with a lab of its own', virtual ? DEFAULT_WORKERS : 1, [1, MAX_WORKERS]);
   if (workers > 1 && !virtual) {
@@ -333,7 +366,7 @@ function workersOf(profile: Omit<E2eProfile, 'workers'>, s: Settings): number {
   return workers;
 }
 
-function build(name: ProfileName, s: Settings): Omit<E2eProfile, 'workers'> {
+function build(name: ProfileName, s: Settings): Built {
   const withSecond = (phones: E2eProfile['phones'], runs: SpecRequirement[]): SpecRequirement[] =>
     phones.phoneB ? [...runs, 'two-phones'] : runs;
   switch (name) {
@@ -362,15 +395,7 @@ function build(name: ProfileName, s: Settings): Omit<E2eProfile, 'workers'> {
       const phones = devicePhones(s, name === 'emulator' ? 'emulator-5554' : undefined);
       const serials = Object.values(phones).map((caps) => String(caps['appium:udid']));
       const backend = labBackend(s, 'system', !virtual);
-      const deviceProfile = virtual ? s.optional('E2E_DEVICE_PROFILE') : undefined;
-      if (deviceProfile) s.check('E2E_DEVICE_PROFILE', deviceProfile, loadDeviceProfile);
-      if (backend.kind === 'lab') {
-        backend.devices = {
-          adb: { host: s.optional('E2E_ADB_HOST') ?? '127.0.0.1', port: s.int(ADB_PORT_ENV, 'the adb server port the phones are attached to', 5037, [1, 65535]) },
-          serials,
-          ...(virtual ? { virtual: { serials, ...(deviceProfile ? { deviceProfile } : {}) } } : {}),
-        };
-      }
+      backend.devices = deviceSide(s, serials, virtual);
       return {
         name,
         backend,
@@ -388,12 +413,36 @@ function build(name: ProfileName, s: Settings): Omit<E2eProfile, 'workers'> {
     case 'farm': {
       const backendKind = s.oneOf('E2E_FARM_BACKEND', ['live', 'lab'] as const, 'live');
       const { appium, phones } = farmTarget(s);
+      if (backendKind === 'live') return { name, backend: { kind: 'live', im: imFromEnv(s), oppo: oppoFromEnv(s) }, appium, phones, runs: ['any'] };
+      const standIn = s.oneOf('E2E_FARM_STANDIN', ['none', 'virtual'] as const, 'none') === 'virtual';
       // A cloud phone reaches a lab only through the farm's tunnel (BrowserStack Local, Sauce Connect...).
-      const backend: Backend =
-        backendKind === 'live' ? { kind: 'live', im: imFromEnv(s), oppo: oppoFromEnv(s) } : labBackend(s, 'system', true);
-      return { name, backend, appium, phones, runs: backend.kind === 'lab' ? ['any', 'fakes'] : ['any'] };
+      const backend = labBackend(s, 'system', !standIn);
+      const udid = phones.phoneA['appium:udid'];
+      // A push reaches a farm phone from the lab only through the adb delivery agent, so only where the
+      // farm gives an adb route to the phone (STF, Sauce Labs Virtual USB: E2E_ADB_HOST/E2E_ADB_PORT).
+      const route = standIn || s.optional('E2E_ADB_HOST') !== undefined || s.optional(ADB_PORT_ENV) !== undefined;
+      if (route && udid === undefined) s.problems.push(`E2E_UDID is not set: the farm phone's adb serial, which the delivery agent posts to`);
+      if (route) backend.devices = deviceSide(s, [String(udid ?? '')], standIn);
+      else
+        backend.noDeliveryRoute =
+          "a farm phone with the lab backend gets no push: mock-oppo reaches a phone outside the lab only through the adb delivery agent, and this farm gives no adb route to the phone (E2E_ADB_HOST/E2E_ADB_PORT unset; clouds such as BrowserStack give none)";
+      return { name, backend, appium, phones, runs: ['any', 'fakes'] };
     }
   }
+}
+
+/**
+ * The adb side of phones outside the lab: their adb server (`E2E_ADB_HOST`, `E2E_ADB_PORT`) and, for
+ * stand-in phones (`E2E_EMULATOR=virtual`, `E2E_FARM_STANDIN=virtual`), the virtual phones the run starts.
+ */
+function deviceSide(s: Settings, serials: string[], virtual: boolean): DeviceSide {
+  const deviceProfile = virtual ? s.optional('E2E_DEVICE_PROFILE') : undefined;
+  if (deviceProfile) s.check('E2E_DEVICE_PROFILE', deviceProfile, loadDeviceProfile);
+  return {
+    adb: { host: s.optional('E2E_ADB_HOST') ?? '127.0.0.1', port: s.int(ADB_PORT_ENV, 'the adb server port the phones are attached to', 5037, [1, 65535]) },
+    serials,
+    ...(virtual ? { virtual: { serials, ...(deviceProfile ? { deviceProfile } : {}) } } : {}),
+  };
 }
 
 /** An Appium you run yourself (`E2E_APPIUM_URL`), else the appium service starts one. */

@@ -135,7 +135,7 @@ export class Scenario {
     for (const [name, driver] of instances(browser)) {
       const serial = serialOf(driver);
       const page = appPageFor(requestedOf(driver));
-      this.phones.set(name, new Phone(name, driver, page, serial, ...this.phoneSides(serial, page)));
+      this.phones.set(name, new Phone(name, driver, page, serial, ...this.phoneSides(serial, page), this.profile.shell));
     }
   }
 
@@ -146,7 +146,7 @@ export class Scenario {
    */
   private phoneSides(serial: string, page: AppPage): [LabPhoneControls | undefined, Observers, ModelledDevice | undefined] {
     if (isVirtualLab(this.profile)) return [this.lab?.phone(serial), this.observers, undefined];
-    const adbReached = this.profile.name === 'emulator' || this.profile.name === 'device';
+    const adbReached = this.profile.backend.kind === 'lab' && this.profile.backend.devices !== undefined;
     return [undefined, this.observers, this.lab && adbReached ? this.lab.device(serial, page.packageName, page.profile) : undefined];
   }
 

@@ -27,6 +27,8 @@ export function capabilityObjects(requested: RequestedCaps): WebdriverIO.Capabil
 export async function prepareSession(profile: E2eProfile, requested: unknown): Promise<void> {
   const devices = profile.backend.kind === 'lab' ? profile.backend.devices : undefined;
   if (devices) {
+    // A farm's Appium has its own adb next to its phones; the lab's adb route there is the delivery agent's.
+    if (profile.name === 'farm' && !devices.virtual) return;
     // The phones' adb server (an emulator host's, or the run's stand-in phones' endpoint): UiAutomator2 goes through it.
     for (const caps of capabilityObjects(requested as RequestedCaps)) {
       caps['appium:adbPort'] = devices.adb.port;

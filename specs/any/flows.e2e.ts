@@ -26,7 +26,7 @@ for (const loaded of loadFlows(flowPathsFromEnv())) {
     after(async () => {
       await s?.close();
     });
-    const why = cannotRun(flow, profile.runs);
+    const why = cannotRun(flow, profile.runs, profile.shell);
     if (why) {
       // Printed so a skipped flow is never silent: the reason says what the target lacks.
       console.log(`skipped flow ${file}: ${why} (profile '${profile.name}')`);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { multiremotebrowser } from '@wdio/globals';
-import { openScenario, expectNotification, type Scenario } from '../../harness/scenario/index.ts';
+import { openScenario, expectNotification, skipWithoutShell, type Scenario } from '../../harness/scenario/index.ts';
 
 describe('a killed app (not logged out) gets an offline push', () => {
   let s: Scenario;
@@ -36,8 +36,10 @@ describe('a killed app (not logged out) gets an offline push', () => {
     assert.equal(await phone.launchedActivity(), phone.app.launcherActivity);
   });
 
-  it('swiped away (process death): the same push arrives', async () => {
+  it('swiped away (process death): the same push arrives', async function () {
     const phone = s.phone();
+    // No Appium command has the OS reclaim a background app: it takes `am kill`.
+    skipWithoutShell(this, phone, 'a process death (am kill)');
     await phone.kill('process-death');
 
     const sent = await s.im.sendText(alice, bob, 'Still there?');

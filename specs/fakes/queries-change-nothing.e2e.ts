@@ -34,7 +34,8 @@ describe('queries change nothing', () => {
     assert.equal(await phone.appState(), 1);
     await phone.currentActivity();
     await phone.notifications({ withChannel: true, removed: true });
-    await phone.records();
+    // dumpsys notification is a shell command: a farm that forbids mobile: shell has no records to ask.
+    if (phone.shellAllowed) await phone.records();
     assert.equal(await phone.appState(), 1, 'still not running after every query');
     assert.equal(await s.im.onlineState(bob), 'PushOnline', 'the IM server never saw the app come back');
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { multiremotebrowser } from '@wdio/globals';
-import { DEFAULT_NOTIFICATION_SOUND, openScenario, expectNotification, expectNotPushed, type Phone, type PushTrace, type Scenario, type SendMsgResult } from '../../harness/scenario/index.ts';
+import { DEFAULT_NOTIFICATION_SOUND, openScenario, expectNotification, expectNotPushed, skipWithoutShell, type Phone, type PushTrace, type Scenario, type SendMsgResult } from '../../harness/scenario/index.ts';
 
 /** `call:code` per OPPO call of the trace, e.g. `unicast:-2`, `auth:0`. */
 function calls(trace: PushTrace | undefined): string[] {
@@ -84,6 +84,11 @@ describe('OPPO faults and push options', () => {
     assert.ok(trace?.ignored.some((note) => /Sound ignored/.test(note)), `trace.ignored: ${JSON.stringify(trace?.ignored)}`);
     const notification = (trace?.oppo?.request.notification ?? {}) as Record<string, unknown>;
     assert.deepEqual(Object.keys(notification).filter((k) => /sound/i.test(k)), []);
+  });
+
+  it('custom sound: the shown notification plays the default sound', async function () {
+    // The sound is in the notification manager's records only (dumpsys notification, a shell command).
+    skipWithoutShell(this, phone, 'the notification record (dumpsys notification)');
     const record = (await phone.records()).find((r) => r.title === 'Alice' && r.text === 'ring ring');
     assert.equal(record?.sound, DEFAULT_NOTIFICATION_SOUND);
   });

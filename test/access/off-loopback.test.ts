@@ -29,6 +29,7 @@ import { openAdbTunnel } from '../../harness/lab/adb-tunnel.ts';
 import { adbCliMissing } from '../adb/rig.ts';
 import { controlProbes, sendProbe, seed, serverApisAnswer, snapshot, type LabUrls } from './probes.ts';
 import { errorCode, send } from './http.ts';
+import { ADB_NO_AUTOSTART } from '../../harness/device/adb-client.ts';
 
 const { Adb } = adbkit;
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -231,7 +232,7 @@ test('ADB off loopback only with the token: the endpoint stays on loopback; the 
   if (adbCliMissing) t.diagnostic(`adb CLI part skipped: ${adbCliMissing}`);
   else {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('adb', ['-P', String(tunnel.port), 'devices'], { env: { ...process.env, HOME: tmpdir() } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile('adb', [...ADB_NO_AUTOSTART, '-P', String(tunnel.port), 'devices'], { env: { ...process.env, HOME: tmpdir() } }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
     assert.match(out, new RegExp(`${device.id}\\s+device`));
   }

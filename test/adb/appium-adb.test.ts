@@ -46,7 +46,7 @@ test('appium-adb (the UiAutomator2 driver\'s adb layer) reads the virtual phone 
   const [phone] = rig.phones as [VirtualPhone];
   process.env.ANDROID_HOME ??= '/usr/lib/android-sdk';
   const { ADB } = (await import(pathToFileURL(join(appiumAdb!, 'build/lib/index.js')).href)) as { ADB: { createADB(o: Record<string, unknown>): Promise<AppiumAdb> } };
-  const adb = await ADB.createADB({ adbPort: rig.server.port, suppressKillServer: true, adbExecTimeout: 60_000 });
+  const adb = await ADB.createADB({ adbPort: rig.server.port, remoteAdbHost: '127.0.0.1', suppressKillServer: true, adbExecTimeout: 60_000 });
   adb.setDeviceId(phone.serial);
   assert.equal(await adb.getApiLevel(), 33);
   assert.equal(await adb.getPlatformVersion(), '13');

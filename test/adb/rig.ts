@@ -13,6 +13,7 @@ import { AdbServer } from '../../harness/adb/server.ts';
 import { PhoneFarm, type FarmBootOptions } from '../../harness/phone/farm.ts';
 import type { VirtualPhone } from '../../harness/phone/phone.ts';
 import { FakeImLink, FakePushLink } from '../phone/fakes.ts';
+import { ADB_NO_AUTOSTART } from '../../harness/device/adb-client.ts';
 
 const { Adb } = adbkit;
 export type AdbClient = ReturnType<typeof Adb.createClient>;
@@ -74,7 +75,7 @@ export interface AdbRun {
 /** Runs `adb -P <port> ARGS…` to its end (stdin from `input`, closed when absent). */
 export function adb(rig: AdbRig, args: string[], input?: string | Buffer): Promise<AdbRun> {
   return new Promise((resolve, reject) => {
-    const child = execFile('adb', ['-P', String(rig.server.port), ...args], { env: env(rig.server.port), encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    const child = execFile('adb', [...ADB_NO_AUTOSTART, '-P', String(rig.server.port), ...args], { env: env(rig.server.port), encoding: 'buffer', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error && typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : error ? -1 : 0;
       if (error && code === -1) return reject(error);
       resolve({ stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), code });
@@ -86,7 +87,7 @@ export function adb(rig: AdbRig, args: string[], input?: string | Buffer): Promi
 
 /** Starts `adb -P <port> ARGS…` and leaves it running (a streaming shell); the test kills it. */
 export function adbSpawn(rig: AdbRig, args: string[]): ChildProcess {
-  return spawn('adb', ['-P', String(rig.server.port), ...args], { env: env(rig.server.port), stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn('adb', [...ADB_NO_AUTOSTART, '-P', String(rig.server.port), ...args], { env: env(rig.server.port), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** Resolves once `text` has appeared on the stream. */

@@ -44,6 +44,8 @@ test('a flow: header, bare words, values, nested repeat; what it needs follows f
   assert.deepEqual(new Set(flow.requires), new Set(['any', 'virtual', 'two-phones']));
   assert.equal(cannotRun(flow, ['any', 'fakes']), 'needs virtual phones and time (E2E_PROFILE=virtual) and a second phone');
   assert.equal(cannotRun(flow, ['any', 'fakes', 'virtual', 'two-phones']), undefined);
+  // Without mobile: shell (a farm's E2E_SHELL=off) a process death cannot be caused: the flow says where it needs one.
+  assert.equal(cannotRun(flow, ['any', 'fakes', 'virtual', 'two-phones'], false), 'needs mobile: shell (E2E_SHELL=off) for killApp (a process death is am kill, a shell command) at flows/demo.yaml:6:3');
 });
 
 test('every mistake is reported at its line and column, with the words allowed there', () => {

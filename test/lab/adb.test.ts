@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import adbkit from '@devicefarmer/adbkit';
 import { startLab } from '../../harness/lab/lab.ts';
 import { adbCliMissing } from '../adb/rig.ts';
+import { ADB_NO_AUTOSTART } from '../../harness/device/adb-client.ts';
 
 const { Adb } = adbkit;
 const CLI = new URL('../../harness/lab/run-cli.ts', import.meta.url).pathname;
@@ -43,7 +44,7 @@ test('npm run lab -- --adb prints how to reach the phones over ADB; adbkit (and 
   if (adbCliMissing) t.diagnostic(`adb CLI part skipped: ${adbCliMissing}`);
   else {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('adb', ['-P', String(port), 'shell', 'getprop ro.product.brand'], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile('adb', [...ADB_NO_AUTOSTART, '-P', String(port), 'shell', 'getprop ro.product.brand'], (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
     assert.equal(out, 'OPPO\n');
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveProfile, ProfileError, specGlobs, PROFILE_ENV } from '../../harness/scenario/profiles.ts';
+import { resolveProfile, ProfileError, specGlobs, PROFILE_ENV, SHELL_ENV } from '../../harness/scenario/profiles.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -152,4 +152,30 @@ test("an Appium the run starts never ends a session for idling (phoneB idles thr
   const remote = resolveProfile({ [PROFILE_ENV]: 'device', E2E_UDID: 'R5CT1', E2E_APPIUM_URL: 'http://127.0.0.1:4723/' });
   assert.equal(remote.appium.kind, 'remote');
   assert.ok(Number(remote.phones.phoneA['appium:newCommandTimeout']) > 0);
+});
+
+test('E2E_SHELL: off by default on a farm (clouds forbid mobile: shell), on elsewhere; only for the UiAutomator2 profiles', () => {
+  assert.equal(resolveProfile({ [PROFILE_ENV]: 'emulator' }).shell, true);
+  assert.equal(resolveProfile({ [PROFILE_ENV]: 'emulator', [SHELL_ENV]: 'off' }).shell, false);
+  assert.equal(resolveProfile({ [PROFILE_ENV]: 'farm', E2E_FARM: 'grid', E2E_FARM_HOSTNAME: 'grid.local', E2E_FARM_BACKEND: 'lab' }).shell, false);
+  assert.equal(resolveProfile({ [PROFILE_ENV]: 'farm', E2E_FARM: 'grid', E2E_FARM_HOSTNAME: 'grid.local', E2E_FARM_BACKEND: 'lab', [SHELL_ENV]: 'on' }).shell, true);
+  assert.deepEqual(problemsOf({ [PROFILE_ENV]: 'emulator', [SHELL_ENV]: 'no' }), ["E2E_SHELL='no' must be one of: on, off"]);
+  assert.match(problemsOf({ [SHELL_ENV]: 'off' })[0]!, /E2E_SHELL=off is for the UiAutomator2 profiles/);
+});
+
+test("farm with the lab backend: no adb route means no delivery route (the checks fail with it); a route or stand-in phones give the lab's device side", () => {
+  const farm = { [PROFILE_ENV]: 'farm', E2E_FARM: 'grid', E2E_FARM_HOSTNAME: 'grid.local', E2E_FARM_BACKEND: 'lab' };
+  const none = resolveProfile(farm).backend;
+  assert.ok(none.kind === 'lab' && none.devices === undefined);
+  assert.match(none.noDeliveryRoute ?? '', /a farm phone with the lab backend gets no push/);
+  assert.deepEqual(problemsOf({ ...farm, E2E_ADB_HOST: 'stf.local' }), ["E2E_UDID is not set: the farm phone's adb serial, which the delivery agent posts to"]);
+  const routed = resolveProfile({ ...farm, E2E_ADB_HOST: 'stf.local', E2E_ADB_PORT: '7401', E2E_UDID: 'stf.local:7401' });
+  assert.ok(routed.backend.kind === 'lab');
+  assert.deepEqual(routed.backend.devices, { adb: { host: 'stf.local', port: 7401 }, serials: ['stf.local:7401'] });
+  assert.equal(routed.backend.noDeliveryRoute, undefined);
+  assert.equal(routed.phones.phoneA['appium:udid'], 'stf.local:7401');
+  const standIn = resolveProfile({ ...farm, E2E_FARM_STANDIN: 'virtual', E2E_UDID: 'emulator-5554' });
+  assert.ok(standIn.backend.kind === 'lab');
+  assert.deepEqual(standIn.backend.devices?.virtual, { serials: ['emulator-5554'] });
+  assert.equal(standIn.backend.portBase, 0, 'stand-in phones need no adb reverse: ephemeral lab ports');
 });
