@@ -10,10 +10,15 @@
  *    empty; two workers pass the same tests as one. Every suite run must pass, and leave no process
  *    behind.
  *
+ * 3. With `--emulator`: the emulator profile's spec files (`any`, `fakes`; not the YAML flows, which
+ *    run a different set per profile) on the `emulator` profile — the real UiAutomator2 driver over
+ *    ADB to stand-in phones, the adb delivery agent — next to the same files on the `virtual` profile
+ *    (VirtualOppo), one worker each, alternating `--runs` times. No target: what the real driver costs.
+ *
  * `--skip-latency` / `--skip-suite` run one half only.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +48,7 @@ Options:
   --runs <n>       rounds of empty run, suite on 1 worker, suite on 2 (default 10)
   --skip-latency   only the suite half
   --skip-suite     only the latency half
+  --emulator       also the emulator profile's spec files on emulator (UiAutomator2) vs virtual
   --help           show this help`;
 
 const parsed = readCliArgs(
@@ -52,6 +58,7 @@ const parsed = readCliArgs(
     runs: { type: 'string', default: '10' },
     'skip-latency': { type: 'boolean', default: false },
     'skip-suite': { type: 'boolean', default: false },
+    emulator: { type: 'boolean', default: false },
     help: { type: 'boolean' },
   } as const,
   HELP,
@@ -154,10 +161,10 @@ function leftoversOf(pgid: number): string[] {
 }
 
 /** One `wdio run` in its own process group; ports die with processes, so no leftover process means no leftover port. */
-function wdioRun(extra: string[], workers = 1): Promise<Run> {
+function wdioRun(extra: string[], workers = 1, profileEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const env = { ...process.env, E2E_WORKERS: String(workers) };
+    const env = { ...process.env, E2E_WORKERS: String(workers), ...profileEnv };
     const child = spawn(join(ROOT, 'node_modules/.bin/wdio'), ['run', 'wdio.conf.ts', ...extra], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -230,6 +237,26 @@ async function suite(runs: number): Promise<boolean> {
   return failed === 0 && leaked === 0 && passingCounts.size === 1 && one / emptyMedian < 3;
 }
 
+// ---- 3. the emulator profile's spec files: UiAutomator2 over ADB vs VirtualOppo ------------------
+
+/** Whether every run passed the same tests with nothing left behind; prints the medians. */
+async function emulatorVsVirtual(runs: number): Promise<boolean> {
+  const specs = ['any', 'fakes'].flatMap((g) => readdirSync(join(ROOT, 'specs', g)).filter((f) => f.endsWith('.e2e.ts') && f !== 'flows.e2e.ts').map((f) => `specs/${g}/${f}`));
+  const extra = specs.flatMap((f) => ['--spec', f]);
+  const rows: Record<'virtual' | 'emulator', Run[]> = { virtual: [], emulator: [] };
+  for (let i = 0; i < runs; i++) {
+    rows.virtual.push(await wdioRun(extra, 1, { E2E_PROFILE: 'virtual' }));
+    rows.emulator.push(await wdioRun(extra, 1, { E2E_PROFILE: 'emulator', E2E_EMULATOR: 'virtual' }));
+    console.log(`  run ${i + 1}/${runs}: virtual ${seconds(rows.virtual.at(-1)!.ms)} (${rows.virtual.at(-1)!.passing} passing), emulator ${seconds(rows.emulator.at(-1)!.ms)} (${rows.emulator.at(-1)!.passing} passing)`);
+  }
+  const [v, e] = [median(rows.virtual.map((r) => r.ms)), median(rows.emulator.map((r) => r.ms))];
+  console.log(`\nThe emulator profile's ${specs.length} spec files, one worker, medians of ${runs}`);
+  console.log(`  virtual (VirtualOppo)                  ${seconds(v)}`);
+  console.log(`  emulator (UiAutomator2 over ADB)       ${seconds(e)} (${(e / v).toFixed(2)} ×)`);
+  const all = [...rows.virtual, ...rows.emulator];
+  return all.every((r) => r.exitCode === 0 && r.leftovers.length === 0);
+}
+
 async function mainBench(): Promise<void> {
   let met = true;
   if (!args['skip-latency']) {
@@ -240,6 +267,7 @@ async function mainBench(): Promise<void> {
     met &&= percentile(samples, 99) < 50;
   }
   if (!args['skip-suite']) met = (await suite(Number(args.runs))) && met;
+  if (args.emulator) met = (await emulatorVsVirtual(Number(args.runs))) && met;
   console.log(met ? 'targets met' : 'targets NOT met');
   if (!met) process.exitCode = 1;
 }

@@ -84,7 +84,8 @@ async function lab(): Promise<Partial<DocContext>> {
     replace: [
       ['http://127.0.0.1:45665', lab.im.url],
       ['http://127.0.0.1:36955', lab.oppo.url],
-      ...(adbPort ? ([['37021', String(adbPort)], ['<port>', String(adbPort)]] as Array<[string, string]>) : []),
+      // 40127: the port `npx push-lab adb-tunnel` prints in harness/adb/README.md; the tunnel leads to these same phones.
+      ...(adbPort ? ([['37021', String(adbPort)], ['40127', String(adbPort)], ['<port>', String(adbPort)]] as Array<[string, string]>) : []),
     ],
     files: { 'blob.bin': 'a file to push\n' },
     async teardown() {

@@ -26,6 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { allCodeBlocks, blockSlug, jsonText, docSpecPath, findReadmes, REPO_ROOT, writeDocSpecs, type CodeBlock } from '../../harness/docs/readme-blocks.ts';
 import { resolveProfile } from '../../harness/scenario/profiles.ts';
 import { delegationOf, setupContext, VALUE_NAMES, type DocContext } from './contexts.ts';
+import { ADB_NO_AUTOSTART } from '../../harness/device/adb-client.ts';
 
 const EXAMPLES_DIR = join(REPO_ROOT, '.doc-examples');
 const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -308,7 +309,9 @@ async function runShBlock(block: CodeBlock): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-sh-'));
   try {
     for (const [name, text] of Object.entries(ctx.files)) writeFileSync(join(dir, name), text);
-    const script = `set -euo pipefail\ncurl() { command curl --fail-with-body "$@"; }\n${applyReplacements(rest, ctx)}\n`;
+    // A README's `adb` never starts a server of its own (ADB_NO_AUTOSTART): one at a port the context
+    // does not serve would outlive the test (a forked `adb -L tcp:<port> fork-server`).
+    const script = `set -euo pipefail\ncurl() { command curl --fail-with-body "$@"; }\nadb() { command adb ${ADB_NO_AUTOSTART.join(' ')} "$@"; }\n${applyReplacements(rest, ctx)}\n`;
     const { code, out } = await run('bash', ['-c', script], { cwd: dir, env: ctx.env });
     assert.equal(code, 0, `${block.readme}:${block.line} failed in bash:\n${script}\n--- output\n${out}`);
   } finally {
