@@ -247,7 +247,7 @@ function lineRule(command: string, readme: string): ((block: CodeBlock) => Promi
   if (suite) {
     return async () => {
       npmScript(suite[2] === 'test' ? 'test' : suite[2]!.split(' ').at(-1)!);
-      // `-- --spec a --spec b`: the files exist (the subset itself is proven by test/scenario/spec-subset.test.ts).
+      // `-- --spec a --spec b`: the files exist (the subset itself is proven by test/run/one-run.test.ts).
       const extra = (suite[3] ?? '').split(/\s+/).filter(Boolean);
       extra.forEach((word, i) => {
         if (extra[i - 1] === '--spec') assert.ok(existsSync(join(REPO_ROOT, word)), `\`${line}\`: no spec file ${word}`);
