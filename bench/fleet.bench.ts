@@ -135,7 +135,7 @@ function farmPhones(lab: Lab): Phones {
     registrationIds: async () => lab.farm.list().map((p) => p.registrationId(PKG)!),
     async shownOnAll(count) {
       await lab.farm.syncAll();
-      return lab.farm.list().every((p) => p.notifications.entries.length >= count);
+      return lab.farm.list().every((p) => p.notifications.count >= count);
     },
     usage: async () => ownUsage(),
     stop: async () => {},

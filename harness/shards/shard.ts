@@ -89,7 +89,7 @@ async function handle(body: { op: string; [key: string]: unknown }): Promise<unk
       // Phones by how many notifications their shade holds: a histogram stays small at any fleet size.
       const byCount: Record<number, number> = {};
       for (const p of phones) {
-        const n = p.notifications.entries.length;
+        const n = p.notifications.count;
         byCount[n] = (byCount[n] ?? 0) + 1;
       }
       return byCount;
