@@ -4,8 +4,9 @@
  * (IM: PushOnline). Then one push to every phone, shown on all of them, two ways:
  *   - OPPO broadcast: save_message_content + broadcast (target_type 2, 1,000 regIds a call);
  *   - IM batchsendmsg (500 recipients a call): IM decides per device and pushes through OPPO.
- * Printed per run: phones, boot, login+kill, RSS at the end (and its growth from the empty lab per
- * phone), broadcast and batch deliveries/s (sent until shown on every phone, wall time).
+ * Printed per run: phones, boot, login+kill, the heap a logged-in phone keeps (after a full GC),
+ * RSS at the end (and its growth from the empty lab per phone), broadcast and batch deliveries/s
+ * (sent until shown on every phone, wall time), and CPU seconds per phase.
  *
  * The baseline in the same run is the same lab with `phoneLinks: 'websocket'` (two real sockets a
  * phone, the design before in-process wires) at `--baseline-phones`. The OPPO app sits in the top
@@ -31,7 +32,7 @@ import { ACTION_VIEW, emptyIntent } from '../harness/phone/intent.ts';
 import { parseDuration } from '../mock-oppo/core/clock.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 import { pool as poolOf } from '../harness/shards/pool.ts';
-import { startShardedFleet, type ShardedFleet } from '../harness/shards/fleet.ts';
+import { processUsage, startShardedFleet, type ProcessUsage, type ShardedFleet } from '../harness/shards/fleet.ts';
 
 const HELP = `Usage: npm run bench:fleet [-- --phones N] [--baseline-phones N] [--time-limit 10m]
                            [--qps-factor 10] [--concurrency 256] [--shards K] [--skip-baseline] [--help]
@@ -110,14 +111,11 @@ interface Phones {
   /** Settles the links; whether every phone shows `count` notifications. */
   shownOnAll(count: number): Promise<boolean>;
   /** RSS (bytes) and CPU seconds of every process holding phones or the lab. */
-  usage(): Promise<{ rss: number; cpuSeconds: number }>;
+  usage(gc?: boolean): Promise<ProcessUsage>;
   stop(): Promise<void>;
 }
 
-const ownUsage = () => {
-  const c = process.cpuUsage();
-  return { rss: process.memoryUsage().rss, cpuSeconds: (c.user + c.system) / 1e6 };
-};
+const ownUsage = processUsage;
 const loginLink = (i: number) => `timdemo://login?userId=u${i}`;
 
 function farmPhones(lab: Lab): Phones {
@@ -137,7 +135,7 @@ function farmPhones(lab: Lab): Phones {
       await lab.farm.syncAll();
       return lab.farm.list().every((p) => p.notifications.count >= count);
     },
-    usage: async () => ownUsage(),
+    usage: async (gc) => ownUsage(gc),
     stop: async () => {},
   };
 }
@@ -157,10 +155,10 @@ function shardPhones(lab: Lab, fleet: ShardedFleet): Phones {
       for (const [shown, phones] of await fleet.shown()) if (shown < count) short += phones;
       return short === 0;
     },
-    async usage() {
-      const own = ownUsage();
-      const shards = await fleet.usage();
-      return { rss: own.rss + shards.rss, cpuSeconds: own.cpuSeconds + shards.cpuSeconds };
+    async usage(gc) {
+      const own = ownUsage(gc);
+      const shards = await fleet.usage(gc);
+      return { rss: own.rss + shards.rss, heapUsed: own.heapUsed + shards.heapUsed, cpuSeconds: own.cpuSeconds + shards.cpuSeconds };
     },
     stop: () => fleet.stop(),
   };
@@ -188,6 +186,8 @@ interface Row {
   rssMiB?: number;
   /** RSS growth (every process) from the empty lab to the end, per phone. */
   kibPerPhone?: number;
+  /** Heap a logged-in, killed phone keeps (every process, after a full GC, before any push), per phone. */
+  heapKibPerPhone?: number;
   broadcast?: number;
   batch?: number;
   stopped?: string;
@@ -207,10 +207,11 @@ async function run(links: PhoneLinks, n: number, shards?: number): Promise<Row> 
   let emptyRss = 0;
   try {
     if (shards !== undefined) phones = shardPhones(lab, await startShardedFleet(lab, { shards }));
-    (globalThis as { gc?: () => void }).gc?.();
-    emptyRss = (await phones.usage()).rss;
+    const empty = await phones.usage(true);
+    emptyRss = empty.rss;
     [row.boot] = await timed(() => phones.boot(n), `${kind} boot`, phones);
     [row.loginKill] = await timed(() => phones.loginKill(), `${kind} login+kill`, phones);
+    row.heapKibPerPhone = ((await phones.usage(true)).heapUsed - empty.heapUsed) / 1024 / n;
     const pushOnline = lab.im.server.sessions.all().filter((s) => s.state === 'push_online' && s.token).length;
     if (pushOnline !== n) throw new Error(`${pushOnline} of ${n} sessions are PushOnline with a token after login+kill`);
 
@@ -271,7 +272,7 @@ async function run(links: PhoneLinks, n: number, shards?: number): Promise<Row> 
 const fmt = (v: number | undefined, unit: string, digits = 1) => (v === undefined ? '—' : `${v.toFixed(digits)}${unit}`);
 const rate = (v: number | undefined) => (v === undefined ? '—' : `${(v / 1000).toFixed(1)}k/s`);
 // Let the previous run's memory go before the next one reads its RSS.
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const gc = () => void processUsage(true);
 
 const rows: Row[] = [];
 if (!args['skip-baseline']) rows.push(await run('websocket', Number(args['baseline-phones'])));
@@ -285,10 +286,10 @@ if (SHARDS !== undefined) {
 }
 
 console.log('');
-console.log('| phones held by | phones | boot | login+kill | RSS at end (growth per phone) | OPPO broadcast, all shown | IM batchsendmsg, all shown |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| phones held by | phones | boot | login+kill | heap a logged-in phone keeps | RSS at end (growth per phone) | OPPO broadcast, all shown | IM batchsendmsg, all shown |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.kind} | ${r.phones.toLocaleString('en')} | ${fmt(r.boot, ' s')} | ${fmt(r.loginKill, ' s')} | ${fmt(r.rssMiB, ' MiB', 0)} (${fmt(r.kibPerPhone, ' KiB', 1)}) | ${rate(r.broadcast)} | ${rate(r.batch)} |`);
+  console.log(`| ${r.kind} | ${r.phones.toLocaleString('en')} | ${fmt(r.boot, ' s')} | ${fmt(r.loginKill, ' s')} | ${fmt(r.heapKibPerPhone, ' KiB')} | ${fmt(r.rssMiB, ' MiB', 0)} (${fmt(r.kibPerPhone, ' KiB', 1)}) | ${rate(r.broadcast)} | ${rate(r.batch)} |`);
 }
 console.log('\nCPU seconds per phase, every process holding the lab or phones (wall time above includes waiting for a loaded machine):');
 console.log(Object.entries(cpu).map(([phase, s]) => `${phase} ${s}`).join(' · '));

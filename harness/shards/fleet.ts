@@ -17,6 +17,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Duplex } from 'node:stream';
 import type { Lab } from '../lab/lab.ts';
 import type { KillMode } from '../phone/phone.ts';
@@ -35,6 +37,29 @@ export interface ShardInit {
   imUrl: string;
   im: { sdkAppId: number; secretKey: string };
   settings?: Partial<PhoneSettings>;
+}
+
+export interface ProcessUsage {
+  rss: number;
+  /** V8 heap in use; after a full garbage collection when one was asked for. */
+  heapUsed: number;
+  cpuSeconds: number;
+}
+
+let collect: (() => void) | undefined;
+
+/** This process's memory and CPU so far; `gc`: after a full collection (made available at run time, no flag needed). */
+export function processUsage(gc = false): ProcessUsage {
+  if (gc) {
+    if (!collect) {
+      v8.setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as () => void;
+    }
+    collect();
+  }
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  return { rss: mem.rss, heapUsed: mem.heapUsed, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 export interface ShardedFleetOptions {
@@ -87,8 +112,8 @@ export interface ShardedFleet {
   registrationIds(packageName: string): Promise<Array<string | null>>;
   /** Phones by the number of notifications in their shade. */
   shown(): Promise<Map<number, number>>;
-  /** The shards' RSS (bytes) and CPU seconds so far, summed. */
-  usage(): Promise<{ rss: number; cpuSeconds: number }>;
+  /** The shards' RSS and heap (bytes) and CPU seconds so far, summed; `gc`: each collects first. */
+  usage(gc?: boolean): Promise<ProcessUsage>;
   /** Ends every shard process; safe to call twice and after a crash. */
   stop(): Promise<void>;
 }
@@ -234,9 +259,10 @@ export async function startShardedFleet(lab: Lab, options: ShardedFleetOptions):
       }
       return total;
     },
-    async usage() {
-      const each = await everyShard<{ rss: number; cpuSeconds: number }>(() => ({ op: 'usage' }));
-      return { rss: each.reduce((sum, u) => sum + u.rss, 0), cpuSeconds: each.reduce((sum, u) => sum + u.cpuSeconds, 0) };
+    async usage(gc = false) {
+      const each = await everyShard<ProcessUsage>(() => ({ op: 'usage', gc }));
+      const sum = (key: keyof ProcessUsage) => each.reduce((total, u) => total + u[key], 0);
+      return { rss: sum('rss'), heapUsed: sum('heapUsed'), cpuSeconds: sum('cpuSeconds') };
     },
     stop,
   };

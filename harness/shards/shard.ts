@@ -18,7 +18,7 @@ import type { KillMode } from '../phone/phone.ts';
 import type { VirtualPhone } from '../phone/phone.ts';
 import { ChannelPeer } from './channel.ts';
 import { pool } from './pool.ts';
-import type { ShardInit } from './fleet.ts';
+import { processUsage, type ShardInit } from './fleet.ts';
 
 const CONCURRENCY = 256;
 
@@ -94,10 +94,8 @@ async function handle(body: { op: string; [key: string]: unknown }): Promise<unk
       }
       return byCount;
     }
-    case 'usage': {
-      const cpu = process.cpuUsage();
-      return { rss: process.memoryUsage().rss, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-    }
+    case 'usage':
+      return processUsage(body.gc === true);
     case 'shutdown':
       await ready().shutdownAll();
       phones = [];
