@@ -10,8 +10,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import adbkit from '@devicefarmer/adbkit';
-import { startLab } from '../harness/lab/lab.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npm run bench:adb [-- --help]
@@ -27,8 +25,10 @@ Environment:
 
 const parsed = readCliArgs({ help: { type: 'boolean' } } as const, HELP);
 if ('exit' in parsed) process.exit(parsed.exit);
+// Loaded after the flags are read, so --help and a usage error answer without loading the lab.
+const { Adb } = await import('@devicefarmer/adbkit');
+const { startLab } = await import('../harness/lab/lab.ts');
 
-const { Adb } = adbkit;
 const SHELL_ROUNDS = Number(process.env.BENCH_SHELL_ROUNDS ?? 200);
 const CLI_ROUNDS = Number(process.env.BENCH_CLI_ROUNDS ?? 20);
 const INSTALL_ROUNDS = Number(process.env.BENCH_INSTALL_ROUNDS ?? 3);

@@ -17,17 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { remote } from 'webdriverio';
-import imApp from '../fixtures/im-app.json' with { type: 'json' };
-import { genUserSig } from '../harness/im/usersig.ts';
-import { RemotePhone } from '../harness/phone/http/index.ts';
 import type { StatusBarNotification } from '../harness/phone/api.ts';
-import { timDemoApp } from '../harness/scenario/apps/tim-demo.ts';
-import { ImConsoleClient } from '../harness/scenario/im-console.ts';
-import { ImRestClient } from '../harness/scenario/im-rest.ts';
-import { startLabForRun } from '../harness/scenario/lab-starter.ts';
-import { Phone } from '../harness/scenario/phone.ts';
-import { resolveProfile } from '../harness/scenario/profiles.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npm run bench:e2e -- [options]
@@ -65,6 +55,18 @@ for (const name of ['messages', 'warmup', 'runs'] as const) {
     process.exit(2);
   }
 }
+
+// Loaded after the flags are read, so --help and a usage error answer without loading the lab.
+const { remote } = await import('webdriverio');
+const { default: imApp } = await import('../fixtures/im-app.json', { with: { type: 'json' } });
+const { genUserSig } = await import('../harness/im/usersig.ts');
+const { RemotePhone } = await import('../harness/phone/http/index.ts');
+const { timDemoApp } = await import('../harness/scenario/apps/tim-demo.ts');
+const { ImConsoleClient } = await import('../harness/scenario/im-console.ts');
+const { ImRestClient } = await import('../harness/scenario/im-rest.ts');
+const { startLabForRun } = await import('../harness/scenario/lab-starter.ts');
+const { Phone } = await import('../harness/scenario/phone.ts');
+const { resolveProfile } = await import('../harness/scenario/profiles.ts');
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -7,8 +7,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
-import { createMockOppo, demoApp, authSign } from '../mock-oppo/index.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npm run bench:oppo [-- --help]
@@ -24,6 +22,9 @@ Environment:
 
 const parsed = readCliArgs({ help: { type: 'boolean' } } as const, HELP);
 if ('exit' in parsed) process.exit(parsed.exit);
+// Loaded after the flags are read, so --help and a usage error answer without loading the lab.
+const { default: autocannon } = await import('autocannon');
+const { createMockOppo, demoApp, authSign } = await import('../mock-oppo/index.ts');
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 4);

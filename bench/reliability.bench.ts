@@ -8,7 +8,7 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createMockOppo, DeviceLinkClient, demoApp, MockOppoControl, authSign, type NotificationFrame } from '../mock-oppo/index.ts';
+import type { NotificationFrame } from '../mock-oppo/index.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npm run bench:reliability [-- --messages N] [--connections N] [--help]
@@ -22,6 +22,8 @@ retention keeps only the newest messages. Exits 1 on any mismatch.
 
 const parsed = readCliArgs({ messages: { type: 'string', default: '100000' }, connections: { type: 'string', default: '64' }, help: { type: 'boolean' } } as const, HELP);
 if ('exit' in parsed) process.exit(parsed.exit);
+// Loaded after the flags are read, so --help and a usage error answer without loading the lab.
+const { createMockOppo, DeviceLinkClient, demoApp, MockOppoControl, authSign } = await import('../mock-oppo/index.ts');
 const args = parsed.values;
 const TOTAL = Number(args.messages);
 const CONNECTIONS = Number(args.connections);

@@ -5,13 +5,8 @@
  * the shade, against the alternative it replaces: starting a fresh lab with two phones. Prints
  * medians and p95; no target is asserted.
  */
-import { VirtualClock } from '../mock-oppo/core/clock.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
-import imApp from '../fixtures/im-app.json' with { type: 'json' };
-import { genUserSig } from '../harness/im/usersig.ts';
-import { startLab, type Lab } from '../harness/lab/lab.ts';
-import { ImRestClient } from '../harness/scenario/im-rest.ts';
-import { LabClient } from '../harness/scenario/lab-client.ts';
+import type { Lab } from '../harness/lab/lab.ts';
 
 const HELP = `Usage: npm run bench:reset [-- --help]
 
@@ -26,6 +21,13 @@ Environment:
 
 const parsed = readCliArgs({ help: { type: 'boolean' } } as const, HELP);
 if ('exit' in parsed) process.exit(parsed.exit);
+// Loaded after the flags are read, so --help and a usage error answer without loading the lab.
+const { VirtualClock } = await import('../mock-oppo/core/clock.ts');
+const { default: imApp } = await import('../fixtures/im-app.json', { with: { type: 'json' } });
+const { genUserSig } = await import('../harness/im/usersig.ts');
+const { startLab } = await import('../harness/lab/lab.ts');
+const { ImRestClient } = await import('../harness/scenario/im-rest.ts');
+const { LabClient } = await import('../harness/scenario/lab-client.ts');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const FRESH_ROUNDS = Number(process.env.BENCH_FRESH_ROUNDS ?? 5);

@@ -14,8 +14,6 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { remote } from 'webdriverio';
-import { startLab } from '../harness/lab/lab.ts';
 import { readCliArgs } from '../mock-oppo/transport/cli-args.ts';
 
 const HELP = `Usage: npm run bench:uia2 [-- --runs N] [-- --help]
@@ -30,6 +28,9 @@ Options:
 
 const parsed = readCliArgs({ runs: { type: 'string', default: '5' }, help: { type: 'boolean' } } as const, HELP);
 if ('exit' in parsed) process.exit(parsed.exit);
+// Loaded after the flags are read, so --help and a usage error answer without loading the lab.
+const { remote } = await import('webdriverio');
+const { startLab } = await import('../harness/lab/lab.ts');
 const RUNS = Number(parsed.values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`--runs takes a whole number of at least 1, got '${parsed.values.runs}'\n\n${HELP}`);

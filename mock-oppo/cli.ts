@@ -7,8 +7,6 @@ import { readFile } from 'node:fs/promises';
 import { MOCK_TOKEN_ENV } from './access/client.ts';
 import { parseAppsFile, type AppConfig } from './core/apps.ts';
 import { parseRetention, type MockSettings } from './core/settings.ts';
-import { contractMain } from './contract/cli.ts';
-import { createMockOppo } from './index.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from './transport/cli-args.ts';
 import { readSettings, SETTINGS_FLAGS } from './transport/settings-args.ts';
 
@@ -35,7 +33,7 @@ Options:
 Docs: mock-oppo/README.md`;
 
 async function main(): Promise<number> {
-  if (process.argv[2] === 'contract') return contractMain(process.argv.slice(3));
+  if (process.argv[2] === 'contract') return (await import('./contract/cli.ts')).contractMain(process.argv.slice(3));
   const args = readCliArgs({
     port: { type: 'string' }, host: { type: 'string' }, apps: { type: 'string' }, ...SETTINGS_FLAGS, retention: { type: 'string' },
     token: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, help: { type: 'boolean' },
@@ -73,6 +71,8 @@ async function main(): Promise<number> {
   if (typeof token === 'number') return token;
 
   if (retention !== undefined) settings.messageRetention = retention;
+  // Loaded once the arguments are good, so a usage error answers without loading the platform.
+  const { createMockOppo } = await import('./index.ts');
   const mock = createMockOppo({ ...(apps ? { apps } : {}), settings });
   let server: Awaited<ReturnType<typeof mock.listen>>;
   try {

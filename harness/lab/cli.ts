@@ -9,8 +9,8 @@ import { parseAppsFile, type AppConfig } from '../../mock-oppo/core/apps.ts';
 import { parseImApp, readJson } from '../im/fixtures.ts';
 import type { ImApp } from '../im/rules/accounts.ts';
 import { LAB_TOKEN_ENV } from './access.ts';
-import { startLab } from './lab.ts';
-import { startWebView, webViewLine } from '../web/server.ts';
+import type { startLab as StartLab } from './lab.ts';
+import type { startWebView as StartWebView } from '../web/server.ts';
 import { describeToken, portInUseMessage, readCliArgs, tokenFromCli, untilStopSignal } from '../../mock-oppo/transport/cli-args.ts';
 import { parseRetention } from '../../mock-oppo/core/settings.ts';
 
@@ -127,8 +127,11 @@ export async function runLab(argv: string[]): Promise<number> {
   const token = tokenFromCli(values.token, LAB_TOKEN_ENV);
   if (typeof token === 'number') return token;
 
+  // Loaded once the arguments are good, so --help and a usage error answer without loading the lab.
+  const { startLab } = await import('./lab.ts');
+  const { startWebView, webViewLine } = await import('../web/server.ts');
   const clock = new VirtualClock({ flowing: !values.frozen });
-  let lab: Awaited<ReturnType<typeof startLab>>;
+  let lab: Awaited<ReturnType<typeof StartLab>>;
   try {
     lab = await startLab({
       clock,
@@ -151,7 +154,7 @@ export async function runLab(argv: string[]): Promise<number> {
     console.error(`${inUse} (--port-base, --oppo-port, --im-port, --lab-port, --adb)`);
     return 2;
   }
-  let web: Awaited<ReturnType<typeof startWebView>> | undefined;
+  let web: Awaited<ReturnType<typeof StartWebView>> | undefined;
   try {
     web = values.ui ? await startWebView({ urls: { lab: lab.url, im: lab.im.url, oppo: lab.oppo.url, ...(lab.access.token !== undefined ? { token: lab.access.token } : {}) }, access: lab.access }) : undefined;
   } catch (err) {

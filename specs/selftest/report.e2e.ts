@@ -1,6 +1,6 @@
 /**
- * Not part of the suite (no profile runs the `selftest` group): test/reports/run-report.test.ts runs
- * this file on its own, into a temporary reports folder, and checks what a run with a passing test,
+ * Not part of the suite (no profile runs the `selftest` group): test/run/one-run.test.ts runs it
+ * (after a cut of the suite, on one worker, into a temporary reports folder) and checks what a run with a passing test,
  * a failing test and a failing hook leaves behind (JUnit, Allure, funnels, index.html). The failures
  * are deliberate.
  */

@@ -1,7 +1,7 @@
 /**
  * Looks for secrets in what the lab shows or writes: each configured secret verbatim, anything that
  * decodes as a UserSig, and an OPPO auth_token not masked. Shared by the full-run grep
- * (run-secrets.test.ts) and the web view's (web-secrets.test.ts).
+ * (test/run/one-run.test.ts) and the web view's (web-secrets.test.ts).
  */
 import { inflateSync } from 'node:zlib';
 import imApp from '../../fixtures/im-app.json' with { type: 'json' };

@@ -11,6 +11,7 @@
 import { genUserSig } from '../../harness/im/usersig.ts';
 import { ImClientLink } from '../../harness/im/client-link/client.ts';
 import { defaultCertificates } from '../../harness/im/fixtures.ts';
+import { openAdbTunnel } from '../../harness/lab/adb-tunnel.ts';
 import { startLab } from '../../harness/lab/lab.ts';
 import { PhoneFarm } from '../../harness/phone/farm.ts';
 import { VirtualClock } from '../../mock-oppo/core/clock.ts';
@@ -58,6 +59,9 @@ async function lab(): Promise<Partial<DocContext>> {
   const { sdkAppId, secretKey } = lab.im.server.imApp;
   const imLink = await ImClientLink.connect(lab.im.url);
   const adbPort = lab.adb.info()?.port;
+  // The tunnel harness/adb/README.md's `npx push-lab adb-tunnel` line opens (that line is checked
+  // against the CLI's help), so the `adb -P 40127` after it reaches the phones through a real tunnel.
+  const tunnel = await openAdbTunnel(lab.url);
   return {
     values: {
       // harness/im/README.md
@@ -85,10 +89,12 @@ async function lab(): Promise<Partial<DocContext>> {
       ['http://127.0.0.1:45665', lab.im.url],
       ['http://127.0.0.1:36955', lab.oppo.url],
       ...(adbPort ? ([['37021', String(adbPort)], ['<port>', String(adbPort)]] as Array<[string, string]>) : []),
+      ['40127', String(tunnel.port)],
     ],
     files: { 'blob.bin': 'a file to push\n' },
     async teardown() {
       await imLink.close();
+      await tunnel.close();
       await lab.stop();
       lab.clock.dispose();
     },

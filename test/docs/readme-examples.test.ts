@@ -247,7 +247,7 @@ function lineRule(command: string, readme: string): ((block: CodeBlock) => Promi
   if (suite) {
     return async () => {
       npmScript(suite[2] === 'test' ? 'test' : suite[2]!.split(' ').at(-1)!);
-      // `-- --spec a --spec b`: the files exist (the subset itself is proven by test/scenario/spec-subset.test.ts).
+      // `-- --spec a --spec b`: the files exist (the subset itself is proven by test/run/one-run.test.ts).
       const extra = (suite[3] ?? '').split(/\s+/).filter(Boolean);
       extra.forEach((word, i) => {
         if (extra[i - 1] === '--spec') assert.ok(existsSync(join(REPO_ROOT, word)), `\`${line}\`: no spec file ${word}`);
@@ -286,6 +286,21 @@ function lineRule(command: string, readme: string): ((block: CodeBlock) => Promi
   return undefined;
 }
 
+/**
+ * `adb` in an example runs only against a server that listens: Debian's adb starts a daemon of its
+ * own on a port where none answers, so an example whose port the test did not map would pass (an
+ * empty `devices` list) and leave a daemon behind.
+ */
+const ADB_GUARD = `adb() {
+  local port=\${ANDROID_ADB_SERVER_PORT:-5037} prev= a
+  for a in "$@"; do [ "$prev" = -P ] && port=$a; prev=$a; done
+  if ! (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+    echo "no adb server listens on 127.0.0.1:$port (the example's port is not one this test started)" >&2
+    return 1
+  fi
+  command adb "$@"
+}`;
+
 async function runShBlock(block: CodeBlock): Promise<void> {
   const commands = commandsOf(block.code);
   const rules = commands.map((c) => lineRule(c, block.readme));
@@ -308,7 +323,7 @@ async function runShBlock(block: CodeBlock): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'readme-sh-'));
   try {
     for (const [name, text] of Object.entries(ctx.files)) writeFileSync(join(dir, name), text);
-    const script = `set -euo pipefail\ncurl() { command curl --fail-with-body "$@"; }\n${applyReplacements(rest, ctx)}\n`;
+    const script = `set -euo pipefail\ncurl() { command curl --fail-with-body "$@"; }\n${ADB_GUARD}\n${applyReplacements(rest, ctx)}\n`;
     const { code, out } = await run('bash', ['-c', script], { cwd: dir, env: ctx.env });
     assert.equal(code, 0, `${block.readme}:${block.line} failed in bash:\n${script}\n--- output\n${out}`);
   } finally {

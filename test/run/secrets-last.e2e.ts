@@ -1,16 +1,16 @@
 /**
- * The last spec file of the secrets run (secrets.conf.ts): sends one push, then fails on purpose so
+ * The last spec file of the one run (test/run/one-run.test.ts): sends one push, then fails on purpose so
  * the run writes a push-funnel report, and dumps every journal the lab keeps (OPPO requests, IM
- * traces and sessions, phone logcats) into the run's reports, where run-secrets.test.ts greps them.
+ * traces and sessions, phone logcats) into the run's reports, where one-run.test.ts greps them.
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { multiremotebrowser } from '@wdio/globals';
-import { openScenario, expectNotification, type Scenario } from '../../../harness/scenario/index.ts';
-import { readLabEnv } from '../../../harness/scenario/lab-env.ts';
-import { REPORTS_DIR } from '../../../harness/reports/model.ts';
-import { controlInit } from '../../../mock-oppo/access/client.ts';
+import { openScenario, expectNotification, type Scenario } from '../../harness/scenario/index.ts';
+import { readLabEnv } from '../../harness/scenario/lab-env.ts';
+import { REPORTS_DIR } from '../../harness/reports/model.ts';
+import { controlInit } from '../../mock-oppo/access/client.ts';
 
 export const DELIBERATE_FAILURE = 'deliberate failure: the secrets run needs a funnel report to grep';
 
