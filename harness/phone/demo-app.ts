@@ -77,11 +77,19 @@ export class DemoApp {
     readonly pid: number,
     private readonly host: AppHost,
   ) {
+    // Methods, not arrows: under tsx an arrow in an object property costs a property array (256 bytes) per app.
+    const app = this;
     this.im = new ImSdk({
       ...host.imHost(this),
-      log: (level, message) => this.log(level, IM_TAG, message),
-      onMessage: (m) => this.received(m),
-      onKicked: (reason) => this.kicked(reason),
+      log(level, message) {
+        app.log(level, IM_TAG, message);
+      },
+      onMessage(m) {
+        app.received(m);
+      },
+      onKicked(reason) {
+        app.kicked(reason);
+      },
     });
   }
 

@@ -64,16 +64,32 @@ type Node =
   | { kind: 'link'; target: string; stat: FileStat };
 
 export class DeviceFiles {
-  private readonly root: Node;
+  private tree: Node | undefined;
   private nextIno = 2;
+  /** When the phone booted: the initial tree's times, however late it is first looked at. */
+  private readonly bootSeconds: number;
 
   constructor(private readonly clock: Clock) {
-    this.root = this.dir(ROOT, ROOT, 0o755, false);
+    this.bootSeconds = Math.floor(clock.now() / 1000);
+  }
+
+  /**
+   * Built on first use: most phones of a big fleet never see a shell, and the tree (two dozen
+   * directories, each a Map and a stat) was a sixth of an idle phone's memory.
+   */
+  private get root(): Node {
+    return (this.tree ??= this.initialTree());
+  }
+
+  private initialTree(): Node {
+    const at = this.bootSeconds;
+    const root = this.dir(ROOT, ROOT, 0o755, false, at);
     const build = (path: string, uid: number, gid: number, perm: number, writable: boolean) => {
       const parts = path.split('/').filter(Boolean);
       const name = parts.pop()!;
-      const parent = this.walk(parts, true) as Extract<Node, { kind: 'dir' }>;
-      parent.children.set(name, this.dir(uid, gid, perm, writable));
+      let parent = root as Extract<Node, { kind: 'dir' }>;
+      for (const part of parts) parent = parent.children.get(part) as Extract<Node, { kind: 'dir' }>;
+      parent.children.set(name, this.dir(uid, gid, perm, writable, at));
     };
     build('/system', ROOT, ROOT, 0o755, false);
     build('/system/bin', ROOT, 2000, 0o751, false);
@@ -84,7 +100,8 @@ export class DeviceFiles {
     build('/storage/emulated', ROOT, ROOT, 0o755, false);
     build('/storage/emulated/0', ROOT, EVERYBODY, 0o771, true);
     for (const d of ['Alarms', 'DCIM', 'Download', 'Movies', 'Music', 'Notifications', 'Pictures', 'Podcasts', 'Ringtones']) build(`/storage/emulated/0/${d}`, ROOT, EVERYBODY, 0o771, true);
-    (this.root as Extract<Node, { kind: 'dir' }>).children.set('sdcard', { kind: 'link', target: '/storage/emulated/0', stat: this.newStat(S_IFLNK | 0o777, ROOT, ROOT, 19) });
+    (root as Extract<Node, { kind: 'dir' }>).children.set('sdcard', { kind: 'link', target: '/storage/emulated/0', stat: this.newStat(S_IFLNK | 0o777, ROOT, ROOT, 19, at) });
+    return root;
   }
 
   /** stat(2): follows symbolic links; undefined when nothing is there. */
@@ -217,12 +234,12 @@ export class DeviceFiles {
     return node;
   }
 
-  private dir(uid: number, gid: number, perm: number, writable: boolean): Node {
-    return { kind: 'dir', children: new Map(), stat: this.newStat(S_IFDIR | perm, uid, gid, 4096), writable };
+  private dir(uid: number, gid: number, perm: number, writable: boolean, at?: number): Node {
+    return { kind: 'dir', children: new Map(), stat: this.newStat(S_IFDIR | perm, uid, gid, 4096, at), writable };
   }
 
-  private newStat(mode: number, uid: number, gid: number, size: number): FileStat {
-    return { mode, size, mtime: Math.floor(this.clock.now() / 1000), uid, gid, ino: this.nextIno++, nlink: 1 };
+  private newStat(mode: number, uid: number, gid: number, size: number, at = Math.floor(this.clock.now() / 1000)): FileStat {
+    return { mode, size, mtime: at, uid, gid, ino: this.nextIno++, nlink: 1 };
   }
 }
 

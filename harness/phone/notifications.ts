@@ -16,9 +16,10 @@ export const HEYTAP_DEFAULT_CHANNEL: ChannelSpec = { id: 'Heytap PUSH', name: 'S
 /** How many dropped and removed records the phone remembers (oldest go first). */
 export const HISTORY_LIMIT = 1000;
 
-function remember<T>(list: T[], item: T): void {
+/** Appends, keeping the newest HISTORY_LIMIT; returns what fell off. */
+function remember<T>(list: T[], item: T): T[] {
   list.push(item);
-  if (list.length > HISTORY_LIMIT) list.splice(0, list.length - HISTORY_LIMIT);
+  return list.length > HISTORY_LIMIT ? list.splice(0, list.length - HISTORY_LIMIT) : [];
 }
 
 /** Why the phone did not show a push, and why an entry left the shade: the phone's reasons of the shared vocabulary (mock-oppo/core/reasons.ts). */
@@ -100,11 +101,20 @@ export class NotificationManager {
   readonly removed: RemovedNotification[] = [];
   /** What happened to each OPPO push on this phone, oldest first. */
   readonly pushEvents = new Ring<PhonePushEvent>(PUSH_EVENT_LIMIT);
-  /** Post order, so "newest first" holds on a frozen clock where post times tie. */
-  private readonly order = new WeakMap<ShadeEntry, number>();
+  /**
+   * Post order, so "newest first" holds on a frozen clock where post times tie: of the entries in
+   * the shade and in `removed`, pruned as they leave both (a Map, not a WeakMap: WeakMap entries are
+   * ephemerons, which every full garbage collection traces apart, and a fleet posts one per push).
+   */
+  private readonly order = new Map<ShadeEntry, number>();
   private posts = 0;
 
   constructor(private readonly clock: Clock) {}
+
+  /** How many entries the shade holds (without copying them, for a fleet-wide count). */
+  get count(): number {
+    return this.active.size;
+  }
 
   /** Active entries, newest first (the shade's order). */
   get entries(): ShadeEntry[] {
@@ -156,6 +166,8 @@ export class NotificationManager {
     this.ttl.get(entry.key)?.cancel();
     this.ttl.delete(entry.key);
     const posted: ShadeEntry = { ...entry, postTime: this.clock.now() };
+    const replaced = this.active.get(entry.key);
+    if (replaced) this.order.delete(replaced);
     this.order.set(posted, this.posts++);
     if (showTtlSeconds !== undefined && showTtlSeconds > 0) {
       posted.dismissAt = posted.postTime + showTtlSeconds * 1000;
@@ -178,7 +190,7 @@ export class NotificationManager {
     this.active.delete(key);
     this.ttl.get(key)?.cancel();
     this.ttl.delete(key);
-    remember(this.removed, { time: this.clock.now(), reason, entry });
+    for (const gone of remember(this.removed, { time: this.clock.now(), reason, entry })) this.order.delete(gone.entry);
     if (entry.messageId) this.note({ messageId: entry.messageId, packageName: entry.packageName, event: 'removed', reason });
     return entry;
   }
@@ -210,6 +222,7 @@ export class NotificationManager {
   reset(): void {
     this.dispose();
     this.active.clear();
+    this.order.clear();
     this.channelsByPkg.clear();
     this.enabledByPkg.clear();
     this.dropped.length = 0;

@@ -167,13 +167,26 @@ export class VirtualPhone implements PhoneApi {
     this.notifications = new NotificationManager(options.clock);
     this.files = new DeviceFiles(options.clock);
     this.bootTime = options.clock.now();
+    // Methods, not arrows: under tsx (esbuild keepNames) an arrow put in an object property is
+    // renamed at run time, which gives it a property array — 256 bytes a closure, per phone.
+    const phone = this;
     this.apkPackages = new ApkPackages({
       sdk: this.sdk,
-      now: () => this.clock.now(),
-      nextUid: () => this.nextUid++,
-      nextPid: () => this.nextPid++,
-      apkDir: (pkg) => this.apkDir(pkg),
-      log: (level, tag, message) => this.log(PID.system, level, tag, message),
+      now() {
+        return phone.clock.now();
+      },
+      nextUid() {
+        return phone.nextUid++;
+      },
+      nextPid() {
+        return phone.nextPid++;
+      },
+      apkDir(pkg) {
+        return phone.apkDir(pkg);
+      },
+      log(level, tag, message) {
+        phone.log(PID.system, level, tag, message);
+      },
     });
     this.systemSettings = new SystemSettings(createHash('sha256').update(this.serial).digest('hex').slice(0, 16));
     // What the test tooling's packages do once installed from their APKs (the UiAutomator2 driver's helper).
@@ -184,8 +197,12 @@ export class VirtualPhone implements PhoneApi {
         sdk: this.sdk,
         settings: this.settings,
         notifications: this.notifications,
-        log: (level, tag, message) => this.log(PID.push, level, tag, message),
-        installedApp: (pkg) => this.installed.get(pkg),
+        log(level, tag, message) {
+          phone.log(PID.push, level, tag, message);
+        },
+        installedApp(pkg) {
+          return phone.installed.get(pkg);
+        },
       },
       options.pushTransport,
     );
@@ -564,24 +581,38 @@ export class VirtualPhone implements PhoneApi {
   }
 
   private appHost() {
+    // Methods, not arrows (see the constructor): one host per installed app.
+    const phone = this;
     return {
       sdk: this.sdk,
       notifications: this.notifications,
       push: this.push,
-      now: () => this.clock.now(),
-      log: (pid: number, level: Level, tag: string, message: string) => this.log(pid, level, tag, message),
-      imHost: (app: DemoApp) => ({
-        clock: this.clock,
-        settings: this.settings,
-        deviceId: this.serial,
-        sdkVersion: app.profile.im.sdkVersion,
-        sdkAppId: app.profile.im.sdkAppId,
-        transport: this.options.imTransport,
-        sign: this.options.signUserSig,
-        networkOn: () => this.online,
-        logoutNotDelivered: (userId: string) => this.options.observer?.logoutNotDelivered(this.serial, userId),
-      }),
-      track: (work: Promise<unknown>) => this.track(work),
+      now() {
+        return phone.clock.now();
+      },
+      log(pid: number, level: Level, tag: string, message: string) {
+        phone.log(pid, level, tag, message);
+      },
+      imHost(app: DemoApp) {
+        return {
+          clock: phone.clock,
+          settings: phone.settings,
+          deviceId: phone.serial,
+          sdkVersion: app.profile.im.sdkVersion,
+          sdkAppId: app.profile.im.sdkAppId,
+          transport: phone.options.imTransport,
+          sign: phone.options.signUserSig,
+          networkOn() {
+            return phone.online;
+          },
+          logoutNotDelivered(userId: string) {
+            phone.options.observer?.logoutNotDelivered(phone.serial, userId);
+          },
+        };
+      },
+      track(work: Promise<unknown>) {
+        return phone.track(work);
+      },
     };
   }
 

@@ -131,24 +131,26 @@ export class HeytapPushService {
     await link?.close();
   }
 
+  private drop(link: PushLink, frame: PushFrame, reason: DropReason, channelId?: string): void {
+    const { messageId, registrationId, packageName } = frame;
+    this.host.notifications.drop({ packageName, messageId, registrationId, title: frame.notification.title, reason, ...(channelId ? { channelId } : {}) });
+    this.host.log('W', TAG, `drop messageId=${messageId} pkg=${packageName} reason=${reason}`);
+    link.ack(messageId, registrationId, { displayed: false, reason });
+  }
+
   private receive(link: PushLink, frame: PushFrame): void {
     const { messageId, registrationId, packageName, notification: n } = frame;
     this.host.log('I', TAG, `receive messageId=${messageId} pkg=${packageName} notifyId=${n.notifyId}`);
     this.host.notifications.note({ messageId, packageName, event: 'received', title: n.title, text: n.content });
-    const drop = (reason: DropReason, channelId?: string): void => {
-      this.host.notifications.drop({ packageName, messageId, registrationId, title: n.title, reason, ...(channelId ? { channelId } : {}) });
-      this.host.log('W', TAG, `drop messageId=${messageId} pkg=${packageName} reason=${reason}`);
-      link.ack(messageId, registrationId, { displayed: false, reason });
-    };
     const app = this.host.installedApp(packageName);
-    if (!app) return drop('app_not_installed');
-    if (frame.verifyRegistrationId && this.regIds.get(packageName) !== registrationId) return drop('registration_id_mismatch');
+    if (!app) return this.drop(link, frame, 'app_not_installed');
+    if (frame.verifyRegistrationId && this.regIds.get(packageName) !== registrationId) return this.drop(link, frame, 'registration_id_mismatch');
     const nm = this.host.notifications;
-    if (!nm.areNotificationsEnabled(packageName)) return drop('notification_permission_off', n.channelId);
+    if (!nm.areNotificationsEnabled(packageName)) return this.drop(link, frame, 'notification_permission_off', n.channelId);
     let channelId = n.channelId ?? HEYTAP_DEFAULT_CHANNEL.id;
     if (this.host.sdk >= 26) {
       if (n.channelId && !nm.channel(packageName, n.channelId)) {
-        if (this.host.settings.missingChannel === 'drop') return drop('channel_missing', n.channelId);
+        if (this.host.settings.missingChannel === 'drop') return this.drop(link, frame, 'channel_missing', n.channelId);
         channelId = HEYTAP_DEFAULT_CHANNEL.id;
       }
       // No channel_id goes to OPPO's default channel [uncertain: oppo-push.md §7.4]; the push service

@@ -13,17 +13,20 @@ const DEFAULTS: Record<SettingsNamespace, Record<string, string>> = {
 };
 
 export class SystemSettings {
-  private readonly values: Record<SettingsNamespace, Map<string, string>>;
+  /** Copied from the defaults on first use: most phones of a fleet never see `settings`, and the three tables were 1 KiB a phone. */
+  private tables: Record<SettingsNamespace, Map<string, string>> | undefined;
   private readonly ops = new Map<string, Map<string, string>>();
   /** Packages the user exempted from Doze (`dumpsys deviceidle whitelist +PKG`). */
   readonly deviceIdleWhitelist = new Set<string>();
 
-  constructor(androidId: string) {
-    this.values = {
+  constructor(private readonly androidId: string) {}
+
+  private get values(): Record<SettingsNamespace, Map<string, string>> {
+    return (this.tables ??= {
       global: new Map(Object.entries(DEFAULTS.global)),
       system: new Map(Object.entries(DEFAULTS.system)),
-      secure: new Map(Object.entries({ ...DEFAULTS.secure, android_id: androidId })),
-    };
+      secure: new Map(Object.entries({ ...DEFAULTS.secure, android_id: this.androidId })),
+    });
   }
 
   get(ns: SettingsNamespace, key: string): string | undefined {
