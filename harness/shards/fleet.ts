@@ -126,15 +126,19 @@ export async function startShardedFleet(lab: Lab, options: ShardedFleetOptions):
   let stopping = false;
   let size = 0;
 
+  let removeBarrier: (() => void) | undefined;
   const stop = async () => {
     stopping = true;
     lab.clock.off('tick', forwardClock);
+    removeBarrier?.();
     for (const s of shards) if (!s.exit) s.peer.close();
     await Promise.all(shards.map((s) => s.exited));
   };
   const crash = (s: Shard) => {
     if (stopping || failed) return;
     failed = new ShardCrashedError(s.index, s.child.pid, s.exit!, s.stderr);
+    // Said at once too: the fleet may be idle, with no call in flight to reject.
+    console.error(failed.message);
     void stop();
   };
   const forwardClock = (now: number) => {
@@ -221,6 +225,10 @@ export async function startShardedFleet(lab: Lab, options: ShardedFleetOptions):
       if (moved() === before) return;
     }
   };
+
+  // lab.advance settles the shards' links between clock steps too (their own timers fire when the
+  // forwarded jump arrives, so within a step a shard's timer lands at the step's end, not its instant).
+  removeBarrier = lab.addBarrier(() => (failed || stopping ? Promise.resolve() : syncAll()));
 
   return {
     get shards() {

@@ -65,7 +65,7 @@ test('a fleet sharded over 2 processes: logged in and killed, an OPPO broadcast 
     body: JSON.stringify({ To_Account: Array.from({ length: n }, (_, i) => `fleet${i}`), MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'batch' } }] }),
   });
   assert.equal(((await res.json()) as { ActionStatus: string }).ActionStatus, 'OK');
-  await fleet.syncAll();
+  await lab.advance('1s'); // the fleet is one of the lab's barriers: advancing settles the shards' links
   assert.deepEqual([...(await fleet.shown())], [[2, n]], 'and the IM batch send on top, on every phone');
   const totals = lab.oppo.mock.platform.totals();
   assert.equal(totals.accepted, 2 * n, 'mock-oppo accepted a target per phone, twice');
