@@ -31,6 +31,7 @@ import { LAB_TOKEN_ENV } from '../../harness/lab/access.ts';
 import { REPORTS_DIR_ENV, readTestReports } from '../../harness/reports/model.ts';
 import { fixtureSecrets, leaksIn } from '../access/secret-scan.ts';
 import { chromiumMissing, launchChromium } from '../reports/browser.ts';
+import { DELIBERATE_FAILURE } from './deliberate.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN_CLIENT_SPECS = [
@@ -45,7 +46,6 @@ const TOKEN_CLIENT_SPECS = [
 const REPORT_SPEC = 'specs/selftest/report.e2e.ts';
 const LAST_SPEC = 'test/run/secrets-last.e2e.ts';
 const SPECS = [...TOKEN_CLIENT_SPECS, REPORT_SPEC, LAST_SPEC];
-const DELIBERATE_FAILURE = 'deliberate failure: the secrets run needs a funnel report to grep';
 
 interface Run {
   code: number;

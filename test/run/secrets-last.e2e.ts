@@ -11,8 +11,8 @@ import { openScenario, expectNotification, type Scenario } from '../../harness/s
 import { readLabEnv } from '../../harness/scenario/lab-env.ts';
 import { REPORTS_DIR } from '../../harness/reports/model.ts';
 import { controlInit } from '../../mock-oppo/access/client.ts';
+import { DELIBERATE_FAILURE } from './deliberate.ts';
 
-export const DELIBERATE_FAILURE = 'deliberate failure: the secrets run needs a funnel report to grep';
 
 describe('secrets run: the last spec file', () => {
   let s: Scenario;
